@@ -1,0 +1,37 @@
+# Thin wrapper over the CMake presets: `make demo` and `make test` work on a fresh Debian 12 machine as root.
+PACKAGES := cmake g++ make pkg-config libsimgrid-dev libeigen3-dev libboost-dev nlohmann-json3-dev doctest-dev \
+            libbenchmark-dev libopenmpi-dev openmpi-bin
+JOBS ?= $(shell nproc)
+SCENARIO ?= scenarios/quickstart.json
+BUILD := build
+
+.PHONY: all deps configure build demo test bench clean
+
+all: build
+
+# Installs only the packages that are missing (non-interactive); does nothing when all are present.
+deps:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing packages:" $$missing; \
+	  if [ "$$(id -u)" != 0 ]; then echo "error: missing packages and not root; run: sudo make deps" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+configure: deps
+	cmake --preset default
+
+build: configure
+	cmake --build --preset default -j $(JOBS)
+
+demo: build
+	$(BUILD)/apps/sgdsim simulate $(SCENARIO)
+
+test: build
+	ctest --preset default -j $(JOBS)
+
+bench: build
+	tools/run_benchmarks.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

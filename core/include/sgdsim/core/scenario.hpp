@@ -1,0 +1,126 @@
+// The scenario (SCENARIO.md) parsed once into plain structs; nothing past core/scenario sees JSON.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "sgdsim/kernels/kernels.hpp"
+
+namespace sgdsim {
+
+struct SyntheticData {
+  std::int64_t samples = 0;
+  std::int64_t features = 0;
+  double separation = 1.0;  // logistic: distance between the class means, in units of the noise
+  double noise = 0.1;       // least squares: std. deviation of the label noise
+  double density = 1.0;     // fraction of non-zeros; sparse (CSR) when < 1
+};
+struct LibsvmData {
+  std::filesystem::path path;  // resolved against the scenario file's folder
+  std::optional<std::int64_t> features;
+};
+struct CsvData {
+  std::filesystem::path path;
+  std::variant<std::int64_t, std::string> label_column = std::int64_t{0};
+  bool header = false;
+};
+using DataSource = std::variant<SyntheticData, LibsvmData, CsvData>;
+
+struct ProblemSpec {
+  kernels::Loss objective = kernels::Loss::LOGISTIC;
+  double l2 = 0.0;
+  DataSource data;
+};
+
+enum class Topology { STAR, CLUSTER, IDEAL };
+
+struct NetworkSpec {
+  std::filesystem::path platform_file;  // non-empty: a SimGrid platform XML file; otherwise generated
+  Topology topology = Topology::STAR;
+  double bandwidth = 1.25e8;  // bytes per second (parsed from "1Gbps")
+  double latency = 50e-6;     // seconds (parsed from "50us")
+  std::string bandwidth_text = "1Gbps";
+  std::string latency_text = "50us";
+};
+
+enum class Inject { NONE, MODEL };
+
+struct ComputeSpec {
+  double seconds_per_pass = 1.0;             // s: one worker, whole data set, one pass
+  std::optional<double> straggling_rate;     // λ: ℓ·(s + X), X ~ Exp(λ)
+  std::optional<double> delay_mean;          // additive Exp delay with this mean, per worker per iteration
+  std::map<int, double> slowdown;            // worker -> multiplicative factor
+  Inject inject = Inject::NONE;              // real runs: sleep until the modelled time has passed
+  kernels::Device device = kernels::Device::CPU;
+  bool numerics = true;                      // false: runtime-only study, gradients are not computed
+};
+
+struct ClusterSpec {
+  int workers = 1;
+  NetworkSpec network;
+  ComputeSpec compute;
+};
+
+enum class AlgorithmKind { SYNC_SGD, LOCAL_SGD, UNCODED, EGC, AGC, IGNORE_STRAGGLERS };
+
+struct StepSize {
+  bool inverse = false;  // η_t = eta0 / (t + a) when true, else constant eta
+  double eta = 0.0;
+  double eta0 = 0.0;
+  double a = 1.0;
+  double at(std::int64_t t) const { return inverse ? eta0 / (static_cast<double>(t) + a) : eta; }
+};
+
+struct AlgorithmSpec {
+  AlgorithmKind kind = AlgorithmKind::SYNC_SGD;
+  StepSize step;
+  int batch_size = 32;        // sync_sgd, local_sgd: per worker
+  int tau = 1;                // local_sgd
+  int tasks_per_worker = 1;   // egc, agc: c
+  int wait_for = 0;           // agc, ignore_stragglers: r (resolved to k for the others)
+};
+
+struct StopSpec {
+  std::optional<std::int64_t> iterations;
+  std::optional<double> time;
+  std::optional<double> target_loss;
+};
+
+struct OutputSpec {
+  std::filesystem::path dir;  // default results/<name>
+  int every = 1;
+};
+
+struct Scenario {
+  std::string name;
+  std::uint64_t seed = 1;
+  int repetitions = 1;
+  ProblemSpec problem;
+  ClusterSpec cluster;
+  AlgorithmSpec algorithm;
+  StopSpec stop;
+  OutputSpec output;
+  std::filesystem::path source;  // the file it was read from (empty for a string)
+  std::string resolved_json;     // the resolved scenario, defaults filled in, pretty-printed
+};
+
+bool is_parameter_server(AlgorithmKind kind);  // uncoded, egc, agc, ignore_stragglers
+const char* algorithm_name(AlgorithmKind kind);
+
+// Parses and validates; `overrides` are "path=value" strings applied before validation
+// (path like cluster.workers; value parsed as JSON, else taken as a string). Throws ConfigError naming
+// the JSON path ("scenario.algorithm.wait_for: ...") and what was expected.
+Scenario parse_scenario(const std::string& json_text, const std::vector<std::string>& overrides = {},
+                        const std::filesystem::path& base_dir = ".");
+Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+
+// SimGrid-style quantities: "1Gbps", "100MBps", "10Mbps" -> bytes/s; "50us", "1ms", "0.1s" -> seconds.
+double parse_bandwidth(const std::string& text);
+double parse_duration(const std::string& text);
+
+}  // namespace sgdsim

@@ -1,0 +1,93 @@
+// Run records (per iteration, per worker) and the run directory writer: trace.csv, workers.csv, summary.json.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace sgdsim {
+
+constexpr double NOT_EVALUATED = std::numeric_limits<double>::quiet_NaN();
+
+struct IterationRecord {
+  int run = 0;                  // repetition
+  std::int64_t iteration = 0;   // 1-based: state after this many iterations
+  double time = 0;              // clock seconds since the run started
+  double loss = NOT_EVALUATED;  // F(x) of the (averaged) model, when evaluated
+  double grad_norm = NOT_EVALUATED;
+  std::int64_t comm_rounds = 0; // cumulative communication rounds
+  std::uint64_t bytes = 0;      // cumulative payload bytes sent by all ranks
+  int waited_for = 0;           // workers whose result was used this iteration
+};
+
+struct WorkerRecord {
+  int run = 0;
+  std::int64_t iteration = 0;
+  int worker = 0;
+  double start = 0;     // clock time the task started
+  double compute = 0;   // modelled compute seconds of the task
+  double arrival = NOT_EVALUATED;  // clock time its result reached the aggregator (NaN: never)
+  bool computed = false;  // the task finished computing
+  bool used = false;      // its result entered the update
+  bool dropped = false;   // it was computed or started but not used (late / cancelled)
+};
+
+enum class RunStatus { COMPLETED, DIVERGED, FAILED };
+const char* status_name(RunStatus status);
+
+struct RunSummary {
+  int run = 0;
+  RunStatus status = RunStatus::COMPLETED;
+  std::string stop_reason;  // "iterations", "time", "target_loss", "diverged"
+  std::int64_t iterations = 0;
+  double time = 0;
+  double final_loss = NOT_EVALUATED;
+  double time_to_target = NOT_EVALUATED;  // NaN: target not set or not reached
+  std::int64_t comm_rounds = 0;
+  std::uint64_t bytes = 0;
+  double mean_iteration_time = 0;
+};
+
+// What an algorithm reports to. The aggregating rank (PS, or rank 0) reports iterations; every rank reports the
+// worker records it knows (the runner gathers them to rank 0 at the end).
+class TraceSink {
+ public:
+  virtual ~TraceSink() = default;
+  virtual void iteration(const IterationRecord& record) = 0;
+  virtual void worker(const WorkerRecord& record) = 0;
+};
+
+// Keeps everything in memory.
+class MemoryTrace : public TraceSink {
+ public:
+  void iteration(const IterationRecord& record) override { iterations.push_back(record); }
+  void worker(const WorkerRecord& record) override { workers.push_back(record); }
+  std::vector<IterationRecord> iterations;
+  std::vector<WorkerRecord> workers;
+};
+
+// Writes the run directory. Every file goes to a temporary name first and is renamed when complete.
+void write_run_directory(const std::filesystem::path& dir, const std::string& resolved_scenario,
+                         const std::vector<IterationRecord>& iterations, const std::vector<WorkerRecord>& workers,
+                         const std::vector<RunSummary>& summaries, const std::string& backend);
+void write_file_atomically(const std::filesystem::path& path, const std::string& contents);
+
+// Packing worker records into doubles to gather them over a Comm, and back.
+std::vector<double> pack_worker_records(const std::vector<WorkerRecord>& records);
+std::vector<WorkerRecord> unpack_worker_records(std::span<const double> packed);
+
+}  // namespace sgdsim
+
+namespace sgdsim {
+
+// Everything a run of all repetitions produced (on the aggregating rank).
+struct RunResults {
+  std::vector<IterationRecord> iterations;
+  std::vector<WorkerRecord> workers;
+  std::vector<RunSummary> summaries;
+};
+
+}  // namespace sgdsim
