@@ -64,6 +64,8 @@ class Comm {
   virtual void allreduce_mean(std::span<double> data, int tag);
   virtual void broadcast(int root, std::span<double> data, int tag);
   virtual void barrier(int tag);
+  // Payload bytes this rank sends in one allreduce_mean of `elements` doubles (the default ring: 2(n−1) chunks).
+  virtual std::uint64_t allreduce_bytes(std::size_t elements) const;
 
   // Bytes this rank has sent so far (payload only), and point-to-point messages sent.
   std::uint64_t bytes_sent() const { return bytes_sent_; }
@@ -78,6 +80,7 @@ class Comm {
  private:
   std::uint64_t bytes_sent_ = 0;
   std::uint64_t messages_sent_ = 0;
+  std::vector<double> scratch_;  // the default ring all-reduce's receive buffer, reused across calls
 };
 
 // Seconds: simulated (SimGrid) or wall (MPI), counted from the start of the run.
