@@ -92,8 +92,7 @@ RunResults simulate_job(const Job& job, bool progress) {
 }
 
 void write_job(const Job& job, const RunResults& results, const char* backend) {
-  write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results.iterations, results.workers,
-                      results.summaries, backend);
+  write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, backend);
 }
 
 // SimGrid allows one engine per process: each variant of a study is simulated in a child process.
@@ -205,8 +204,7 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
     ProgressLine line(job.label);
     const RunResults results = exec::run_mpi(job.scenario, problem, rank == 0 ? &line : nullptr);
     if (rank == 0) {
-      write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results.iterations, results.workers,
-                          results.summaries, "mpi");
+      write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, "mpi");
       std::vector<LabelledSummary> rows;
       for (const auto& s : results.summaries)
         rows.push_back({job.label, algorithm_name(job.scenario.algorithm.kind), s});

@@ -57,6 +57,7 @@ RunOutcome run_rank(const Scenario& scenario, const Problem& problem, int repeti
     results.iterations.insert(results.iterations.end(), memory.iterations.begin(), memory.iterations.end());
     results.workers.insert(results.workers.end(), memory.workers.begin(), memory.workers.end());
     results.summaries.push_back(outcome.summary);
+    results.models.push_back(outcome.model);
   }
   return outcome;
 }

@@ -40,6 +40,14 @@ std::string workers_csv(const std::vector<WorkerRecord>& rows) {
   return out.str();
 }
 
+std::string models_csv(const std::vector<std::vector<double>>& models) {
+  std::ostringstream out;
+  out << "run,index,value\n";
+  for (std::size_t run = 0; run < models.size(); ++run)
+    for (std::size_t i = 0; i < models[run].size(); ++i) out << run << ',' << i << ',' << number(models[run][i]) << '\n';
+  return out.str();
+}
+
 std::string summary_json(const std::string& resolved_scenario, const std::vector<RunSummary>& summaries,
                          const std::string& backend) {
   nlohmann::json runs = nlohmann::json::array();
@@ -90,16 +98,16 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
 }
 
 void write_run_directory(const std::filesystem::path& dir, const std::string& resolved_scenario,
-                         const std::vector<IterationRecord>& iterations, const std::vector<WorkerRecord>& workers,
-                         const std::vector<RunSummary>& summaries, const std::string& backend) {
+                         const RunResults& results, const std::string& backend) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) SGDSIM_THROW(Error, "cannot create the run directory " + dir.string() + ": " + ec.message());
   write_file_atomically(dir / "scenario.json", resolved_scenario);
-  write_file_atomically(dir / "trace.csv", trace_csv(iterations));
-  write_file_atomically(dir / "workers.csv", workers_csv(workers));
+  write_file_atomically(dir / "trace.csv", trace_csv(results.iterations));
+  write_file_atomically(dir / "workers.csv", workers_csv(results.workers));
+  write_file_atomically(dir / "model.csv", models_csv(results.models));
   // summary.json last: its presence says the other files are complete.
-  write_file_atomically(dir / "summary.json", summary_json(resolved_scenario, summaries, backend));
+  write_file_atomically(dir / "summary.json", summary_json(resolved_scenario, results.summaries, backend));
 }
 
 namespace {

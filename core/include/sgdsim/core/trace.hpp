@@ -69,10 +69,6 @@ class MemoryTrace : public TraceSink {
   std::vector<WorkerRecord> workers;
 };
 
-// Writes the run directory. Every file goes to a temporary name first and is renamed when complete.
-void write_run_directory(const std::filesystem::path& dir, const std::string& resolved_scenario,
-                         const std::vector<IterationRecord>& iterations, const std::vector<WorkerRecord>& workers,
-                         const std::vector<RunSummary>& summaries, const std::string& backend);
 void write_file_atomically(const std::filesystem::path& path, const std::string& contents);
 
 // Packing worker records into doubles to gather them over a Comm, and back.
@@ -88,6 +84,12 @@ struct RunResults {
   std::vector<IterationRecord> iterations;
   std::vector<WorkerRecord> workers;
   std::vector<RunSummary> summaries;
+  std::vector<std::vector<double>> models;  // the final model of each repetition
 };
+
+// Writes the run directory: scenario.json, trace.csv, workers.csv, model.csv (final models), summary.json (last).
+// Every file goes to a temporary name first and is renamed when complete.
+void write_run_directory(const std::filesystem::path& dir, const std::string& resolved_scenario,
+                         const RunResults& results, const std::string& backend);
 
 }  // namespace sgdsim
