@@ -1,0 +1,63 @@
+// Estimators of the theorems' constants from a problem: smoothness β, PL constant μ, optimum x*/F*, gradient bound σ².
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sgdsim/core/problem.hpp"
+
+namespace sgdsim::analysis {
+
+// A number and one line saying how it was obtained (exact eigen-decomposition, power iteration, local estimate...).
+struct Estimate {
+  double value = 0;
+  std::string how;
+};
+
+// Features up to this many columns get exact (dense) linear algebra: d×d Gram matrices and Newton steps.
+constexpr std::int64_t DENSE_DIMENSION_LIMIT = 2000;
+
+// β: least squares λ_max(AᵀA)/N + l2; logistic λ_max(AᵀA)/(4N) + l2 (σ' ≤ 1/4), a global bound.
+// d ≤ DENSE_DIMENSION_LIMIT: exact eigenvalues of AᵀA/N; otherwise power iteration on AᵀA (never formed).
+Estimate estimate_smoothness(const Problem& problem);
+
+// μ: least squares λ_min(AᵀA)/N + l2 (exact, strong convexity); logistic l2 + λ_min(AᵀDA/N) with
+// D = diag(σ(z_i)(1 − σ(z_i))), z = A x_star: the curvature at the optimum, a local estimate (the global PL constant
+// can be smaller far from x*). For d > DENSE_DIMENSION_LIMIT only the lower bound l2 is returned.
+Estimate estimate_pl_constant(const Problem& problem, std::span<const double> x_star);
+
+struct SolverOptions {
+  double gradient_tolerance = 1e-10;  // stop when ‖∇F(x)‖ ≤ this
+  int max_iterations = 200;           // Newton steps (L-BFGS gets 50× as many)
+};
+
+// The minimiser of the full objective F (as Problem::full_loss defines it), found deterministically:
+// Newton's method with a backtracking (Armijo) line search when d ≤ DENSE_DIMENSION_LIMIT, L-BFGS otherwise.
+struct Optimum {
+  std::vector<double> x;     // x*
+  double loss = 0;           // F* = F(x*)
+  double gradient_norm = 0;  // ‖∇F(x*)‖
+  int iterations = 0;
+  bool converged = false;  // gradient_norm ≤ tolerance (false e.g. for separable logistic data with l2 = 0)
+  std::string how;
+};
+Optimum solve_optimum(const Problem& problem, const SolverOptions& options = {});
+
+// σ²: max over samples i and the given models x of ‖∇f_i(x)‖², with f_i the per-sample objective (sample loss plus
+// l2/2‖x‖²). A partition's gradient is a mean of per-sample gradients, so this also bounds the partition functions of
+// the theorems; it is a bound along a run only at the models given (e.g. x_0 and x*, or a trace of iterates).
+Estimate estimate_gradient_bound(const Problem& problem, const std::vector<std::vector<double>>& models);
+
+// σ² for the theorems' own f_i: max over the given partitions P and models x of ‖∇F_P(x)‖², F_P the mean objective
+// over the rows of P (plus l2/2‖x‖²). With the algorithms' shards (core/assignment.hpp Shards) this is the constant
+// Theorem 1 asks for, and usually far smaller than the per-sample bound. Empty partitions are skipped.
+Estimate estimate_partition_gradient_bound(const Problem& problem,
+                                           const std::vector<std::span<const std::int64_t>>& partitions,
+                                           const std::vector<std::vector<double>>& models);
+
+// F(x) and ∇F(x) computed here (not through the kernels), for checks: the same objective as Problem::full_loss.
+double objective(const Problem& problem, std::span<const double> x, std::span<double> grad);
+
+}  // namespace sgdsim::analysis

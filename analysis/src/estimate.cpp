@@ -1,0 +1,399 @@
+// Estimators of β, μ, σ² and the optimum (Newton / L-BFGS) with Eigen, straight from the data set.
+#include "sgdsim/analysis/estimate.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <sstream>
+
+#include "sgdsim/error.hpp"
+
+namespace sgdsim::analysis {
+
+namespace {
+
+using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+std::string number(double x) {
+  std::ostringstream out;
+  out.precision(6);
+  out << x;
+  return out.str();
+}
+
+// The design matrix A (N × d) of a data set, dense row-major or CSR, with the few products the estimators need.
+// Nothing here copies the features.
+class Design {
+ public:
+  explicit Design(const Dataset& data) : data_(data) {}
+  std::int64_t rows() const { return data_.rows; }
+  std::int64_t cols() const { return data_.cols; }
+  Eigen::Map<const VectorXd> labels() const { return {data_.labels.data(), data_.rows}; }
+
+  // A x
+  VectorXd times(const VectorXd& x) const {
+    if (!data_.sparse) return dense() * x;
+    VectorXd z(data_.rows);
+    for (std::int64_t i = 0; i < data_.rows; ++i) {
+      double sum = 0;
+      for (auto p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) sum += data_.values[p] * x[data_.col_index[p]];
+      z[i] = sum;
+    }
+    return z;
+  }
+  // Aᵀ v
+  VectorXd transpose_times(const VectorXd& v) const {
+    if (!data_.sparse) return dense().transpose() * v;
+    VectorXd out = VectorXd::Zero(data_.cols);
+    for (std::int64_t i = 0; i < data_.rows; ++i) {
+      for (auto p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) out[data_.col_index[p]] += data_.values[p] * v[i];
+    }
+    return out;
+  }
+  // Aᵀ diag(w) A, w ≥ 0 (full symmetric d × d). Dense data: rank updates over blocks of rows, so the scaled copy
+  // stays small whatever N is.
+  MatrixXd weighted_gram(const VectorXd& w) const {
+    const std::int64_t d = data_.cols;
+    MatrixXd g = MatrixXd::Zero(d, d);
+    if (!data_.sparse) {
+      constexpr std::int64_t BLOCK = 1024;
+      const auto a = dense();
+      for (std::int64_t start = 0; start < data_.rows; start += BLOCK) {
+        const std::int64_t len = std::min(BLOCK, data_.rows - start);
+        const RowMatrix scaled = w.segment(start, len).cwiseSqrt().asDiagonal() * a.middleRows(start, len);
+        g.selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose());
+      }
+    } else {
+      for (std::int64_t i = 0; i < data_.rows; ++i) {
+        const auto begin = data_.row_ptr[i], end = data_.row_ptr[i + 1];
+        for (auto p = begin; p < end; ++p) {
+          const double wv = w[i] * data_.values[p];
+          for (auto q = begin; q < end; ++q) {
+            const auto row = data_.col_index[p], col = data_.col_index[q];
+            if (row >= col) g(row, col) += wv * data_.values[q];
+          }
+        }
+      }
+    }
+    return g.selfadjointView<Eigen::Lower>();
+  }
+  // out += scale · a_i
+  void add_row(std::int64_t i, double scale, VectorXd& out) const {
+    if (!data_.sparse) {
+      out += scale * dense().row(i).transpose();
+      return;
+    }
+    for (auto p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) out[data_.col_index[p]] += scale * data_.values[p];
+  }
+  // ‖a_i‖² for every row.
+  VectorXd row_squared_norms() const {
+    if (!data_.sparse) return dense().rowwise().squaredNorm();
+    VectorXd out(data_.rows);
+    for (std::int64_t i = 0; i < data_.rows; ++i) {
+      double sum = 0;
+      for (auto p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) sum += data_.values[p] * data_.values[p];
+      out[i] = sum;
+    }
+    return out;
+  }
+
+ private:
+  Eigen::Map<const RowMatrix> dense() const { return {data_.dense.data(), data_.rows, data_.cols}; }
+  const Dataset& data_;
+};
+
+// log(1 + e^t) without overflow.
+double softplus(double t) { return t > 0 ? t + std::log1p(std::exp(-t)) : std::log1p(std::exp(t)); }
+double sigmoid(double t) {
+  if (t >= 0) return 1.0 / (1.0 + std::exp(-t));
+  const double e = std::exp(t);
+  return e / (1.0 + e);
+}
+
+// Per-sample loss ℓ(z, b), its first and second derivatives in z.
+struct SampleTerms {
+  double loss = 0;
+  double first = 0;
+  double second = 0;
+};
+SampleTerms sample_terms(kernels::Loss loss, double z, double b) {
+  if (loss == kernels::Loss::LEAST_SQUARES) return {0.5 * (z - b) * (z - b), z - b, 1.0};
+  const double t = -b * z;
+  const double s = sigmoid(t);
+  return {softplus(t), -b * s, b * b * s * (1.0 - s)};
+}
+
+// F(x), ∇F(x) and (optionally) the per-sample curvatures ℓ''(z_i) at x.
+struct Evaluation {
+  double loss = 0;
+  VectorXd grad;
+  VectorXd curvature;
+};
+Evaluation evaluate(const Design& a, kernels::Loss loss, double l2, const VectorXd& x, bool curvature) {
+  const VectorXd z = a.times(x);
+  const auto b = a.labels();
+  const std::int64_t n = a.rows();
+  VectorXd first(n);
+  Evaluation out;
+  if (curvature) out.curvature.resize(n);
+  double sum = 0;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const SampleTerms t = sample_terms(loss, z[i], b[i]);
+    sum += t.loss;
+    first[i] = t.first;
+    if (curvature) out.curvature[i] = t.second;
+  }
+  const double inv_n = n > 0 ? 1.0 / static_cast<double>(n) : 0.0;
+  out.loss = sum * inv_n + 0.5 * l2 * x.squaredNorm();
+  out.grad = a.transpose_times(first) * inv_n + l2 * x;
+  return out;
+}
+
+// λ_max of AᵀA/N by power iteration (a Rayleigh quotient: never above the true value, converges from below).
+double power_iteration_max(const Design& a, int& iterations) {
+  const double inv_n = 1.0 / static_cast<double>(std::max<std::int64_t>(a.rows(), 1));
+  VectorXd v = VectorXd::Ones(a.cols()).normalized();
+  double lambda = 0;
+  for (iterations = 1; iterations <= 1000; ++iterations) {
+    const VectorXd w = a.transpose_times(a.times(v)) * inv_n;
+    const double next = v.dot(w);
+    const double norm = w.norm();
+    if (norm == 0) return 0;
+    v = w / norm;
+    if (std::abs(next - lambda) <= 1e-10 * std::abs(next)) return next;
+    lambda = next;
+  }
+  return lambda;
+}
+
+Eigen::VectorXd gram_eigenvalues(const Design& a, const VectorXd& weights) {
+  const MatrixXd g = a.weighted_gram(weights) / static_cast<double>(std::max<std::int64_t>(a.rows(), 1));
+  Eigen::SelfAdjointEigenSolver<MatrixXd> solver(g, Eigen::EigenvaluesOnly);
+  if (solver.info() != Eigen::Success) SGDSIM_THROW(DataError, "eigenvalues of the Gram matrix did not converge");
+  return solver.eigenvalues();  // increasing
+}
+
+VectorXd to_vector(std::span<const double> x) { return Eigen::Map<const VectorXd>(x.data(), std::ssize(x)); }
+
+// Newton direction −H⁻¹g (H = AᵀDA/N + l2·I); falls back to the minimum-norm solution when H is singular.
+VectorXd newton_direction(const Design& a, const Evaluation& e, double l2) {
+  MatrixXd h = a.weighted_gram(e.curvature) / static_cast<double>(std::max<std::int64_t>(a.rows(), 1));
+  h.diagonal().array() += l2;
+  Eigen::LDLT<MatrixXd> ldlt(h);
+  if (ldlt.info() == Eigen::Success && ldlt.isPositive() && (ldlt.vectorD().array() > 0).all()) {
+    VectorXd p = ldlt.solve(-e.grad);
+    if (p.allFinite()) return p;
+  }
+  return h.completeOrthogonalDecomposition().solve(-e.grad);
+}
+
+Optimum newton(const Problem& problem, const Design& a, const SolverOptions& options) {
+  const double l2 = problem.l2();
+  VectorXd x = VectorXd::Zero(a.cols());
+  Evaluation e = evaluate(a, problem.objective(), l2, x, true);
+  Optimum out;
+  int it = 0;
+  for (; it < options.max_iterations && e.grad.norm() > options.gradient_tolerance; ++it) {
+    VectorXd p = newton_direction(a, e, l2);
+    double slope = e.grad.dot(p);
+    if (!(slope < 0)) {  // not a descent direction (numerical trouble): steepest descent instead
+      p = -e.grad;
+      slope = -e.grad.squaredNorm();
+    }
+    // Backtracking (Armijo). Close to the optimum the decrease falls below rounding of F; a step that halves the
+    // gradient norm without increasing F beyond rounding is then accepted too.
+    double t = 1.0;
+    bool accepted = false;
+    Evaluation next;
+    for (int tries = 0; tries < 60; ++tries, t *= 0.5) {
+      next = evaluate(a, problem.objective(), l2, x + t * p, true);
+      const bool armijo = next.loss <= e.loss + 1e-4 * t * slope;
+      const bool rounding =
+          next.grad.norm() <= 0.5 * e.grad.norm() && next.loss <= e.loss + 1e-13 * std::max(1.0, std::abs(e.loss));
+      if (std::isfinite(next.loss) && (armijo || rounding)) {
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted) break;
+    x += t * p;
+    e = std::move(next);
+  }
+  out.x.assign(x.data(), x.data() + x.size());
+  out.loss = e.loss;
+  out.gradient_norm = e.grad.norm();
+  out.iterations = it;
+  out.converged = out.gradient_norm <= options.gradient_tolerance;
+  out.how = "Newton's method with Armijo backtracking from x = 0, " + std::to_string(it) +
+            " steps, |grad F| = " + number(out.gradient_norm);
+  return out;
+}
+
+Optimum lbfgs(const Problem& problem, const Design& a, const SolverOptions& options) {
+  constexpr std::size_t MEMORY = 10;
+  const double l2 = problem.l2();
+  VectorXd x = VectorXd::Zero(a.cols());
+  Evaluation e = evaluate(a, problem.objective(), l2, x, false);
+  std::deque<VectorXd> s_hist, y_hist;
+  std::deque<double> rho_hist;
+  const int max_iterations = 50 * options.max_iterations;
+  int it = 0;
+  for (; it < max_iterations && e.grad.norm() > options.gradient_tolerance; ++it) {
+    // Two-loop recursion: p = −H_k ∇F with the implicit inverse-Hessian approximation of the last MEMORY pairs.
+    VectorXd q = e.grad;
+    std::vector<double> alpha(s_hist.size());
+    for (std::size_t j = s_hist.size(); j-- > 0;) {
+      alpha[j] = rho_hist[j] * s_hist[j].dot(q);
+      q -= alpha[j] * y_hist[j];
+    }
+    if (!s_hist.empty())
+      q *= s_hist.back().dot(y_hist.back()) / y_hist.back().squaredNorm();
+    else
+      q /= std::max(1.0, e.grad.norm());
+    for (std::size_t j = 0; j < s_hist.size(); ++j) q += (alpha[j] - rho_hist[j] * y_hist[j].dot(q)) * s_hist[j];
+    VectorXd p = -q;
+    double slope = e.grad.dot(p);
+    if (!(slope < 0)) {
+      p = -e.grad;
+      slope = -e.grad.squaredNorm();
+      s_hist.clear(), y_hist.clear(), rho_hist.clear();
+    }
+    double t = 1.0;
+    bool accepted = false;
+    Evaluation next;
+    for (int tries = 0; tries < 60; ++tries, t *= 0.5) {
+      next = evaluate(a, problem.objective(), l2, x + t * p, false);
+      const bool armijo = next.loss <= e.loss + 1e-4 * t * slope;
+      const bool rounding =
+          next.grad.norm() <= e.grad.norm() && next.loss <= e.loss + 1e-13 * std::max(1.0, std::abs(e.loss));
+      if (std::isfinite(next.loss) && (armijo || rounding)) {
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted) break;
+    VectorXd s = t * p;
+    VectorXd y = next.grad - e.grad;
+    const double sy = s.dot(y);
+    x += s;
+    e = std::move(next);
+    if (sy > 1e-300) {
+      s_hist.push_back(std::move(s));
+      y_hist.push_back(std::move(y));
+      rho_hist.push_back(1.0 / sy);
+      if (s_hist.size() > MEMORY) s_hist.pop_front(), y_hist.pop_front(), rho_hist.pop_front();
+    }
+  }
+  Optimum out;
+  out.x.assign(x.data(), x.data() + x.size());
+  out.loss = e.loss;
+  out.gradient_norm = e.grad.norm();
+  out.iterations = it;
+  out.converged = out.gradient_norm <= options.gradient_tolerance;
+  out.how = "L-BFGS (memory 10) from x = 0, " + std::to_string(it) + " steps, |grad F| = " + number(out.gradient_norm);
+  return out;
+}
+
+}  // namespace
+
+double objective(const Problem& problem, std::span<const double> x, std::span<double> grad) {
+  const Design a(problem.data());
+  if (std::ssize(x) != a.cols()) SGDSIM_THROW(DataError, "objective: model size does not match the data set");
+  const Evaluation e = evaluate(a, problem.objective(), problem.l2(), to_vector(x), false);
+  if (!grad.empty()) std::copy(e.grad.data(), e.grad.data() + e.grad.size(), grad.begin());
+  return e.loss;
+}
+
+Estimate estimate_smoothness(const Problem& problem) {
+  const Design a(problem.data());
+  const bool logistic = problem.objective() == kernels::Loss::LOGISTIC;
+  const double factor = logistic ? 0.25 : 1.0;
+  const char* bound = logistic ? "lambda_max(A'A)/(4N) + l2" : "lambda_max(A'A)/N + l2";
+  if (a.cols() <= DENSE_DIMENSION_LIMIT) {
+    const VectorXd eig = gram_eigenvalues(a, VectorXd::Ones(a.rows()));
+    const double lmax = eig.size() > 0 ? eig[eig.size() - 1] : 0.0;
+    return {factor * lmax + problem.l2(),
+            std::string(bound) + ", exact eigenvalues of A'A/N (d = " + std::to_string(a.cols()) + ")"};
+  }
+  int iterations = 0;
+  const double lmax = power_iteration_max(a, iterations);
+  return {factor * lmax + problem.l2(), std::string(bound) + ", power iteration on A'A (" + std::to_string(iterations) +
+                                            " products; converges from below)"};
+}
+
+Estimate estimate_pl_constant(const Problem& problem, std::span<const double> x_star) {
+  const Design a(problem.data());
+  const double l2 = problem.l2();
+  if (a.cols() > DENSE_DIMENSION_LIMIT) {
+    return {l2, "l2 only (lower bound: the data term is convex; d = " + std::to_string(a.cols()) + " too large)"};
+  }
+  if (problem.objective() == kernels::Loss::LEAST_SQUARES) {
+    const VectorXd eig = gram_eigenvalues(a, VectorXd::Ones(a.rows()));
+    return {std::max(0.0, eig.size() > 0 ? eig[0] : 0.0) + l2, "lambda_min(A'A)/N + l2, exact eigenvalues (global)"};
+  }
+  if (std::ssize(x_star) != a.cols()) SGDSIM_THROW(DataError, "estimate_pl_constant: x* size does not match d");
+  const Evaluation e = evaluate(a, problem.objective(), l2, to_vector(x_star), true);
+  const VectorXd eig = gram_eigenvalues(a, e.curvature);
+  return {std::max(0.0, eig.size() > 0 ? eig[0] : 0.0) + l2,
+          "l2 + lambda_min(A'DA/N), D = sigma(z)(1-sigma(z)) at x* (local estimate at the optimum)"};
+}
+
+Optimum solve_optimum(const Problem& problem, const SolverOptions& options) {
+  const Design a(problem.data());
+  return a.cols() <= DENSE_DIMENSION_LIMIT ? newton(problem, a, options) : lbfgs(problem, a, options);
+}
+
+Estimate estimate_gradient_bound(const Problem& problem, const std::vector<std::vector<double>>& models) {
+  const Design a(problem.data());
+  const double l2 = problem.l2();
+  const VectorXd norms = a.row_squared_norms();
+  const auto b = a.labels();
+  double best = 0;
+  for (const auto& model : models) {
+    if (std::ssize(model) != a.cols()) SGDSIM_THROW(DataError, "estimate_gradient_bound: model size does not match d");
+    const VectorXd x = to_vector(model);
+    const VectorXd z = a.times(x);
+    const double x2 = x.squaredNorm();
+    // ‖ℓ'(z_i) a_i + l2 x‖² = ℓ'² ‖a_i‖² + 2 ℓ' l2 a_iᵀx + l2² ‖x‖², with a_iᵀx = z_i.
+    for (std::int64_t i = 0; i < a.rows(); ++i) {
+      const double g = sample_terms(problem.objective(), z[i], b[i]).first;
+      best = std::max(best, g * g * norms[i] + 2.0 * g * l2 * z[i] + l2 * l2 * x2);
+    }
+  }
+  return {best, "max over " + std::to_string(a.rows()) + " samples and " + std::to_string(models.size()) +
+                    " models of |grad f_i(x)|^2 (per-sample, bounds partition gradients too)"};
+}
+
+Estimate estimate_partition_gradient_bound(const Problem& problem,
+                                           const std::vector<std::span<const std::int64_t>>& partitions,
+                                           const std::vector<std::vector<double>>& models) {
+  const Design a(problem.data());
+  const double l2 = problem.l2();
+  const auto b = a.labels();
+  double best = 0;
+  for (const auto& model : models) {
+    if (std::ssize(model) != a.cols()) {
+      SGDSIM_THROW(DataError, "estimate_partition_gradient_bound: model size does not match d");
+    }
+    const VectorXd x = to_vector(model);
+    const VectorXd z = a.times(x);
+    for (const auto& part : partitions) {
+      if (part.empty()) continue;
+      VectorXd g = l2 * x;
+      const double inv = 1.0 / static_cast<double>(part.size());
+      for (const std::int64_t i : part) {
+        if (i < 0 || i >= a.rows()) SGDSIM_THROW(DataError, "estimate_partition_gradient_bound: row out of range");
+        a.add_row(i, inv * sample_terms(problem.objective(), z[i], b[i]).first, g);
+      }
+      best = std::max(best, g.squaredNorm());
+    }
+  }
+  return {best, "max over " + std::to_string(partitions.size()) + " partitions and " + std::to_string(models.size()) +
+                    " models of |grad F_P(x)|^2"};
+}
+
+}  // namespace sgdsim::analysis
