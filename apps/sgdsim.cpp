@@ -53,21 +53,22 @@ std::vector<Job> resolve_jobs(const Options& o) {
     job.label = job.scenario.name;
     return {job};
   }
-  // A study without a name is named after its file, as a plain scenario is.
-  std::vector<std::string> base_sets;
-  if (!nlohmann::json::parse(study.base_json).contains("name"))
-    base_sets.push_back("name=\"" + file.stem().string() + "\"");
-  base_sets.insert(base_sets.end(), o.sets.begin(), o.sets.end());
-  const Scenario base = parse_scenario(study.base_json, base_sets, base_dir);
-  const std::filesystem::path root = o.out.empty() ? base.output.dir : std::filesystem::path(o.out);
+  // A variant is the base scenario plus the variant's overrides plus the command line's (which win). It is named
+  // <base name>-<label> and writes to <base output.dir>/<label>, or exactly to --out when one variant is chosen.
+  const auto doc = nlohmann::json::parse(study.base_json);
+  const std::string base_name = doc.contains("name") && doc["name"].is_string() ? doc["name"].get<std::string>()
+                                                                                : file.stem().string();
   std::vector<Job> jobs;
   for (const auto& v : study.variants) {
     if (!o.variant.empty() && v.label != o.variant) continue;
-    std::vector<std::string> sets = base_sets;
-    sets.insert(sets.end(), v.overrides.begin(), v.overrides.end());
-    sets.insert(sets.end(), o.sets.begin(), o.sets.end());  // the command line wins over the variant
-    sets.push_back("name=\"" + base.name + "-" + v.label + "\"");
-    sets.push_back("output.dir=" + nlohmann::json((root / v.label).string()).dump());
+    std::vector<std::string> sets = v.overrides;
+    sets.insert(sets.end(), o.sets.begin(), o.sets.end());
+    sets.push_back("name=" + nlohmann::json(base_name).dump());
+    const Scenario named_as_base = parse_scenario(study.base_json, sets, base_dir);
+    std::filesystem::path dir = named_as_base.output.dir / v.label;
+    if (!o.out.empty()) dir = o.variant.empty() ? std::filesystem::path(o.out) / v.label : std::filesystem::path(o.out);
+    sets.back() = "name=" + nlohmann::json(base_name + "-" + v.label).dump();
+    sets.push_back("output.dir=" + nlohmann::json(dir.string()).dump());
     Scenario s = parse_scenario(study.base_json, sets, base_dir);
     s.source = file;
     jobs.push_back({v.label, std::move(s)});
