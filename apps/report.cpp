@@ -86,19 +86,31 @@ std::vector<double> iteration_times(const std::filesystem::path& dir) {
 }  // namespace
 
 std::string summary_table(const std::vector<LabelledSummary>& rows) {
+  // A study (several rows) also gets the speed-up of each row over the first: time to target when both reached it,
+  // otherwise the ratio of mean iteration times.
+  const bool study = rows.size() > 1;
   std::ostringstream out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %12s %12s %8s %11s\n", "run", "algorithm", "rep",
-                "status", "iterations", "time [s]", "final loss", "to target", "rounds", "bytes");
+  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %11s %12s %12s %8s %11s%s\n", "run", "algorithm",
+                "rep", "status", "iterations", "time [s]", "s/iter", "final loss", "to target", "rounds", "bytes",
+                study ? "  speedup" : "");
   out << line;
   for (const auto& r : rows) {
     const auto& s = r.summary;
-    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-10s %10lld %12s %12s %12s %8lld %11s\n", r.label.c_str(),
+    const auto& first = rows.front().summary;
+    double speedup = NOT_EVALUATED;
+    if (!std::isnan(s.time_to_target) && !std::isnan(first.time_to_target) && s.time_to_target > 0)
+      speedup = first.time_to_target / s.time_to_target;
+    else if (s.mean_iteration_time > 0)
+      speedup = first.mean_iteration_time / s.mean_iteration_time;
+    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-10s %10lld %12s %11s %12s %12s %8lld %11s", r.label.c_str(),
                   r.algorithm.c_str(), s.run, status_name(s.status), static_cast<long long>(s.iterations),
-                  fixed(s.time, "%.4g").c_str(), fixed(s.final_loss, "%.6g").c_str(),
-                  fixed(s.time_to_target, "%.4g").c_str(), static_cast<long long>(s.comm_rounds),
-                  bytes_text(s.bytes).c_str());
+                  fixed(s.time, "%.4g").c_str(), fixed(s.mean_iteration_time, "%.4g").c_str(),
+                  fixed(s.final_loss, "%.6g").c_str(), fixed(s.time_to_target, "%.4g").c_str(),
+                  static_cast<long long>(s.comm_rounds), bytes_text(s.bytes).c_str());
     out << line;
+    if (study) out << "  " << fixed(speedup, "%7.2fx");
+    out << "\n";
   }
   return out.str();
 }
