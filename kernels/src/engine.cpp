@@ -1,1 +1,113 @@
-// placeholder
+// Engines (a kernel implementation bound to one data set), device selection, and the model update helpers.
+#include <string>
+
+#include "sgdsim/error.hpp"
+#include "sgdsim/kernels/kernels.hpp"
+
+namespace sgdsim::kernels {
+
+namespace {
+
+class ReferenceEngine final : public Engine {
+ public:
+  ReferenceEngine(Loss loss, double l2, const Data<double>& data) : loss_(loss), l2_(l2), data_(data) {}
+  double loss_grad(SampleSet rows, std::span<const double> x, std::span<double> grad) override {
+    return reference::loss_grad(loss_, data_, rows, x, l2_, grad);
+  }
+  Device device() const override { return Device::REFERENCE; }
+
+ private:
+  Loss loss_;
+  double l2_;
+  Data<double> data_;
+};
+
+class CpuEngine final : public Engine {
+ public:
+  CpuEngine(Loss loss, double l2, const Data<double>& data) : loss_(loss), l2_(l2), data_(data) {}
+  double loss_grad(SampleSet rows, std::span<const double> x, std::span<double> grad) override {
+    return cpu::loss_grad(loss_, data_, rows, x, l2_, grad);
+  }
+  Device device() const override { return Device::CPU; }
+
+ private:
+  Loss loss_;
+  double l2_;
+  Data<double> data_;
+};
+
+// The data lives on the device from construction on; each call moves only x, the index list and the gradient.
+class CudaEngine final : public Engine {
+ public:
+  CudaEngine(Loss loss, double l2, const Data<double>& data) : resident_(loss, l2, data) {}
+  double loss_grad(SampleSet rows, std::span<const double> x, std::span<double> grad) override {
+    return resident_.loss_grad(rows, x, grad);
+  }
+  Device device() const override { return Device::CUDA; }
+
+ private:
+  cuda::Resident<double> resident_;
+};
+
+void check_same_size(std::size_t a, std::size_t b, const char* what) {
+  if (a != b) {
+    SGDSIM_THROW(ConfigError,
+                 std::string(what) + ": sizes differ (" + std::to_string(a) + " vs " + std::to_string(b) + ")");
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Engine> make_engine(Device device, Loss loss, double l2, const Data<double>& data) {
+  switch (device) {
+    case Device::REFERENCE:
+      return std::make_unique<ReferenceEngine>(loss, l2, data);
+    case Device::CPU:
+      return std::make_unique<CpuEngine>(loss, l2, data);
+    case Device::CUDA:
+      return std::make_unique<CudaEngine>(loss, l2, data);
+  }
+  SGDSIM_THROW(ConfigError, "make_engine: unknown device");
+}
+
+void axpy(double a, std::span<const double> x, std::span<double> y) {
+  check_same_size(x.size(), y.size(), "axpy");
+  for (std::size_t i = 0; i < x.size(); ++i) y[i] += a * x[i];
+}
+
+void scale(double a, std::span<double> x) {
+  for (double& v : x) v *= a;
+}
+
+void average(std::span<const std::span<const double>> inputs, std::span<double> out) {
+  if (inputs.empty()) SGDSIM_THROW(ConfigError, "average: no inputs");
+  for (const auto& in : inputs) check_same_size(in.size(), out.size(), "average");
+  const double inv = 1.0 / double(inputs.size());
+  // Column by column, so that out may alias an input: each entry is read from every input before it is written.
+  for (std::size_t j = 0; j < out.size(); ++j) {
+    double s = 0.0;
+    for (const auto& in : inputs) s += in[j];
+    out[j] = s * inv;
+  }
+}
+
+Device parse_device(const std::string& name) {
+  if (name == "reference") return Device::REFERENCE;
+  if (name == "cpu") return Device::CPU;
+  if (name == "cuda") return Device::CUDA;
+  SGDSIM_THROW(ConfigError, "device: expected \"reference\", \"cpu\" or \"cuda\", got \"" + name + "\"");
+}
+
+const char* device_name(Device device) {
+  switch (device) {
+    case Device::REFERENCE:
+      return "reference";
+    case Device::CPU:
+      return "cpu";
+    case Device::CUDA:
+      return "cuda";
+  }
+  return "unknown";
+}
+
+}  // namespace sgdsim::kernels

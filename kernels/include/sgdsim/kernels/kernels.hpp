@@ -73,6 +73,29 @@ template <class T>
 T loss_grad(Loss loss, const Data<T>& data, SampleSet rows, std::span<const T> x, T l2, std::span<T> grad);
 }
 
+namespace cuda {
+// Data resident on a CUDA device: copied once at construction (each MPI rank keeps its own copy, on device
+// local_rank % device_count); a call uploads x (and the index list) and downloads the gradient. Float and double.
+// Throws NotCompiled in a build without CUDA, CudaError when no device is usable.
+template <class T>
+class Resident {
+ public:
+  Resident(Loss loss, T l2, const Data<T>& data);
+  ~Resident();
+  Resident(const Resident&) = delete;
+  Resident& operator=(const Resident&) = delete;
+  T loss_grad(SampleSet rows, std::span<const T> x, std::span<T> grad);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One-shot form with the same contract as reference::loss_grad (copies the data to the device on every call: tests).
+template <class T>
+T loss_grad(Loss loss, const Data<T>& data, SampleSet rows, std::span<const T> x, T l2, std::span<T> grad);
+}  // namespace cuda
+
 // A gradient engine bound to one data set: the CUDA engine copies the data to the device once at construction.
 class Engine {
  public:
@@ -91,6 +114,8 @@ bool cuda_device_available();
 // Model update helpers used by the algorithms: y += a·x; out = mean of the given vectors.
 void axpy(double a, std::span<const double> x, std::span<double> y);
 void scale(double a, std::span<double> x);
+// out = (1/n) Σ inputs[i] (n = inputs.size() ≥ 1, all of out's size); out may alias one of the inputs.
+void average(std::span<const std::span<const double>> inputs, std::span<double> out);
 
 Device parse_device(const std::string& name);  // "reference" | "cpu" | "cuda"; throws ConfigError otherwise
 const char* device_name(Device device);
