@@ -1,1 +1,434 @@
-// placeholder
+// SimComm: point-to-point messages over recycled SimGrid mailboxes, request bookkeeping, ring all-reduce.
+#include "sim_comm.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <simgrid/Exception.hpp>
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Comm.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <string>
+
+#include "sgdsim/error.hpp"
+
+namespace sgdsim::sim {
+
+namespace s4u = simgrid::s4u;
+
+std::size_t MailboxKeyHash::operator()(const MailboxKey& k) const noexcept {
+  // Ranks and epochs are small, tags grow with the iteration: mix all four into 64 bits.
+  std::uint64_t h = static_cast<std::uint32_t>(k.tag);
+  h = h * 0x9E3779B97F4A7C15ULL ^ static_cast<std::uint32_t>(k.src);
+  h = h * 0x9E3779B97F4A7C15ULL ^ static_cast<std::uint32_t>(k.dst);
+  h = h * 0x9E3779B97F4A7C15ULL ^ static_cast<std::uint32_t>(k.epoch);
+  return static_cast<std::size_t>(h ^ (h >> 29));
+}
+
+s4u::Mailbox* MailboxTable::acquire(const MailboxKey& key) {
+  auto it = slots_.find(key);
+  if (it == slots_.end()) {
+    s4u::Mailbox* mailbox = nullptr;
+    if (free_.empty()) {
+      // Mailbox::by_name is a simcall: other actors run meanwhile and may create this key (or any other) first.
+      mailbox = s4u::Mailbox::by_name("mb-" + std::to_string(created_++));
+    } else {
+      mailbox = free_.back();
+      free_.pop_back();
+    }
+    it = slots_.find(key);
+    if (it == slots_.end()) {
+      it = slots_.emplace(key, Slot{mailbox, 0}).first;
+    } else {
+      free_.push_back(mailbox);
+    }
+  }
+  ++it->second.users;
+  return it->second.mailbox;
+}
+
+void MailboxTable::release(const MailboxKey& key) noexcept {
+  auto it = slots_.find(key);
+  if (it == slots_.end()) return;
+  if (--it->second.users == 0) {
+    free_.push_back(it->second.mailbox);
+    slots_.erase(it);
+  }
+}
+
+namespace {
+
+// The payload handed from sender to receiver. It points at the sender's buffer until the sender sees the transfer
+// finish; if the receiver has not read it by then, the sender copies the data into `owned` before it may reuse its
+// buffer. Whoever of the two is last to let go deletes it; if the transfer never completes, the sender deletes it.
+struct Message {
+  int tag = 0;
+  std::span<const double> view;
+  std::vector<double> owned;
+  bool sender_released = false;
+  bool receiver_released = false;
+  bool delivered = false;  // set by SimGrid's data copy, which only happens for a transfer that completed
+};
+
+// SimGrid hands the message pointer to the receiver only when a transfer completes; a transfer withdrawn in flight
+// can look "finished" to a test() at the other end. Marking the message at the copy tells the two apart.
+void copy_message(simgrid::kernel::activity::CommImpl* comm, void* payload, std::size_t size) {
+  static_cast<Message*>(payload)->delivered = true;
+  s4u::Comm::copy_pointer_callback(comm, payload, size);
+}
+
+enum class Status { PENDING, DONE, CANCELED };
+
+constexpr std::size_t YIELD_BEFORE_COPY = 1024;  // doubles
+
+// Runs a blocking or testing SimGrid call. When the peer withdraws a transfer in flight (cancels it), SimGrid throws
+// CancelException or NetworkFailureException at this end: the operation is then over, with `status` CANCELED.
+template <class F>
+void guarded(F&& call, Status& status) {
+  try {
+    call();
+  } catch (const simgrid::CancelException&) {
+    status = Status::CANCELED;
+  } catch (const simgrid::NetworkFailureException&) {
+    status = Status::CANCELED;
+  }
+}
+
+class SimRequest final : public Request::Impl {
+ public:
+  SimRequest(MailboxTable& table, const MailboxKey& key, bool is_send) : table_(&table), key_(key), is_send_(is_send) {}
+  SimRequest(const SimRequest&) = delete;
+  SimRequest& operator=(const SimRequest&) = delete;
+  ~SimRequest() override;
+
+  bool is_send() const { return is_send_; }
+  const MailboxKey& key() const { return key_; }
+
+  void post_send(std::span<const double> data) {
+    mailbox_ = table_->acquire(key_);
+    outgoing_ = new Message{key_.tag, data, {}, false, false, false};
+    comm_ = mailbox_->put_init(outgoing_, data.size() * sizeof(double))->set_copy_data_callback(copy_message);
+    comm_->start();
+  }
+  void post_recv(std::span<double> data) {
+    mailbox_ = table_->acquire(key_);
+    destination_ = data;
+    repost_recv();
+  }
+  // A receive whose matched send was withdrawn by the sender waits for the next message of its key.
+  void repost_recv() {
+    incoming_ = nullptr;
+    comm_ = mailbox_->get_init()
+                ->set_dst_data(reinterpret_cast<void**>(&incoming_), sizeof(void*))
+                ->set_copy_data_callback(copy_message);
+    comm_->start();
+  }
+
+  const s4u::CommPtr& comm() const { return comm_; }
+
+  // Asks SimGrid (without blocking) whether the transfer finished, was withdrawn, or is still going. A comm that
+  // already failed must not be tested again (SimGrid asserts on it).
+  Status probe() {
+    switch (comm_->get_state()) {
+      case s4u::Activity::State::FINISHED:
+        return delivered() ? Status::DONE : Status::CANCELED;
+      case s4u::Activity::State::FAILED:
+      case s4u::Activity::State::CANCELED:
+        return Status::CANCELED;
+      default:
+        break;
+    }
+    Status status = Status::PENDING;
+    guarded([&] { status = comm_->test() ? Status::DONE : Status::PENDING; }, status);
+    // DONE means delivered: a transfer withdrawn by the peer in flight also ends a test() with true.
+    if (status == Status::DONE && !delivered()) status = Status::CANCELED;
+    return status;
+  }
+  bool delivered() const { return is_send_ ? outgoing_ != nullptr && outgoing_->delivered : incoming_ != nullptr; }
+
+  // The operation is over for this rank: a receive copies the payload out; a withdrawn send just lets go.
+  void finish(Status status);
+  // Withdraws the operation if it is still pending; a payload that already arrived is discarded.
+  void withdraw() noexcept;
+
+ private:
+  void release_message() noexcept;
+
+  MailboxTable* table_;
+  MailboxKey key_;
+  bool is_send_;
+  bool released_ = false;
+  s4u::Mailbox* mailbox_ = nullptr;
+  s4u::CommPtr comm_;
+  Message* outgoing_ = nullptr;  // send: owned until the transfer completes
+  Message* incoming_ = nullptr;  // receive: written by SimGrid when the transfer completes
+  std::span<double> destination_;
+};
+
+void SimRequest::finish(Status status) {
+  if (is_send_) {
+    if (status == Status::DONE && outgoing_ != nullptr && outgoing_->delivered) {
+      // The receiver woke at the same simulated instant; let it run first (zero simulated time) so that it usually
+      // copies straight from our buffer. Large payloads only: a yield costs more than copying a few doubles.
+      if (!outgoing_->receiver_released && outgoing_->view.size() >= YIELD_BEFORE_COPY) s4u::this_actor::yield();
+      if (outgoing_->receiver_released) {
+        delete outgoing_;
+      } else {
+        // The receiver has not copied yet and our caller may now reuse its buffer.
+        outgoing_->owned.assign(outgoing_->view.begin(), outgoing_->view.end());
+        outgoing_->view = outgoing_->owned;
+        outgoing_->sender_released = true;
+      }
+    } else {
+      delete outgoing_;  // never delivered
+    }
+    outgoing_ = nullptr;
+  } else if (status == Status::DONE) {
+    Message* message = incoming_;
+    incoming_ = nullptr;
+    if (message == nullptr) SGDSIM_THROW(SimulationError, "SimComm: a completed receive carries no message");
+    const bool size_ok = message->view.size() == destination_.size();
+    const bool tag_ok = message->tag == key_.tag;
+    if (size_ok && tag_ok) std::copy(message->view.begin(), message->view.end(), destination_.begin());
+    const std::size_t got = message->view.size();
+    message->receiver_released = true;
+    if (message->sender_released) delete message;
+    released_ = true;
+    table_->release(key_);
+    if (!tag_ok) SGDSIM_THROW(SimulationError, "SimComm: message tag mismatch (internal error)");
+    if (!size_ok) {
+      SGDSIM_THROW(SimulationError, "SimComm: rank " + std::to_string(key_.dst) + " received " + std::to_string(got) +
+                                        " values from rank " + std::to_string(key_.src) + " with tag " +
+                                        std::to_string(key_.tag) + " into a buffer of " +
+                                        std::to_string(destination_.size()));
+    }
+    return;
+  }
+  if (!released_) {
+    released_ = true;
+    table_->release(key_);
+  }
+}
+
+void SimRequest::release_message() noexcept {
+  if (is_send_) {
+    delete outgoing_;
+    outgoing_ = nullptr;
+  } else if (incoming_ != nullptr) {
+    incoming_->receiver_released = true;
+    if (incoming_->sender_released) delete incoming_;
+    incoming_ = nullptr;
+  }
+}
+
+void SimRequest::withdraw() noexcept {
+  if (released_) return;
+  try {
+    Status status = probe();
+    if (status == Status::PENDING) {
+      comm_->cancel();
+      status = Status::CANCELED;
+      // SimGrid 3.32 keeps a comm on its actor's activity list (a std::list scanned on every later completion)
+      // until a wait simcall on it ends; a cancel alone leaves it there, and a parameter server dropping late
+      // results slowed down quadratically. A zero-timeout wait_any goes to the kernel (unlike wait() on a comm whose
+      // s4u state already says CANCELED) and ends at once, unlisting the comm.
+      std::vector<s4u::CommPtr> cancelled{comm_};
+      guarded([&] { s4u::Comm::wait_any_for(cancelled, 0); }, status);
+    }
+    if (status == Status::DONE && is_send_) {
+      finish(Status::DONE);  // already delivered: the receiver owns the payload
+      return;
+    }
+  } catch (...) {
+    // Cancelling can only fail while the actor is being killed at shutdown; nothing more to withdraw then.
+  }
+  release_message();
+  released_ = true;
+  table_->release(key_);
+}
+
+SimRequest::~SimRequest() {
+  // A request dropped while pending is withdrawn, so nothing stale stays in a (recycled) mailbox.
+  withdraw();
+}
+
+SimRequest& impl_of(Request& request) {
+  auto* impl = dynamic_cast<SimRequest*>(request.impl());
+  if (impl == nullptr) SGDSIM_THROW(SimulationError, "SimComm: request is empty or belongs to another Comm");
+  return *impl;
+}
+
+}  // namespace
+
+SimComm::SimComm(SimWorld& world, int rank, int epoch) : world_(world), rank_(rank), epoch_(epoch) {
+  check_peer(rank, "own rank");
+}
+
+void SimComm::check_peer(int peer, const char* what) const {
+  if (peer < 0 || peer >= size()) {
+    SGDSIM_THROW(SimulationError, std::string("SimComm: ") + what + " " + std::to_string(peer) + " outside 0.." +
+                                      std::to_string(size() - 1));
+  }
+}
+
+Request SimComm::send_async(int dst, int tag, std::span<const double> data) {
+  check_peer(dst, "destination");
+  auto impl = std::make_unique<SimRequest>(world_.mailboxes, MailboxKey{epoch_, rank_, dst, tag}, true);
+  impl->post_send(data);
+  count_sent(data.size());
+  return Request(std::move(impl));
+}
+
+Request SimComm::recv_async(int src, int tag, std::span<double> data) {
+  check_peer(src, "source");
+  auto impl = std::make_unique<SimRequest>(world_.mailboxes, MailboxKey{epoch_, src, rank_, tag}, false);
+  impl->post_recv(data);
+  return Request(std::move(impl));
+}
+
+void SimComm::send(int dst, int tag, std::span<const double> data) {
+  Request request = send_async(dst, tag, data);
+  wait(request);
+}
+
+void SimComm::recv(int src, int tag, std::span<double> data) {
+  Request request = recv_async(src, tag, data);
+  wait(request);
+}
+
+void SimComm::wait(Request& request) {
+  SimRequest& impl = impl_of(request);
+  for (;;) {
+    Status status = Status::DONE;
+    guarded([&] { impl.comm()->wait(); }, status);
+    if (status == Status::DONE && !impl.delivered()) status = Status::CANCELED;
+    if (status == Status::CANCELED && !impl.is_send()) {
+      impl.repost_recv();  // the sender withdrew its message: keep waiting for the next one
+      continue;
+    }
+    // A send whose receiver cancelled is over too: the message was dropped.
+    impl.finish(status);
+    request.reset();
+    return;
+  }
+}
+
+bool SimComm::test(Request& request) {
+  SimRequest& impl = impl_of(request);
+  Status status = impl.probe();
+  if (status == Status::PENDING) return false;
+  if (status == Status::CANCELED && !impl.is_send()) {
+    impl.repost_recv();
+    return false;
+  }
+  impl.finish(status);
+  request.reset();
+  return true;
+}
+
+std::size_t SimComm::wait_any(std::span<Request> requests) {
+  std::vector<s4u::CommPtr> comms;
+  std::vector<std::size_t> index;
+  comms.reserve(requests.size());
+  index.reserve(requests.size());
+  for (;;) {
+    comms.clear();
+    index.clear();
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      if (requests[i].pending()) {
+        comms.push_back(impl_of(requests[i]).comm());
+        index.push_back(i);
+      }
+    }
+    if (comms.empty()) SGDSIM_THROW(SimulationError, "SimComm::wait_any: no pending request");
+    ssize_t pos = -1;
+    Status status = Status::DONE;  // CANCELED: one of them was withdrawn by its peer; found by the scan below
+    guarded([&] { pos = s4u::Comm::wait_any(comms); }, status);
+    if (status == Status::CANCELED) pos = -1;
+    if (pos >= 0) {
+      std::size_t i = index[static_cast<std::size_t>(pos)];
+      if (test(requests[i])) return i;
+    }
+    for (std::size_t i : index) {
+      if (requests[i].pending() && test(requests[i])) return i;
+    }
+  }
+}
+
+bool SimComm::wait_for(Request& request, double timeout) {
+  if (timeout <= 0) return test(request);
+  SimRequest& impl = impl_of(request);
+  const double deadline = s4u::Engine::get_clock() + timeout;
+  double remaining = timeout;  // exactly `timeout` on the first pass, so an uninterrupted wait lasts exactly that
+  for (;;) {
+    std::vector<s4u::CommPtr> comms{impl.comm()};
+    ssize_t pos = -1;
+    Status status = Status::DONE;
+    guarded([&] { pos = s4u::Comm::wait_any_for(comms, remaining); }, status);
+    if (pos < 0 && status != Status::CANCELED) return false;  // timed out
+    if (test(request)) return true;
+    remaining = deadline - s4u::Engine::get_clock();
+    if (remaining <= 0) return false;
+  }
+}
+
+void SimComm::cancel(Request& request) {
+  if (!request.pending()) return;
+  impl_of(request).withdraw();
+  request.reset();
+}
+
+void SimComm::allreduce_mean(std::span<double> data, int tag) {
+  const int n = size();
+  if (n == 1) return;
+  const auto m = static_cast<std::int64_t>(data.size());
+  auto chunk = [&](int c) {
+    const std::int64_t begin = static_cast<std::int64_t>(c) * m / n;
+    const std::int64_t end = static_cast<std::int64_t>(c + 1) * m / n;
+    return data.subspan(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));
+  };
+  auto mod = [n](int x) { return ((x % n) + n) % n; };
+  const int right = mod(rank_ + 1);
+  const int left = mod(rank_ - 1);
+  std::vector<double> incoming(static_cast<std::size_t>((m + n - 1) / n));
+
+  // Reduce-scatter: after step s, the chunk received holds the sum over s + 2 ranks; after N−1 steps this rank holds
+  // the full sum of chunk rank+1.
+  for (int s = 0; s < n - 1; ++s) {
+    std::span<double> out = chunk(mod(rank_ - s));
+    std::span<double> in = chunk(mod(rank_ - s - 1));
+    std::span<double> buffer(incoming.data(), in.size());
+    Request r = recv_async(left, tag, buffer);
+    Request w = send_async(right, tag, out);
+    wait(r);
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] += buffer[i];
+    wait(w);
+  }
+  // Scaled by 1/N like every other backend's allreduce_mean, once, by the rank that owns the finished chunk.
+  const double inv = 1.0 / n;
+  for (double& v : chunk(mod(rank_ + 1))) v *= inv;
+  // All-gather: pass the finished chunks around the ring.
+  for (int s = 0; s < n - 1; ++s) {
+    Request r = recv_async(left, tag, chunk(mod(rank_ - s)));
+    Request w = send_async(right, tag, chunk(mod(rank_ + 1 - s)));
+    wait(r);
+    wait(w);
+  }
+}
+
+SimClock::SimClock() : start_(s4u::Engine::get_clock()) {}
+
+double SimClock::now() const { return s4u::Engine::get_clock() - start_; }
+
+SimCompute::SimCompute(const Scenario& scenario, const Problem& problem, int repetition, int worker, SimComm& comm)
+    : ModelledCompute(scenario, problem, repetition, worker), comm_(comm) {}
+
+bool SimCompute::spend(double load, std::int64_t /*iteration*/, double /*started*/, Request* interrupt) {
+  const double duration = draw_task(load).total();
+  if (interrupt == nullptr || !interrupt->pending()) {
+    if (duration > 0) s4u::this_actor::sleep_for(duration);
+    return true;
+  }
+  return !comm_.wait_for(*interrupt, duration);
+}
+
+}  // namespace sgdsim::sim

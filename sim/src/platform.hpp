@@ -1,0 +1,35 @@
+// The simulated platform: generated topologies (star, cluster, ideal) or a SimGrid XML file, and the rank -> host map.
+#pragma once
+
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Host.hpp>
+#include <string>
+#include <vector>
+
+#include "sgdsim/core/scenario.hpp"
+
+namespace sgdsim::sim {
+
+// Engine arguments this network needs, to be placed before the user's own (a later --cfg overrides an earlier one).
+// Generated platforms use network/model:CM02 with network/crosstraffic:0, so that a transfer of M bytes over a route
+// of links l1..lk takes exactly Σ latency(li) + M / min bandwidth(li) (LV08, SimGrid's default, scales latency by
+// 13.01 and bandwidth by 0.97 and adds reverse traffic). An XML platform keeps SimGrid's defaults (or its own
+// <config>).
+std::vector<std::string> platform_config_args(const NetworkSpec& network);
+
+// Creates the platform in `engine` and returns the host of each of the `ranks` ranks.
+// - star: every rank has one (shared, both directions) link of the given bandwidth and latency to the centre, so a
+//   message crosses two links: 2·latency + M/bandwidth; a parameter server is one of the ranks, with its own link.
+// - cluster: a crossbar; every rank has a private split-duplex link (up and down are independent) whose halves each
+//   carry latency/2, so a message takes latency + M/bandwidth and a ring all-reduce of M bytes on N ranks takes
+//   2(N−1)(latency + M/(N·bandwidth)). No shared backbone.
+// - ideal: as star with zero latency and 1e15 B/s links: communication takes (almost) no time.
+// - platform_file: loaded as is; its hosts in natural name order (digit runs compare as numbers, so node-2 comes
+//   before node-10) give ranks 0, 1, ...; fewer hosts than ranks is a ConfigError naming the file and both counts.
+// Generated hosts are named rank-0 ... rank-(ranks−1); their speed is irrelevant (compute time is modelled).
+std::vector<simgrid::s4u::Host*> build_platform(simgrid::s4u::Engine& engine, const NetworkSpec& network, int ranks);
+
+// "node-2" < "node-10": digit runs compared by value, the rest character by character.
+bool natural_less(const std::string& a, const std::string& b);
+
+}  // namespace sgdsim::sim

@@ -1,0 +1,79 @@
+// run_actors: one SimGrid engine, one actor per rank, exceptions carried out of the simulation, deadlock detection.
+#include <memory>
+#include <simgrid/Exception.hpp>
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+#include "platform.hpp"
+#include "sgdsim/error.hpp"
+#include "sgdsim/sim/actors.hpp"
+#include "sim_comm.hpp"
+
+namespace sgdsim::sim {
+
+namespace s4u = simgrid::s4u;
+
+int RankContext::ranks() const { return static_cast<int>(world_->hosts.size()); }
+
+std::string RankContext::host_name() const { return world_->hosts[static_cast<std::size_t>(rank_)]->get_name(); }
+
+std::unique_ptr<Comm> RankContext::make_comm(int epoch) const {
+  return std::make_unique<SimComm>(*world_, rank_, epoch);
+}
+
+std::unique_ptr<Clock> RankContext::make_clock() const { return std::make_unique<SimClock>(); }
+
+std::unique_ptr<ModelledCompute> RankContext::make_compute(const Scenario& scenario, const Problem& problem,
+                                                           int repetition, int worker, Comm& comm) const {
+  auto* sim_comm = dynamic_cast<SimComm*>(&comm);
+  if (sim_comm == nullptr) SGDSIM_THROW(SimulationError, "RankContext::make_compute: comm must come from make_comm");
+  return std::make_unique<SimCompute>(scenario, problem, repetition, worker, *sim_comm);
+}
+
+void RankContext::sync() const { world_->barrier->wait(); }
+
+ActorsResult run_actors(const NetworkSpec& network, int ranks, const RankBody& body,
+                        const std::vector<std::string>& simgrid_args) {
+  if (s4u::Engine::is_initialized()) {
+    SGDSIM_THROW(SimulationError, "only one simulation per process: SimGrid allows a single engine");
+  }
+  // Our defaults first, so that the caller's --cfg / --log arguments override them.
+  std::vector<std::string> args{"sgdsim", "--log=root.thres:critical"};
+  for (auto& a : platform_config_args(network)) args.push_back(a);
+  args.insert(args.end(), simgrid_args.begin(), simgrid_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int argc = static_cast<int>(args.size());
+  s4u::Engine engine(&argc, argv.data());
+
+  // Shared with the actors: should the engine unwind blocked actors late (after a deadlock), their requests still
+  // find the mailbox table alive.
+  auto world = std::make_shared<SimWorld>();
+  world->hosts = build_platform(engine, network, ranks);
+  world->barrier = s4u::Barrier::create(static_cast<unsigned>(ranks));
+
+  for (int r = 0; r < ranks; ++r) {
+    s4u::Actor::create("rank-" + std::to_string(r), world->hosts[static_cast<std::size_t>(r)], [world, r, &body]() {
+      RankContext context(*world, r);
+      try {
+        body(context);
+      } catch (const simgrid::ForcefulKillException&) {
+        throw;  // SimGrid unwinding a killed actor: not ours to swallow
+      } catch (...) {
+        if (!world->error) world->error = std::current_exception();
+      }
+      ++world->finished;
+    });
+  }
+  engine.run();
+
+  if (world->error) std::rethrow_exception(world->error);
+  if (world->finished != ranks) {
+    SGDSIM_THROW(SimulationError, "simulation deadlocked: " + std::to_string(ranks - world->finished) + " of " +
+                                      std::to_string(ranks) + " actors did not finish");
+  }
+  return ActorsResult{s4u::Engine::get_clock()};
+}
+
+}  // namespace sgdsim::sim
