@@ -58,7 +58,7 @@ TEST_CASE("no straggling: every task takes exactly l s, times the worker's slowd
   CHECK(slow.draw(0.5).total() == 6.0);
 }
 
-TEST_CASE("workers and repetitions draw from different streams; the same key repeats") {
+TEST_CASE("workers and repetitions draw from different streams and the same key repeats") {
   const ComputeSpec c = spec(1.0, 1.0, 0);
   StragglerModel a(c, 9, 0, 0), b(c, 9, 0, 1), r(c, 9, 1, 0), again(c, 9, 0, 0);
   const double first = a.draw(1.0).total();

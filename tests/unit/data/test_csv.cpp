@@ -31,7 +31,7 @@ std::string csv_error(const TempFile& file, const CsvData& s) {
 
 }  // namespace
 
-TEST_CASE("csv: with a header the label column is found by name; 0/1 labels become -1/+1") {
+TEST_CASE("csv: with a header the label column is found by name and 0/1 labels become -1/+1") {
   const Dataset d = load_csv(sgdsim::test::fixture("small.csv"), spec(std::string("y"), true), Loss::LOGISTIC);
   CHECK_FALSE(d.sparse);
   CHECK(d.rows == 3);
