@@ -1,0 +1,273 @@
+// Gradient-pass bandwidth of the kernels next to a memory-bandwidth baseline measured in the same run.
+//
+// CPU: the baseline is an OpenMP sum over the very matrix the gradient pass reads (same bytes, same pages); both are
+// timed alternately in every iteration, so machine noise hits both alike. Counters: bytes_per_second (gradient pass,
+// bytes = matrix + labels read once), baseline_bytes_per_second, ratio = gradient / baseline.
+// CUDA (only when a device is usable): kernel time from CUDA events vs a device-to-device cudaMemcpy of the matrix
+// size, counted as read + written bytes (2 × size), alternately timed the same way.
+// Matrix size: SGDSIM_BENCH_MB (default 256 MiB for the CPU, 2048 MiB for the GPU: beyond every cache).
+#include <benchmark/benchmark.h>
+#include <omp.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+#include "cuda_api.hpp"
+#include "sgdsim/kernels/kernels.hpp"
+
+namespace {
+
+using namespace sgdsim::kernels;
+using Clock = std::chrono::steady_clock;
+
+std::int64_t bench_bytes(std::int64_t default_mb) {
+  const char* mb = std::getenv("SGDSIM_BENCH_MB");
+  return (mb != nullptr ? std::atoll(mb) : default_mb) << 20;
+}
+
+// Cheap parallel fill with values in [-1, 1) (a counter hashed by splitmix64): the data content does not matter for
+// bandwidth, but the pages must be touched before timing.
+template <class T>
+void fill(std::vector<T>& v, std::uint64_t seed) {
+  const std::int64_t n = std::int64_t(v.size());
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < n; ++i) {
+    std::uint64_t z = seed + std::uint64_t(i) * 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    v[std::size_t(i)] = T(double(z >> 11) * 0x1.0p-52 - 1.0);
+  }
+}
+
+template <class T>
+struct DenseSet {
+  std::vector<T> values;
+  std::vector<T> labels;
+  std::vector<T> x;
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  Data<T> view() const { return {Dense<T>{values.data(), rows, cols}, labels.data()}; }
+  std::int64_t bytes() const { return std::int64_t((values.size() + labels.size()) * sizeof(T)); }
+};
+
+template <class T>
+const DenseSet<T>& dense_set(std::int64_t total_bytes, std::int64_t cols) {
+  static std::unique_ptr<DenseSet<T>> set;
+  if (!set || std::int64_t(set->values.size() * sizeof(T)) !=
+                  total_bytes / std::int64_t(sizeof(T) * cols) * cols * std::int64_t(sizeof(T))) {
+    set = std::make_unique<DenseSet<T>>();
+    set->cols = cols;
+    set->rows = total_bytes / std::int64_t(sizeof(T) * cols);
+    set->values.resize(std::size_t(set->rows * cols));
+    set->labels.resize(std::size_t(set->rows));
+    set->x.resize(std::size_t(cols));
+    fill(set->values, 1);
+    fill(set->labels, 2);
+    for (auto& b : set->labels) b = b < 0 ? T(-1) : T(1);
+    fill(set->x, 3);
+  }
+  return *set;
+}
+
+// The baseline: read every byte of the array once (OpenMP sum over both cores).
+template <class T>
+T memory_sum(const std::vector<T>& v) {
+  const std::int64_t n = std::int64_t(v.size());
+  const T* p = v.data();
+  T s = 0;
+#pragma omp parallel for simd schedule(static) reduction(+ : s)
+  for (std::int64_t i = 0; i < n; ++i) s += p[i];
+  return s;
+}
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+void set_ratio_counters(benchmark::State& state, double bytes, double pass_seconds, double baseline_seconds) {
+  const double it = double(state.iterations());
+  state.counters["baseline_bytes_per_second"] = benchmark::Counter(bytes * it / baseline_seconds);
+  state.counters["ratio"] = benchmark::Counter((bytes * it / pass_seconds) / (bytes * it / baseline_seconds));
+}
+
+// Standalone baseline (the table's "memory" row).
+template <class T>
+void bm_memory_sum(benchmark::State& state) {
+  const auto& set = dense_set<T>(bench_bytes(256), state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(memory_sum(set.values));
+  state.SetBytesProcessed(state.iterations() * std::int64_t(set.values.size() * sizeof(T)));
+}
+
+// The fused gradient pass over all rows, alternating with the baseline sum over the same matrix.
+template <class T>
+void bm_cpu_dense(benchmark::State& state) {
+  const auto& set = dense_set<T>(bench_bytes(256), state.range(0));
+  std::vector<T> grad(std::size_t(set.cols));
+  const auto rows = SampleSet::range(0, set.rows);
+  double pass_seconds = 0.0;
+  double baseline_seconds = 0.0;
+  cpu::loss_grad<T>(Loss::LOGISTIC, set.view(), rows, set.x, T(1e-4), grad);  // warm-up: thread-local buffers
+  for (auto _ : state) {
+    auto t0 = Clock::now();
+    benchmark::DoNotOptimize(cpu::loss_grad<T>(Loss::LOGISTIC, set.view(), rows, set.x, T(1e-4), grad));
+    const double pass = seconds_since(t0);
+    t0 = Clock::now();
+    benchmark::DoNotOptimize(memory_sum(set.values));
+    baseline_seconds += seconds_since(t0);
+    pass_seconds += pass;
+    state.SetIterationTime(pass);
+  }
+  state.SetBytesProcessed(state.iterations() * set.bytes());
+  set_ratio_counters(state, double(set.bytes()), pass_seconds, baseline_seconds);
+  state.counters["threads"] = omp_get_max_threads();
+}
+
+// The reference kernel (one thread, two loops per row) on the same data, for scale.
+template <class T>
+void bm_reference_dense(benchmark::State& state) {
+  const auto& set = dense_set<T>(bench_bytes(256), state.range(0));
+  std::vector<T> grad(std::size_t(set.cols));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        reference::loss_grad<T>(Loss::LOGISTIC, set.view(), SampleSet::range(0, set.rows), set.x, T(1e-4), grad));
+  }
+  state.SetBytesProcessed(state.iterations() * set.bytes());
+}
+
+// A mini-batch (index list of 4096 random rows) on the dense matrix: gathered rows.
+void bm_cpu_dense_minibatch(benchmark::State& state) {
+  const auto& set = dense_set<double>(bench_bytes(256), state.range(0));
+  std::vector<std::int64_t> idx(4096);
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = std::int64_t((i * 2654435761u) % std::uint64_t(set.rows));
+  std::vector<double> grad(std::size_t(set.cols));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        cpu::loss_grad<double>(Loss::LOGISTIC, set.view(), SampleSet::list(idx), set.x, 1e-4, grad));
+  }
+  state.SetBytesProcessed(state.iterations() * std::int64_t(idx.size()) * set.cols * std::int64_t(sizeof(double)));
+}
+
+// CSR, ~1% density: bytes = values + column indices + row pointers + labels.
+void bm_cpu_csr(benchmark::State& state) {
+  const std::int64_t cols = 100000;
+  const std::int64_t per_row = state.range(0);
+  const std::int64_t rows = bench_bytes(256) / (per_row * std::int64_t(sizeof(double) + sizeof(std::int32_t)));
+  static std::vector<std::int64_t> row_ptr;
+  static std::vector<std::int32_t> col_index;
+  static std::vector<double> values, labels, x;
+  if (std::int64_t(labels.size()) != rows) {
+    row_ptr.resize(std::size_t(rows + 1));
+    col_index.resize(std::size_t(rows * per_row));
+    values.resize(col_index.size());
+    labels.resize(std::size_t(rows));
+    x.resize(std::size_t(cols));
+    fill(values, 4);
+    fill(labels, 5);
+    fill(x, 6);
+    for (std::int64_t i = 0; i <= rows; ++i) row_ptr[std::size_t(i)] = i * per_row;
+    // Sorted columns spread over the row: a stride pattern with a per-row offset.
+    for (std::int64_t i = 0; i < rows; ++i) {
+      for (std::int64_t k = 0; k < per_row; ++k) {
+        col_index[std::size_t(i * per_row + k)] = std::int32_t((k * (cols / per_row) + i % (cols / per_row)) % cols);
+      }
+    }
+    for (auto& b : labels) b = b < 0 ? -1.0 : 1.0;
+  }
+  const Data<double> data{Csr<double>{row_ptr.data(), col_index.data(), values.data(), rows, cols}, labels.data()};
+  std::vector<double> grad(static_cast<std::size_t>(cols));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(cpu::loss_grad<double>(Loss::LOGISTIC, data, SampleSet::range(0, rows), x, 1e-4, grad));
+  }
+  state.SetBytesProcessed(state.iterations() * std::int64_t(values.size() * 8 + col_index.size() * 4 +
+                                                            row_ptr.size() * 8 + labels.size() * 8));
+}
+
+// CUDA: kernel-only time of a pass over all rows vs a device-to-device copy of the same size.
+template <class T>
+void bm_cuda_dense(benchmark::State& state) {
+  const auto& set = dense_set<T>(bench_bytes(2048), state.range(0));
+  cuda_api::HostData<T> host;
+  host.values = set.values.data();
+  host.labels = set.labels.data();
+  host.rows = set.rows;
+  host.cols = set.cols;
+  auto* device = cuda_api::upload(host, cuda_api::LOSS_LOGISTIC);
+  const std::int64_t matrix_bytes = std::int64_t(set.values.size() * sizeof(T));
+  double pass_seconds = 0.0;
+  double copy_seconds = 0.0;
+  for (auto _ : state) {
+    const double pass = cuda_api::time_sums(device, set.rows, set.x.data(), 5);
+    copy_seconds += cuda_api::time_device_copy(matrix_bytes, 5);
+    pass_seconds += pass;
+    state.SetIterationTime(pass);
+  }
+  cuda_api::release(device);
+  state.SetBytesProcessed(state.iterations() * set.bytes());
+  const double it = double(state.iterations());
+  const double copy_bw = 2.0 * double(matrix_bytes) * it / copy_seconds;  // read + write
+  state.counters["copy_bytes_per_second"] = benchmark::Counter(copy_bw);
+  state.counters["ratio"] = benchmark::Counter((double(set.bytes()) * it / pass_seconds) / copy_bw);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // 1000 columns: rows of 4 kB (float) / 8 kB (double); the same shape on the GPU (rows held in registers there).
+  constexpr std::int64_t COLS = 1000;
+  benchmark::RegisterBenchmark("memory_sum/float", bm_memory_sum<float>)
+      ->Arg(COLS)
+      ->Iterations(20)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("cpu_dense/float", bm_cpu_dense<float>)
+      ->Arg(COLS)
+      ->Iterations(20)
+      ->UseManualTime()
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("memory_sum/double", bm_memory_sum<double>)
+      ->Arg(COLS)
+      ->Iterations(20)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("cpu_dense/double", bm_cpu_dense<double>)
+      ->Arg(COLS)
+      ->Iterations(20)
+      ->UseManualTime()
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("reference_dense/double", bm_reference_dense<double>)
+      ->Arg(COLS)
+      ->Iterations(3)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("cpu_dense_minibatch/double", bm_cpu_dense_minibatch)
+      ->Arg(COLS)
+      ->Iterations(200)
+      ->UseRealTime()
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("cpu_csr/double", bm_cpu_csr)
+      ->Arg(100)
+      ->Iterations(10)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
+  if (cuda_device_available()) {
+    benchmark::RegisterBenchmark("cuda_dense/float", bm_cuda_dense<float>)
+        ->Arg(COLS)
+        ->Iterations(10)
+        ->UseManualTime()
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("cuda_dense/double", bm_cuda_dense<double>)
+        ->Arg(COLS)
+        ->Iterations(10)
+        ->UseManualTime()
+        ->Unit(benchmark::kMicrosecond);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::AddCustomContext("cuda_compiled", cuda_compiled() ? "yes" : "no");
+  benchmark::AddCustomContext("cuda_device_available", cuda_device_available() ? "yes" : "no");
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,38 @@
+// RealCompute: real gradients; task times drawn from the straggler model and injected as sleeps that an interrupt cuts.
+#include "sgdsim/exec/real_compute.hpp"
+
+#include <algorithm>
+#include <thread>
+
+namespace sgdsim::exec {
+
+namespace {
+constexpr double SLICE = 100e-6;  // seconds between two tests of the interrupt while sleeping
+}
+
+RealCompute::RealCompute(const Scenario& scenario, const Problem& problem, int repetition, int worker, Comm& comm,
+                         const Clock& clock)
+    : ModelledCompute(scenario, problem, repetition, worker), comm_(comm), clock_(clock) {
+  if (auto it = scenario.cluster.compute.slowdown.find(worker); it != scenario.cluster.compute.slowdown.end())
+    slowdown_ = it->second;
+}
+
+bool RealCompute::spend(double load, std::int64_t /*iteration: the draws are taken in task order*/, double started,
+                        Request* interrupt) {
+  const TaskTime task = draw_task(load);
+  const double now = clock_.now();
+  double deadline = now;
+  if (spec().inject == Inject::MODEL) {
+    deadline = std::max(now, started + task.total());
+  } else {
+    deadline = now + task.delay + std::max(0.0, (slowdown_ - 1.0) * (now - started));
+  }
+  last_injected_ = deadline - now;
+  for (double t = now; t < deadline; t = clock_.now()) {
+    if (interrupt != nullptr && interrupt->pending() && comm_.test(*interrupt)) return false;
+    std::this_thread::sleep_for(std::chrono::duration<double>(std::min(SLICE, deadline - t)));
+  }
+  return true;
+}
+
+}  // namespace sgdsim::exec

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Parity of a real run with the simulation of the same scenario: runs `sgdsim simulate` and `MPIRUN... sgdsim run`
+# and compares their run directories.
+# Usage: parity.sh SGDSIM SCENARIO WORKDIR CHECKS MPIRUN [ARGS... -n N]
+# CHECKS, comma-separated:
+#   iterates: trace.csv loss and grad_norm and model.csv within 1e-12 relative; comm_rounds, bytes and waited_for
+#             equal; workers.csv modelled compute times (the straggler draws) and used flags equal.
+#   time:     the real mean iteration time is within 50% + 10 ms of the simulated one (summary.json, every run).
+set -u
+sgdsim=$1
+scenario=$2
+work=$3
+checks=$4
+shift 4
+rm -rf "$work"
+mkdir -p "$work"
+if ! "$sgdsim" simulate "$scenario" --out "$work/sim" >"$work/sim.log" 2>&1; then
+  cat "$work/sim.log"
+  echo "parity: sgdsim simulate failed" >&2
+  exit 1
+fi
+if ! "$@" "$sgdsim" run "$scenario" --out "$work/mpi" >"$work/mpi.log" 2>&1; then
+  cat "$work/mpi.log"
+  echo "parity: sgdsim run under mpirun failed" >&2
+  exit 1
+fi
+cat "$work/sim.log" "$work/mpi.log"
+
+# compare FILE_A FILE_B "COLUMNS" RELTOL ABSTOL: the same lines, and the columns equal to |a−b| ≤ rel·max(|a|,|b|) + abs.
+compare() {
+  awk -F, -v cols="$3" -v rel="$4" -v abs="$5" -v label="$(basename "$1")" '
+    NR == FNR { a[FNR] = $0; na = FNR; next }
+    {
+      nb = FNR
+      if (!(FNR in a)) next
+      split(a[FNR], x, ",")
+      n = split(cols, c, " ")
+      for (i = 1; i <= n; i++) {
+        k = c[i]; u = x[k]; v = $k
+        if (u == v) continue
+        if (u == "" || v == "") { d = 1; s = 0 } else {
+          d = u - v; if (d < 0) d = -d
+          s = u < 0 ? -u : u; t = v < 0 ? -v : v; if (t > s) s = t
+        }
+        if (d > rel * s + abs) { bad++; if (bad <= 5) printf "%s line %d column %d: simulated %s, real %s\n", label, FNR, k, u, v }
+      }
+    }
+    END {
+      if (na != nb) { printf "%s: %d lines simulated, %d real\n", label, na, nb; bad++ }
+      exit bad > 0
+    }' "$1" "$2"
+}
+
+status=0
+case ",$checks," in *,iterates,*)
+  compare "$work/sim/trace.csv" "$work/mpi/trace.csv" "1 2 4 5" 1e-12 0 || status=1
+  compare "$work/sim/trace.csv" "$work/mpi/trace.csv" "6 7 8" 0 0 || status=1
+  compare "$work/sim/model.csv" "$work/mpi/model.csv" "1 2 3" 1e-12 1e-15 || status=1
+  compare "$work/sim/workers.csv" "$work/mpi/workers.csv" "1 2 3 5 8" 0 0 || status=1
+  ;;
+esac
+case ",$checks," in *,time,*)
+  means() { tr -d ' \n' <"$1" | grep -o '"mean_iteration_time":[-0-9.eE+]*' | cut -d: -f2; }
+  means "$work/sim/summary.json" >"$work/sim.means"
+  means "$work/mpi/summary.json" >"$work/mpi.means"
+  if ! paste "$work/sim.means" "$work/mpi.means" | awk '
+      { n++; printf "mean iteration time, run %d: simulated %.6f s, real %.6f s\n", n - 1, $1, $2
+        if ($2 == "" || $2 > 1.5 * $1 + 0.010 || $2 < 0.5 * $1) bad++ }
+      END { exit n == 0 || bad > 0 }'; then
+    echo "parity: real iteration time not within 50% + 10 ms of the simulated one" >&2
+    status=1
+  fi
+  ;;
+esac
+[ "$status" -eq 0 ] && echo "parity: OK ($checks)"
+exit "$status"

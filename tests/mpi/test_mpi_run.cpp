@@ -1,0 +1,45 @@
+// run_mpi under mpirun -np 2: a scenario needing another number of ranks fails with a ConfigError on every rank.
+#include <doctest/doctest.h>
+
+#include "sgdsim/error.hpp"
+#include "sgdsim/exec/run.hpp"
+
+using namespace sgdsim;
+
+namespace {
+
+Problem tiny_problem() {
+  Dataset data;
+  data.rows = 1;
+  data.cols = 1;
+  data.dense = {1.0};
+  data.labels = {1.0};
+  return Problem(std::move(data), kernels::Loss::LEAST_SQUARES, 0.0);
+}
+
+}  // namespace
+
+TEST_CASE("a model-averaging scenario for 3 workers under 2 ranks is a ConfigError on every rank") {
+  Scenario s;
+  s.cluster.workers = 3;
+  s.algorithm.kind = AlgorithmKind::SYNC_SGD;
+  s.stop.iterations = 1;
+  const Problem problem = tiny_problem();
+  CHECK_THROWS_WITH_AS(exec::run_mpi(s, problem),
+                       "this scenario needs 3 ranks (3 workers, one per rank), mpirun started 2: run mpirun -np 3",
+                       ConfigError);
+}
+
+TEST_CASE("a parameter-server scenario for 30 workers under 2 ranks names the 31 ranks it needs on every rank") {
+  Scenario s;
+  s.cluster.workers = 30;
+  s.algorithm.kind = AlgorithmKind::AGC;
+  s.algorithm.tasks_per_worker = 2;
+  s.algorithm.wait_for = 25;
+  s.stop.iterations = 1;
+  const Problem problem = tiny_problem();
+  CHECK_THROWS_WITH_AS(
+      exec::run_mpi(s, problem),
+      "this scenario needs 31 ranks (1 parameter server + 30 workers), mpirun started 2: run mpirun -np 31",
+      ConfigError);
+}
