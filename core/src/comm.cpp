@@ -14,49 +14,96 @@ std::span<double> chunk(std::span<double> data, int i, int n) {
   return data.subspan(lo, hi - lo);
 }
 
+// One step of an all-reduce schedule for one rank: what it sends to whom, what it receives from whom, and whether the
+// received values are added (reduce) or copied. Running the collective and counting its traffic both walk the same
+// schedule, so the counted bytes are exactly the bytes sent.
+struct Step {
+  std::span<double> out;
+  int to = -1;  // -1: nothing sent in this step
+  std::span<double> in;
+  int from = -1;  // -1: nothing received in this step
+  bool add = false;
+};
+
+bool small_vector(std::size_t elements) { return elements * sizeof(double) < Comm::SMALL_ALLREDUCE_BYTES; }
+
+// Recursive doubling over the largest power of two p ≤ n; the n − p extra ranks first hand their vector to a partner
+// below p and get the result back at the end. Partners compute a + b and b + a: IEEE addition commutes, so every
+// rank ends with the same bits.
+template <class Visit>
+void recursive_doubling(std::span<double> data, int rank, int n, Visit&& visit) {
+  int p = 1;
+  while (p * 2 <= n) p *= 2;
+  if (rank >= p) {
+    visit(Step{data, rank - p, {}, -1, false});
+    visit(Step{{}, -1, data, rank - p, false});
+    return;
+  }
+  if (rank < n - p) visit(Step{{}, -1, data, rank + p, true});
+  for (int mask = 1; mask < p; mask <<= 1) visit(Step{data, rank ^ mask, data, rank ^ mask, true});
+  if (rank < n - p) visit(Step{data, rank + p, {}, -1, false});
+}
+
+// Ring: n−1 reduce-scatter steps then n−1 all-gather steps, each sending one chunk to the right neighbour: 2(n−1)·m/n
+// elements per rank, the bandwidth-optimal schedule. After the reduce-scatter rank r holds the sum of chunk r+1.
+template <class Visit>
+void ring(std::span<double> data, int rank, int n, Visit&& visit) {
+  const int right = (rank + 1) % n;
+  const int left = (rank + n - 1) % n;
+  for (int step = 0; step < n - 1; ++step)
+    visit(Step{chunk(data, (rank - step + n) % n, n), right, chunk(data, (rank - step - 1 + 2 * n) % n, n), left, true});
+  for (int step = 0; step < n - 1; ++step)
+    visit(Step{chunk(data, (rank + 1 - step + n) % n, n), right, chunk(data, (rank - step + n) % n, n), left, false});
+}
+
+template <class Visit>
+void allreduce_schedule(std::span<double> data, int rank, int n, Visit&& visit) {
+  if (n < 2) return;
+  if (small_vector(data.size())) {
+    recursive_doubling(data, rank, n, visit);
+  } else {
+    ring(data, rank, n, visit);
+  }
+}
+
+// A span of `elements` doubles that is never read: counting needs only the sizes of the schedule's steps.
+std::span<double> phantom(std::size_t elements) { return {static_cast<double*>(nullptr), elements}; }
+
 }  // namespace
 
-// Ring all-reduce: n−1 reduce-scatter steps then n−1 all-gather steps, each rank sending one chunk of ~m/n to its
-// right neighbour per step: 2(n−1)·m/n elements sent per rank, the bandwidth-optimal schedule. Messages of one
-// call share the tag; successive steps between the same pair arrive in order (both backends are non-overtaking).
 void Comm::allreduce_mean(std::span<double> data, int tag) {
-  const int n = size();
-  const int r = rank();
-  if (n > 1) {
-    const int right = (r + 1) % n;
-    const int left = (r + n - 1) % n;
-    scratch_.resize(data.size() / static_cast<std::size_t>(n) + 1);
-    for (int step = 0; step < n - 1; ++step) {
-      auto out = chunk(data, (r - step + n) % n, n);
-      auto in = chunk(data, (r - step - 1 + 2 * n) % n, n);
-      auto buffer = std::span<double>(scratch_).first(in.size());
-      Request sent = send_async(right, tag, out);
-      recv(left, tag, buffer);
-      for (std::size_t i = 0; i < in.size(); ++i) in[i] += buffer[i];
-      wait(sent);
+  const auto n = static_cast<std::size_t>(size());
+  scratch_.resize(small_vector(data.size()) ? data.size() : data.size() / n + 1);
+  allreduce_schedule(data, rank(), size(), [&](const Step& step) {
+    Request sent;
+    if (step.to >= 0) sent = send_async(step.to, tag, step.out);
+    if (step.from >= 0 && step.add) {
+      auto buffer = std::span<double>(scratch_).first(step.in.size());
+      recv(step.from, tag, buffer);
+      // What this rank sent must have left before the same elements are overwritten with the sum.
+      if (sent.pending()) wait(sent);
+      for (std::size_t i = 0; i < step.in.size(); ++i) step.in[i] += buffer[i];
+    } else if (step.from >= 0) {
+      recv(step.from, tag, step.in);
     }
-    for (int step = 0; step < n - 1; ++step) {
-      auto out = chunk(data, (r + 1 - step + n) % n, n);
-      auto in = chunk(data, (r - step + n) % n, n);
-      Request sent = send_async(right, tag, out);
-      recv(left, tag, in);
-      wait(sent);
-    }
-  }
-  const double inv = 1.0 / n;
+    if (sent.pending()) wait(sent);
+  });
+  const double inv = 1.0 / static_cast<double>(n);
   for (double& v : data) v *= inv;
 }
 
 std::uint64_t Comm::allreduce_bytes(std::size_t elements) const {
-  const int n = size();
-  if (n <= 1) return 0;
-  // Rank r sends every chunk but (r+1) in the reduce-scatter and every chunk but (r+2) in the all-gather.
-  auto chunk_size = [&](int i) {
-    return elements * static_cast<std::size_t>(i + 1) / static_cast<std::size_t>(n) -
-           elements * static_cast<std::size_t>(i) / static_cast<std::size_t>(n);
-  };
-  const int r = rank();
-  return (2 * elements - chunk_size((r + 1) % n) - chunk_size((r + 2) % n)) * sizeof(double);
+  std::uint64_t bytes = 0;
+  allreduce_schedule(phantom(elements), rank(), size(), [&](const Step& step) {
+    if (step.to >= 0) bytes += step.out.size() * sizeof(double);
+  });
+  return bytes;
+}
+
+void Comm::count_allreduce(std::size_t elements) {
+  allreduce_schedule(phantom(elements), rank(), size(), [&](const Step& step) {
+    if (step.to >= 0) count_sent(step.out.size());
+  });
 }
 
 void Comm::broadcast(int root, std::span<double> data, int tag) {

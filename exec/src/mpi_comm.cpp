@@ -274,21 +274,9 @@ void MpiComm::progress_detached() {
   });
 }
 
-void MpiComm::count_ring_allreduce(std::size_t elements) {
-  // Mirrors Comm::allreduce_mean: chunk c covers [c·m/n, (c+1)·m/n); each of the 2(n−1) steps sends one chunk.
-  const auto n = static_cast<std::size_t>(size_);
-  if (n < 2) return;
-  auto chunk_size = [&](int c) {
-    const auto i = static_cast<std::size_t>(c);
-    return elements * (i + 1) / n - elements * i / n;
-  };
-  for (int step = 0; step < size_ - 1; ++step) count_sent(chunk_size((rank_ - step + size_) % size_));
-  for (int step = 0; step < size_ - 1; ++step) count_sent(chunk_size((rank_ + 1 - step + size_) % size_));
-}
-
 void MpiComm::allreduce_mean(std::span<double> data, int /*tag: MPI collectives never match point-to-point*/) {
   if (finished_) SGDSIM_THROW(MpiError, "allreduce on a finished MpiComm");
-  count_ring_allreduce(data.size());
+  count_allreduce(data.size());  // the traffic of the default schedule, as the simulation counts it
   if (size_ > 1) {
     MPI_Request request = MPI_REQUEST_NULL;
     SGDSIM_MPI_CHECK(

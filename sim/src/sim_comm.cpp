@@ -377,44 +377,6 @@ void SimComm::cancel(Request& request) {
   request.reset();
 }
 
-void SimComm::allreduce_mean(std::span<double> data, int tag) {
-  const int n = size();
-  if (n == 1) return;
-  const auto m = static_cast<std::int64_t>(data.size());
-  auto chunk = [&](int c) {
-    const std::int64_t begin = static_cast<std::int64_t>(c) * m / n;
-    const std::int64_t end = static_cast<std::int64_t>(c + 1) * m / n;
-    return data.subspan(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));
-  };
-  auto mod = [n](int x) { return ((x % n) + n) % n; };
-  const int right = mod(rank_ + 1);
-  const int left = mod(rank_ - 1);
-  std::vector<double> incoming(static_cast<std::size_t>((m + n - 1) / n));
-
-  // Reduce-scatter: after step s, the chunk received holds the sum over s + 2 ranks; after N−1 steps this rank holds
-  // the full sum of chunk rank+1.
-  for (int s = 0; s < n - 1; ++s) {
-    std::span<double> out = chunk(mod(rank_ - s));
-    std::span<double> in = chunk(mod(rank_ - s - 1));
-    std::span<double> buffer(incoming.data(), in.size());
-    Request r = recv_async(left, tag, buffer);
-    Request w = send_async(right, tag, out);
-    wait(r);
-    for (std::size_t i = 0; i < in.size(); ++i) in[i] += buffer[i];
-    wait(w);
-  }
-  // Scaled by 1/N like every other backend's allreduce_mean, once, by the rank that owns the finished chunk.
-  const double inv = 1.0 / n;
-  for (double& v : chunk(mod(rank_ + 1))) v *= inv;
-  // All-gather: pass the finished chunks around the ring.
-  for (int s = 0; s < n - 1; ++s) {
-    Request r = recv_async(left, tag, chunk(mod(rank_ - s)));
-    Request w = send_async(right, tag, chunk(mod(rank_ + 1 - s)));
-    wait(r);
-    wait(w);
-  }
-}
-
 SimClock::SimClock() : start_(s4u::Engine::get_clock()) {}
 
 double SimClock::now() const { return s4u::Engine::get_clock() - start_; }

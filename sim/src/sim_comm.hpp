@@ -83,7 +83,6 @@ class SimComm final : public Comm {
   // Ring all-reduce from point-to-point messages: reduce-scatter then all-gather, N−1 steps each, chunks of ⌈M/N⌉ or
   // ⌊M/N⌋ elements. With private links and CM02 it takes 2(N−1)(latency + max chunk bytes / bandwidth). Every rank
   // ends with bit-identical values (each chunk is reduced and scaled by one rank and then copied).
-  void allreduce_mean(std::span<double> data, int tag) override;
 
   // Waits at most `timeout` simulated seconds for `request`; true (and the request emptied) if it completed.
   // A timeout ≤ 0 only tests.

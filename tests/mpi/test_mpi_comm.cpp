@@ -116,15 +116,22 @@ TEST_CASE("a pending recv dropped without wait is withdrawn and finish drains th
   CHECK(comm.drained_messages() == (comm.rank() == 0 ? 1 : 0));
 }
 
-TEST_CASE("allreduce_mean gives the exact mean on every rank and counts the ring all-reduce's bytes") {
+TEST_CASE("allreduce_mean gives the exact mean on every rank and counts the default schedule's bytes") {
   MpiComm comm;
   std::vector<double> data(10);
   for (std::size_t i = 0; i < data.size(); ++i) data[i] = (comm.rank() + 1.0) * (i + 1.0);
   comm.allreduce_mean(data, 0);
   for (std::size_t i = 0; i < data.size(); ++i) CHECK(data[i] == 2.5 * (i + 1.0));
-  // n = 4, m = 10: chunks of 2, 3, 2, 3 elements; every rank sends 3 of them in each half: 15 doubles in 6 messages.
-  CHECK(comm.bytes_sent() == 15 * sizeof(double));
-  CHECK(comm.messages_sent() == 6);
+  // n = 4, m = 10 doubles (under SMALL_ALLREDUCE_BYTES): recursive doubling, log2 4 = 2 exchanges of the whole
+  // vector: 20 doubles in 2 messages per rank.
+  CHECK(comm.bytes_sent() == 20 * sizeof(double));
+  CHECK(comm.messages_sent() == 2);
+  // m = 600 doubles (4800 bytes): the ring, chunks of 150; every rank sends 3 chunks in each half: 900 doubles in 6.
+  std::vector<double> large(600, comm.rank() + 1.0);
+  comm.allreduce_mean(large, 0);
+  CHECK(large[599] == 2.5);
+  CHECK(comm.bytes_sent() == (20 + 900) * sizeof(double));
+  CHECK(comm.messages_sent() == 8);
   comm.finish();
 }
 

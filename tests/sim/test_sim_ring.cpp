@@ -1,4 +1,4 @@
-// Ring all-reduce over SimComm: simulated time against the closed form, and the exact mean on every rank.
+// All-reduce over SimComm (ring, recursive doubling): simulated time against closed forms, exact mean on every rank.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -17,7 +17,7 @@ namespace {
 // sum·(1/N) bit for bit.
 double value(int rank, std::size_t i) { return (rank + 1) * static_cast<double>(i % 17) - rank; }
 
-void check_ring(int n, std::size_t elements, double bandwidth, double latency, bool check_values) {
+void check_allreduce(int n, std::size_t elements, double bandwidth, double latency, bool check_values, double expected) {
   std::vector<double> finish(static_cast<std::size_t>(n), -1.0);
   std::vector<char> values_ok(static_cast<std::size_t>(n), 0);
   std::vector<std::uint64_t> bytes(static_cast<std::size_t>(n)), expected_bytes(static_cast<std::size_t>(n));
@@ -47,11 +47,8 @@ void check_ring(int n, std::size_t elements, double bandwidth, double latency, b
   };
   sim::run_actors(test::generated_network(Topology::CLUSTER, bandwidth, latency), n, body);
   const double wall = std::chrono::duration<double>(wall_end - wall_start).count();
-  MESSAGE("ring all-reduce of " << elements * sizeof(double) << " bytes on " << n << " hosts: " << wall << " s wall");
+  MESSAGE("all-reduce of " << elements * sizeof(double) << " bytes on " << n << " hosts: " << wall << " s wall");
 
-  // Chunks have ⌈m/N⌉ or ⌊m/N⌋ elements; the largest one travels the critical path of all 2(N−1) steps.
-  const double max_chunk_bytes = static_cast<double>((elements + n - 1) / n * sizeof(double));
-  const double expected = 2.0 * (n - 1) * (latency + max_chunk_bytes / bandwidth);
   CHECK(*std::max_element(finish.begin(), finish.end()) == doctest::Approx(expected).epsilon(1e-9));
   for (int r = 0; r < n; ++r) {
     CAPTURE(r);
@@ -61,7 +58,24 @@ void check_ring(int n, std::size_t elements, double bandwidth, double latency, b
   }
 }
 
+// Ring: chunks have ⌈m/N⌉ or ⌊m/N⌋ elements; the largest one travels the critical path of all 2(N−1) steps.
+void check_ring(int n, std::size_t elements, double bandwidth, double latency, bool check_values) {
+  const double max_chunk_bytes = static_cast<double>((elements + n - 1) / n * sizeof(double));
+  check_allreduce(n, elements, bandwidth, latency, check_values,
+                  2.0 * (n - 1) * (latency + max_chunk_bytes / bandwidth));
+}
+
 }  // namespace
+
+TEST_CASE("small vectors use recursive doubling: log2(N) exchanges of lat + M/bw on 8 hosts") {
+  // 100 doubles (800 B < SMALL_ALLREDUCE_BYTES); partners exchange over split-duplex private links concurrently.
+  check_allreduce(8, 100, 1.0e8, 50e-6, true, 3 * (50e-6 + 800 / 1.0e8));
+}
+
+TEST_CASE("recursive doubling on 6 hosts adds a fold-in and a fold-out step: 4 (lat + M/bw)") {
+  // p = 4: ranks 4 and 5 hand their vectors to 0 and 1, the 4 exchange twice, then 0 and 1 send the result back.
+  check_allreduce(6, 100, 1.0e8, 50e-6, true, 4 * (50e-6 + 800 / 1.0e8));
+}
 
 TEST_CASE("ring all-reduce on 4 cluster hosts takes 2(N-1)(lat + chunk/bw) and gives the exact mean everywhere") {
   check_ring(4, 1001, 1.25e9, 20e-6, true);

@@ -61,11 +61,17 @@ class Comm {
 
   // Collectives. Defaults are built from point-to-point messages (so a simulation models their time); a backend
   // may override them (MPI_Allreduce, MPI_Bcast). Every rank calls them with the same tag.
+  //
+  // allreduce_mean: vectors under SMALL_ALLREDUCE_BYTES use recursive doubling (log2 n exchanges of the whole
+  // vector, latency-bound sizes, as MPI libraries do), larger ones a ring (reduce-scatter + all-gather, 2(n−1) steps of
+  // ~m/n elements: bandwidth-optimal). Both leave bit-identical results on every rank.
+  static constexpr std::size_t SMALL_ALLREDUCE_BYTES = 4096;
   virtual void allreduce_mean(std::span<double> data, int tag);
   virtual void broadcast(int root, std::span<double> data, int tag);
   virtual void barrier(int tag);
-  // Payload bytes this rank sends in one allreduce_mean of `elements` doubles (the default ring: 2(n−1) chunks).
-  virtual std::uint64_t allreduce_bytes(std::size_t elements) const;
+  // Payload bytes this rank sends in the default allreduce_mean of `elements` doubles. Backends that override the
+  // collective count this same volume (count_allreduce), so traces report the same bytes whatever runs them.
+  std::uint64_t allreduce_bytes(std::size_t elements) const;
 
   // Bytes this rank has sent so far (payload only), and point-to-point messages sent.
   std::uint64_t bytes_sent() const { return bytes_sent_; }
@@ -76,6 +82,8 @@ class Comm {
     bytes_sent_ += elements * sizeof(double);
     ++messages_sent_;
   }
+  // Counts the messages the default allreduce_mean of `elements` doubles would send from this rank.
+  void count_allreduce(std::size_t elements);
 
  private:
   std::uint64_t bytes_sent_ = 0;

@@ -90,7 +90,6 @@ class MpiComm final : public Comm {
   template <class Done>
   void poll(Done&& done);
   void wait_request(MPI_Request& request, MPI_Status& status);
-  void count_ring_allreduce(std::size_t elements);
 
   MPI_Comm comm_ = MPI_COMM_NULL;
   int rank_ = 0;
