@@ -627,8 +627,7 @@ ordered_json to_json(const Scenario& s) {
   for (const auto& [worker, factor] : c.slowdown) slowdown[std::to_string(worker)] = factor;
   compute["slowdown"] = slowdown;
   compute["inject"] = c.inject == Inject::NONE ? "none" : "model";
-  static constexpr const char* DEVICE_NAMES[] = {"reference", "cpu", "cuda"};
-  compute["device"] = DEVICE_NAMES[static_cast<int>(c.device)];
+  compute["device"] = kernels::device_name(c.device);
   compute["numerics"] = c.numerics;
   cluster["compute"] = compute;
   j["cluster"] = cluster;

@@ -8,27 +8,19 @@ namespace sgdsim::kernels {
 
 namespace {
 
-class ReferenceEngine final : public Engine {
+// The data stays in host memory; D picks the reference loop or the optimized CPU kernel.
+template <Device D>
+class HostEngine final : public Engine {
  public:
-  ReferenceEngine(Loss loss, double l2, const Data<double>& data) : loss_(loss), l2_(l2), data_(data) {}
+  HostEngine(Loss loss, double l2, const Data<double>& data) : loss_(loss), l2_(l2), data_(data) {}
   double loss_grad(SampleSet rows, std::span<const double> x, std::span<double> grad) override {
-    return reference::loss_grad(loss_, data_, rows, x, l2_, grad);
+    if constexpr (D == Device::REFERENCE) {
+      return reference::loss_grad(loss_, data_, rows, x, l2_, grad);
+    } else {
+      return cpu::loss_grad(loss_, data_, rows, x, l2_, grad);
+    }
   }
-  Device device() const override { return Device::REFERENCE; }
-
- private:
-  Loss loss_;
-  double l2_;
-  Data<double> data_;
-};
-
-class CpuEngine final : public Engine {
- public:
-  CpuEngine(Loss loss, double l2, const Data<double>& data) : loss_(loss), l2_(l2), data_(data) {}
-  double loss_grad(SampleSet rows, std::span<const double> x, std::span<double> grad) override {
-    return cpu::loss_grad(loss_, data_, rows, x, l2_, grad);
-  }
-  Device device() const override { return Device::CPU; }
+  Device device() const override { return D; }
 
  private:
   Loss loss_;
@@ -61,9 +53,9 @@ void check_same_size(std::size_t a, std::size_t b, const char* what) {
 std::unique_ptr<Engine> make_engine(Device device, Loss loss, double l2, const Data<double>& data) {
   switch (device) {
     case Device::REFERENCE:
-      return std::make_unique<ReferenceEngine>(loss, l2, data);
+      return std::make_unique<HostEngine<Device::REFERENCE>>(loss, l2, data);
     case Device::CPU:
-      return std::make_unique<CpuEngine>(loss, l2, data);
+      return std::make_unique<HostEngine<Device::CPU>>(loss, l2, data);
     case Device::CUDA:
       return std::make_unique<CudaEngine>(loss, l2, data);
   }
