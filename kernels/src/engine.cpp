@@ -57,6 +57,13 @@ std::unique_ptr<Engine> make_engine(Device device, Loss loss, double l2, const D
     case Device::CPU:
       return std::make_unique<HostEngine<Device::CPU>>(loss, l2, data);
     case Device::CUDA:
+      // Say which setting asked for the GPU: the CUDA runtime's own message does not.
+      if (!cuda_compiled())
+        SGDSIM_THROW(NotCompiled, "device \"cuda\" (cluster.compute.device): this build has no CUDA kernels "
+                                  "(configure with nvcc available, SGDSIM_WITH_CUDA=ON)");
+      if (!cuda_device_available())
+        SGDSIM_THROW(CudaError, "device \"cuda\" (cluster.compute.device): no usable CUDA device on this machine; "
+                                "use \"cpu\" or run where a GPU and its driver are present");
       return std::make_unique<CudaEngine>(loss, l2, data);
   }
   SGDSIM_THROW(ConfigError, "make_engine: unknown device");
