@@ -86,8 +86,8 @@ std::vector<double> iteration_times(const std::filesystem::path& dir) {
 }  // namespace
 
 std::string summary_table(const std::vector<LabelledSummary>& rows) {
-  // A study (several rows) also gets the speed-up of each row over the first: time to target when both reached it,
-  // otherwise the ratio of mean iteration times.
+  // A study (several rows) also gets the speed-up of each row over the first: the ratio of times to target when the
+  // first reached it, otherwise the ratio of mean iteration times.
   const bool study = rows.size() > 1;
   std::ostringstream out;
   char line[512];
@@ -98,11 +98,13 @@ std::string summary_table(const std::vector<LabelledSummary>& rows) {
   for (const auto& r : rows) {
     const auto& s = r.summary;
     const auto& first = rows.front().summary;
+    // Once the first row reached the target, rows are compared by time to target (none for a row that did not).
     double speedup = NOT_EVALUATED;
-    if (!std::isnan(s.time_to_target) && !std::isnan(first.time_to_target) && s.time_to_target > 0)
-      speedup = first.time_to_target / s.time_to_target;
-    else if (s.mean_iteration_time > 0)
+    if (!std::isnan(first.time_to_target)) {
+      if (!std::isnan(s.time_to_target) && s.time_to_target > 0) speedup = first.time_to_target / s.time_to_target;
+    } else if (s.mean_iteration_time > 0) {
       speedup = first.mean_iteration_time / s.mean_iteration_time;
+    }
     std::snprintf(line, sizeof line, "%-18s %-18s %3d %-10s %10lld %12s %11s %12s %12s %8lld %11s", r.label.c_str(),
                   r.algorithm.c_str(), s.run, status_name(s.status), static_cast<long long>(s.iterations),
                   fixed(s.time, "%.4g").c_str(), fixed(s.mean_iteration_time, "%.4g").c_str(),
