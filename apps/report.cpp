@@ -111,7 +111,10 @@ std::string summary_table(const std::vector<LabelledSummary>& rows) {
                   fixed(s.final_loss, "%.6g").c_str(), fixed(s.time_to_target, "%.4g").c_str(),
                   static_cast<long long>(s.comm_rounds), bytes_text(s.bytes).c_str());
     out << line;
-    if (study) out << "  " << fixed(speedup, "%7.2fx");
+    if (study) {
+      std::snprintf(line, sizeof line, "  %8s", fixed(speedup, "%.2fx").c_str());
+      out << line;
+    }
     out << "\n";
   }
   return out.str();
