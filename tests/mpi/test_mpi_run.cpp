@@ -4,18 +4,13 @@
 #include "sgdsim/error.hpp"
 #include "sgdsim/exec/run.hpp"
 
+#include "mpi_test_util.hpp"
+
 using namespace sgdsim;
 
 namespace {
 
-Problem tiny_problem() {
-  Dataset data;
-  data.rows = 1;
-  data.cols = 1;
-  data.dense = {1.0};
-  data.labels = {1.0};
-  return Problem(std::move(data), kernels::Loss::LEAST_SQUARES, 0.0);
-}
+using test::tiny_problem;
 
 }  // namespace
 
