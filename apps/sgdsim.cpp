@@ -77,10 +77,6 @@ std::vector<Job> resolve_jobs(const Options& o) {
   return jobs;
 }
 
-Problem make_problem(const Scenario& s) {
-  return Problem(load_dataset(s.problem, s.seed), s.problem.objective, s.problem.l2, s.cluster.compute.device);
-}
-
 void print_results(const std::vector<LabelledSummary>& rows) { std::cout << summary_table(rows) << std::flush; }
 
 #ifdef SGDSIM_HAVE_SIMGRID

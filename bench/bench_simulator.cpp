@@ -53,7 +53,7 @@ double simulate_in_child(const sgdsim::Scenario& s, const sgdsim::Problem& probl
 void run(benchmark::State& state, const std::string& algorithm, int iterations, bool numerics) {
   const int workers = static_cast<int>(state.range(0));
   const sgdsim::Scenario s = sgdsim::parse_scenario(scenario_json(algorithm, workers, iterations, numerics));
-  const sgdsim::Problem problem(sgdsim::load_dataset(s.problem, s.seed), s.problem.objective, s.problem.l2);
+  const sgdsim::Problem problem = sgdsim::make_problem(s);
   double total_iterations = 0;
   for (auto _ : state) {
     state.SetIterationTime(simulate_in_child(s, problem, state));

@@ -98,7 +98,6 @@ bool RunBook::record(IterationRecord r, std::span<const double> x, bool decide) 
   summary_.time = r.time;
   summary_.comm_rounds = r.comm_rounds;
   summary_.bytes = r.bytes;
-  last_time_ = r.time;
   if (!std::isnan(r.loss)) summary_.final_loss = r.loss;
   if (!decide) return false;
   if (!all_finite(x)) {

@@ -14,22 +14,16 @@ struct WorkerTask {
   double load = 0;  // |rows| / N: fraction of the data set, and the weight that makes Σ_groups results = ∇F
 };
 
-struct Layout {
-  int workers = 0;
-  int per_worker = 1;  // c
-  int groups() const { return workers / per_worker; }
-  int group_of(int worker) const { return worker / per_worker; }
-};
-
-Layout layout_of(const AlgorithmSpec& a, int k) {
+// Uncoded algorithms are the code with c = 1: every group is one worker holding one partition.
+FrcCode code_of(const AlgorithmSpec& a, int k) {
   const bool coded = a.kind == AlgorithmKind::EGC || a.kind == AlgorithmKind::AGC;
-  return Layout{k, coded ? a.tasks_per_worker : 1};
+  return FrcCode{k, coded ? a.tasks_per_worker : 1};
 }
 
-WorkerTask task_of(const Shards& shards, const Layout& layout, int worker) {
+WorkerTask task_of(const Shards& shards, const FrcCode& code, int worker) {
   WorkerTask task;
-  const int group = layout.group_of(worker);
-  for (int p = group * layout.per_worker; p < (group + 1) * layout.per_worker; ++p) {
+  const int first = code.first_partition(code.group_of(worker));
+  for (int p = first; p < first + code.per_worker; ++p) {
     const auto rows = shards.shard(p);
     task.rows.insert(task.rows.end(), rows.begin(), rows.end());
   }
@@ -52,14 +46,14 @@ RunOutcome run_server(const RunContext& c) {
   const Scenario& s = c.scenario;
   const AlgorithmSpec& a = s.algorithm;
   const int k = s.cluster.workers;
-  const Layout layout = layout_of(a, k);
+  const FrcCode code = code_of(a, k);
   const auto d = static_cast<std::size_t>(c.problem.dimension());
 
   std::vector<double> x(d, 0.0), message(d + 1), g(d);
   std::vector<std::vector<double>> results(static_cast<std::size_t>(k), std::vector<double>(d));
   std::vector<Request> pending(static_cast<std::size_t>(k));
   std::vector<Request> sends(static_cast<std::size_t>(k));
-  std::vector<char> group_used(static_cast<std::size_t>(layout.groups()));
+  std::vector<char> group_used(static_cast<std::size_t>(code.groups()));
   // Per iteration and worker: arrival time and whether the result was used (merged into the workers' own records).
   std::vector<double> arrival;
   std::vector<char> used;
@@ -87,13 +81,13 @@ RunOutcome run_server(const RunContext& c) {
     int arrived = 0, covered = 0;
     std::fill(group_used.begin(), group_used.end(), 0);
     std::fill(g.begin(), g.end(), 0.0);
-    while (!enough(a.kind, arrived, covered, layout.groups(), k, a.wait_for)) {
+    while (!enough(a.kind, arrived, covered, code.groups(), k, a.wait_for)) {
       const auto w = static_cast<int>(c.comm.wait_any(pending));
       ++arrived;
       delivered += d * sizeof(double);
       arrival[row + w] = c.clock.now();
       // One result per group enters the sum (FRC decoding); uncoded groups have one worker each.
-      const int group = layout.group_of(w);
+      const int group = code.group_of(w);
       if (!group_used[group]) {
         group_used[group] = 1;
         ++covered;
@@ -135,7 +129,7 @@ RunOutcome run_worker(const RunContext& c) {
   const int k = s.cluster.workers;
   const int worker = c.comm.rank() - 1;
   const Shards shards(c.problem.samples(), k, s.seed, c.repetition);
-  const WorkerTask task = task_of(shards, layout_of(s.algorithm, k), worker);
+  const WorkerTask task = task_of(shards, code_of(s.algorithm, k), worker);
   const auto d = static_cast<std::size_t>(c.problem.dimension());
 
   std::vector<double> x(d), message(d + 1), result(d);

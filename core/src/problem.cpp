@@ -1,6 +1,8 @@
 // Problem: objective + data, evaluated through a kernels engine chosen by the scenario.
 #include "sgdsim/core/problem.hpp"
 
+#include "sgdsim/core/dataset.hpp"
+
 namespace sgdsim {
 
 Problem::Problem(Dataset data, kernels::Loss objective, double l2, kernels::Device device)
@@ -10,6 +12,10 @@ Problem::Problem(Dataset data, kernels::Loss objective, double l2, kernels::Devi
 
 double Problem::loss_grad(kernels::SampleSet rows, std::span<const double> x, std::span<double> grad) const {
   return engine_->loss_grad(rows, x, grad);
+}
+
+Problem make_problem(const Scenario& s) {
+  return Problem(load_dataset(s.problem, s.seed), s.problem.objective, s.problem.l2, s.cluster.compute.device);
 }
 
 double Problem::full_loss(std::span<const double> x) const {

@@ -33,7 +33,6 @@ class RunBook {
   std::vector<double> grad_;
   RunSummary summary_;
   bool stop_ = false;
-  double last_time_ = 0;
 };
 
 bool all_finite(std::span<const double> x);

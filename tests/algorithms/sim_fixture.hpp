@@ -12,9 +12,7 @@
 
 namespace sgdsim::testing {
 
-inline Problem problem_of(const Scenario& s) {
-  return Problem(load_dataset(s.problem, s.seed), s.problem.objective, s.problem.l2, s.cluster.compute.device);
-}
+inline Problem problem_of(const Scenario& s) { return make_problem(s); }
 
 // Mean and sample variance of the per-iteration times of one repetition.
 struct IterationStats {

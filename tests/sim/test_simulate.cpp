@@ -20,7 +20,7 @@ TEST_CASE("simulated sync SGD on an ideal network: iteration k ends at the sum o
     "algorithm": {"name": "sync_sgd", "batch_size": 10, "step_size": 0.1},
     "stop": {"iterations": 5}
   })");
-  const Problem problem(load_dataset(scenario.problem, scenario.seed), scenario.problem.objective, scenario.problem.l2);
+  const Problem problem = make_problem(scenario);
   const RunResults results = sim::simulate(scenario, problem);
 
   REQUIRE(results.summaries.size() == 2);
@@ -57,7 +57,7 @@ TEST_CASE("simulate with more ranks than a platform file's hosts is a ConfigErro
     "stop": {"iterations": 1}
   })");
   scenario.cluster.network.platform_file = std::string(SGDSIM_SOURCE_DIR) + "/platforms/cluster32.xml";
-  const Problem problem(load_dataset(scenario.problem, scenario.seed), scenario.problem.objective, scenario.problem.l2);
+  const Problem problem = make_problem(scenario);
   CHECK_THROWS_AS(sim::simulate(scenario, problem), ConfigError);
 }
 
@@ -70,7 +70,7 @@ TEST_CASE("simulated ignore-stragglers GD on an ideal network: each iteration la
     "algorithm": {"name": "ignore_stragglers", "wait_for": 4, "step_size": 0.5},
     "stop": {"iterations": 6}
   })");
-  const Problem problem(load_dataset(scenario.problem, scenario.seed), scenario.problem.objective, scenario.problem.l2);
+  const Problem problem = make_problem(scenario);
   const RunResults results = sim::simulate(scenario, problem);
 
   // Rank 0 is the PS; worker w (rank w+1) draws one task of load 20/120 per iteration. Late workers are interrupted

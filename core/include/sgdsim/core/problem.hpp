@@ -32,4 +32,7 @@ class Problem {
   std::unique_ptr<kernels::Engine> engine_;
 };
 
+// The scenario's problem: its data set (generated from the seed or loaded) with its objective, l2 and kernel device.
+Problem make_problem(const Scenario& scenario);
+
 }  // namespace sgdsim
