@@ -12,7 +12,6 @@
 
 namespace sgdsim::testing {
 
-inline Problem problem_of(const Scenario& s) { return make_problem(s); }
 
 // Mean and sample variance of the per-iteration times of one repetition.
 struct IterationStats {

@@ -15,7 +15,7 @@ namespace {
 RunResults one_step(const std::string& cluster, const std::string& algorithm, int repetitions, Scenario& s) {
   s = parse_scenario(scenario_text(cluster, algorithm, R"({"iterations": 1})"),
                      {"repetitions=" + std::to_string(repetitions)});
-  return sim::simulate(s, problem_of(s));
+  return sim::simulate(s, make_problem(s));
 }
 
 std::vector<double> full_gradient(const Problem& p) {
@@ -52,7 +52,7 @@ const std::string SLOW_SECOND_HALF = R"({"workers": 4, "network": {"topology": "
 TEST_CASE("EGC decodes the exact full gradient whatever the straggler pattern") {
   Scenario s;
   const RunResults r = one_step(RANDOM_STRAGGLERS, R"({"name": "egc", "tasks_per_worker": 2, "step_size": 1.0})", 5, s);
-  const auto g = full_gradient(problem_of(s));
+  const auto g = full_gradient(make_problem(s));
   REQUIRE(r.models.size() == 5);
   // The five repetitions draw different straggler patterns: the set of workers used differs between them.
   std::set<std::vector<int>> patterns;
@@ -71,7 +71,7 @@ TEST_CASE("AGC waiting for all k workers decodes the exact full gradient") {
   Scenario s;
   const RunResults r =
       one_step(RANDOM_STRAGGLERS, R"({"name": "agc", "tasks_per_worker": 3, "wait_for": 6, "step_size": 1.0})", 2, s);
-  const auto g = full_gradient(problem_of(s));
+  const auto g = full_gradient(make_problem(s));
   for (const auto& model : r.models) check_model_is_minus(model, g);
 }
 
@@ -79,7 +79,7 @@ TEST_CASE("AGC with the second group late sums only the first group: g = (1/n) s
   Scenario s;
   const RunResults r =
       one_step(SLOW_SECOND_HALF, R"({"name": "agc", "tasks_per_worker": 2, "wait_for": 2, "step_size": 1.0})", 1, s);
-  const Problem p = problem_of(s);
+  const Problem p = make_problem(s);
   const Shards shards(p.samples(), 4, s.seed, 0);
   check_model_is_minus(r.models.at(0), partial_gradient(p, shards, {0, 1}));
   // Workers 0 and 1 arrived; one result of their group was used, the other dropped; 2 and 3 were cut off.
@@ -106,7 +106,7 @@ TEST_CASE("ignore-stragglers rescales the first r partition gradients by k/r") {
   Scenario s;
   const RunResults r = one_step(SLOW_SECOND_HALF, R"({"name": "ignore_stragglers", "wait_for": 2, "step_size": 1.0})",
                                 1, s);
-  const Problem p = problem_of(s);
+  const Problem p = make_problem(s);
   const Shards shards(p.samples(), 4, s.seed, 0);
   check_model_is_minus(r.models.at(0), partial_gradient(p, shards, {0, 1}), 2.0);
 }

@@ -17,7 +17,7 @@ void check_mean_time(const std::string& algorithm, int workers, const analysis::
       "compute": {"seconds_per_pass": 1.0, "straggling": {"rate": 2.0}, "numerics": false}})";
   const Scenario s = parse_scenario(
       scenario_text(cluster, algorithm, R"({"iterations": )" + std::to_string(iterations) + "}", 1200, 4));
-  const Problem problem = problem_of(s);
+  const Problem problem = make_problem(s);
   const RunResults results = sim::simulate(s, problem);
   const IterationStats st = iteration_stats(results);
   REQUIRE(st.count == static_cast<std::size_t>(iterations));

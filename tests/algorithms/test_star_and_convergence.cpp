@@ -17,7 +17,7 @@ TEST_CASE("uncoded GD on a star: iteration time = broadcast + compute + gather, 
       "compute": {"seconds_per_pass": 0.2, "numerics": false}})";
   const Scenario s = parse_scenario(
       scenario_text(cluster, R"({"name": "uncoded", "step_size": 0.1})", R"({"iterations": 5})", 400, 1000));
-  const RunResults r = sim::simulate(s, problem_of(s));
+  const RunResults r = sim::simulate(s, make_problem(s));
   const double broadcast = 2 * 1e-3 + 4 * 1001 * 8 / 1e8;
   const double gather = 2 * 1e-3 + 4 * 1000 * 8 / 1e8;
   const double expected = broadcast + 0.25 * 0.2 + gather;
@@ -33,7 +33,7 @@ TEST_CASE("sync SGD on a small logistic problem ends within 1e-3 of the optimum 
   const Scenario s = parse_scenario(scenario_text(
       cluster, R"({"name": "sync_sgd", "batch_size": 32, "step_size": {"schedule": "inverse", "eta0": 20, "a": 20}})",
       R"({"iterations": 3000})", 2000, 10));
-  const Problem problem = problem_of(s);
+  const Problem problem = make_problem(s);
   const RunResults r = sim::simulate(s, problem);
   const analysis::Optimum optimum = analysis::solve_optimum(problem);
   REQUIRE(optimum.converged);
