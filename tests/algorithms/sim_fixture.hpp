@@ -12,7 +12,6 @@
 
 namespace sgdsim::testing {
 
-
 // Mean and sample variance of the per-iteration times of one repetition.
 struct IterationStats {
   double mean = 0;
