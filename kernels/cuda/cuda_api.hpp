@@ -36,8 +36,9 @@ void release(DeviceState<T>* state) noexcept;
 
 // Rows S: [begin, begin + count) when index is null, else index[0..count) (already checked to be in range).
 // Returns Σ_{i∈S} ℓ(a_iᵀx, b_i); when grad_sum is non-null writes Σ_{i∈S} ℓ'(a_iᵀx, b_i) a_i into it (cols entries).
-// Deterministic: per-block partial sums are combined in a fixed order (dense data with cols ≤ 1024 (double) /
-// 2048 (float)); wider dense rows and CSR use atomics and may differ in the last bits from call to call.
+// Deterministic: per-block partial sums are combined in a fixed order (dense rows up to 16384 floats / 8192 doubles);
+// wider dense rows and CSR use atomics and may differ in the last bits from call to call. SGDSIM_CUDA_DENSE_KERNEL
+// (auto | warp | block, read here at upload) forces one of the two dense kernels, for tests and benchmarks.
 template <class T>
 double sums(DeviceState<T>* state, std::int64_t begin, const std::int64_t* index, std::int64_t count, const T* x,
             double* grad_sum);

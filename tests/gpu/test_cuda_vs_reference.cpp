@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "kernel_cases.hpp"
 #include "sgdsim/error.hpp"
@@ -11,13 +12,16 @@ namespace {
 
 using namespace sgdsim;
 
-// ctest registers these tests with SKIP_RETURN_CODE 77: no device means skipped, not passed.
+// ctest registers these tests with SKIP_RETURN_CODE 77: no device means skipped, not passed. On a machine that is
+// meant to have a GPU, SGDSIM_REQUIRE_GPU=1 turns the skip into a failure (tools/gpu_check.sh sets it).
 void require_device() {
-  if (!kernels::cuda_device_available()) {
-    std::printf("SKIPPED: no usable CUDA device (cuda compiled: %s)\n", kernels::cuda_compiled() ? "yes" : "no");
-    std::fflush(stdout);
-    std::_Exit(77);
-  }
+  if (kernels::cuda_device_available()) return;
+  const char* required = std::getenv("SGDSIM_REQUIRE_GPU");
+  const bool fail = required != nullptr && std::string(required) == "1";
+  std::printf("%s: no usable CUDA device (cuda compiled: %s)\n", fail ? "FAILED (SGDSIM_REQUIRE_GPU=1)" : "SKIPPED",
+              kernels::cuda_compiled() ? "yes" : "no");
+  std::fflush(stdout);
+  std::_Exit(fail ? 1 : 77);
 }
 
 const auto cuda_kernel = []<class T>(kernels::Loss loss, const kernels::Data<T>& data, kernels::SampleSet rows,
@@ -25,22 +29,66 @@ const auto cuda_kernel = []<class T>(kernels::Loss loss, const kernels::Data<T>&
   return kernels::cuda::loss_grad<T>(loss, data, rows, x, l2, grad);
 };
 
-TEST_CASE("cuda double matches reference with rows held in registers (37 and 1000 columns)") {
+// Sets SGDSIM_CUDA_DENSE_KERNEL (read when data is uploaded) for the lifetime of the guard.
+struct DenseKernelGuard {
+  explicit DenseKernelGuard(const char* mode) { setenv("SGDSIM_CUDA_DENSE_KERNEL", mode, 1); }
+  ~DenseKernelGuard() { unsetenv("SGDSIM_CUDA_DENSE_KERNEL"); }
+  DenseKernelGuard(const DenseKernelGuard&) = delete;
+  DenseKernelGuard& operator=(const DenseKernelGuard&) = delete;
+};
+
+// The automatic choice: a warp per group of rows up to 2048 floats / 1024 doubles, a block per row above, atomics
+// beyond the block kernel's widest rows. Odd column counts have padded rows on the device.
+TEST_CASE("cuda double matches reference (37, 300, 1000, 5001 columns)") {
   require_device();
   test::check_kernel<double>(cuda_kernel, 1013, 37, 21);
+  test::check_kernel<double>(cuda_kernel, 517, 300, 31);
   test::check_kernel<double>(cuda_kernel, 301, 1000, 22);
+  test::check_kernel<double>(cuda_kernel, 83, 5001, 32);
 }
 
-TEST_CASE("cuda float matches reference with rows held in registers (37 and 2000 columns)") {
+TEST_CASE("cuda float matches reference (37, 300, 1000, 5001 columns)") {
   require_device();
   test::check_kernel<float>(cuda_kernel, 1013, 37, 23);
-  test::check_kernel<float>(cuda_kernel, 301, 2000, 24);
+  test::check_kernel<float>(cuda_kernel, 517, 300, 33);
+  test::check_kernel<float>(cuda_kernel, 301, 1000, 24);
+  test::check_kernel<float>(cuda_kernel, 83, 5001, 34);
 }
 
-TEST_CASE("cuda matches reference on rows too wide for registers (2100 columns)") {
+// Every shape of the warp kernel (1 … 16 vectors per lane, 2 or 1 rows per group), up to its widest rows.
+TEST_CASE("cuda warp-per-row kernel matches reference at every row width it takes") {
   require_device();
-  test::check_kernel<double>(cuda_kernel, 257, 2100, 25);
-  test::check_kernel<float>(cuda_kernel, 257, 2100, 26);
+  const DenseKernelGuard guard("warp");
+  for (const std::int64_t cols : {1, 3, 64, 100, 255, 512, 700, 1023, 2048}) {
+    CAPTURE(cols);
+    test::check_kernel<double>(cuda_kernel, 203, cols, 40 + std::uint64_t(cols));
+    test::check_kernel<float>(cuda_kernel, 203, cols, 41 + std::uint64_t(cols));
+  }
+}
+
+// Every width of the block kernel (1 … 16 vectors per thread), narrow rows included.
+TEST_CASE("cuda block-per-row kernel matches reference at every row width it takes") {
+  require_device();
+  const DenseKernelGuard guard("block");
+  for (const std::int64_t cols : {1, 37, 300, 1000, 2100, 4000, 8191, 16384}) {
+    CAPTURE(cols);
+    test::check_kernel<double>(cuda_kernel, 75, cols, 50 + std::uint64_t(cols));
+    test::check_kernel<float>(cuda_kernel, 75, cols, 51 + std::uint64_t(cols));
+  }
+}
+
+TEST_CASE("cuda matches reference on dense rows too wide for the block kernel (16500 columns, atomics)") {
+  require_device();
+  test::check_kernel<double>(cuda_kernel, 75, 16500, 25);
+  test::check_kernel<float>(cuda_kernel, 75, 16500, 26);
+}
+
+TEST_CASE("cuda rejects an unknown SGDSIM_CUDA_DENSE_KERNEL") {
+  require_device();
+  const DenseKernelGuard guard("fast");
+  const auto d = test::random_dense<double>(10, 5, kernels::Loss::LOGISTIC, 60);
+  CHECK_THROWS_WITH_AS(kernels::cuda::Resident<double>(kernels::Loss::LOGISTIC, 0.0, d.view()),
+                       doctest::Contains("SGDSIM_CUDA_DENSE_KERNEL"), ConfigError);
 }
 
 TEST_CASE("cuda engine keeps the data on the device across calls and matches the cpu engine") {
