@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "cuda_api.hpp"
@@ -149,66 +150,119 @@ void bm_cpu_dense_minibatch(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * std::int64_t(idx.size()) * set.cols * std::int64_t(sizeof(double)));
 }
 
-// CSR, ~1% density: bytes = values + column indices + row pointers + labels.
-void bm_cpu_csr(benchmark::State& state) {
+// CSR, 100 nonzeros per row over 100 000 columns (0.1% density), sorted columns spread over the row (a stride pattern
+// with a per-row offset). Bytes = values + column indices + row pointers + labels.
+struct CsrSet {
+  std::vector<std::int64_t> row_ptr;
+  std::vector<std::int32_t> col_index;
+  std::vector<double> values, labels, x;
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  Data<double> view() const {
+    return {Csr<double>{row_ptr.data(), col_index.data(), values.data(), rows, cols}, labels.data()};
+  }
+  std::int64_t bytes() const {
+    return std::int64_t(values.size() * 8 + col_index.size() * 4 + row_ptr.size() * 8 + labels.size() * 8);
+  }
+};
+
+const CsrSet& csr_set(std::int64_t total_bytes, std::int64_t per_row) {
+  static std::unique_ptr<CsrSet> set;
   const std::int64_t cols = 100000;
-  const std::int64_t per_row = state.range(0);
-  const std::int64_t rows = bench_bytes(256) / (per_row * std::int64_t(sizeof(double) + sizeof(std::int32_t)));
-  static std::vector<std::int64_t> row_ptr;
-  static std::vector<std::int32_t> col_index;
-  static std::vector<double> values, labels, x;
-  if (std::int64_t(labels.size()) != rows) {
-    row_ptr.resize(std::size_t(rows + 1));
-    col_index.resize(std::size_t(rows * per_row));
-    values.resize(col_index.size());
-    labels.resize(std::size_t(rows));
-    x.resize(std::size_t(cols));
-    fill(values, 4);
-    fill(labels, 5);
-    fill(x, 6);
-    for (std::int64_t i = 0; i <= rows; ++i) row_ptr[std::size_t(i)] = i * per_row;
-    // Sorted columns spread over the row: a stride pattern with a per-row offset.
+  const std::int64_t rows = total_bytes / (per_row * std::int64_t(sizeof(double) + sizeof(std::int32_t)));
+  if (!set || set->rows != rows) {
+    set = std::make_unique<CsrSet>();
+    set->rows = rows;
+    set->cols = cols;
+    set->row_ptr.resize(std::size_t(rows + 1));
+    set->col_index.resize(std::size_t(rows * per_row));
+    set->values.resize(set->col_index.size());
+    set->labels.resize(std::size_t(rows));
+    set->x.resize(std::size_t(cols));
+    fill(set->values, 4);
+    fill(set->labels, 5);
+    fill(set->x, 6);
+    for (std::int64_t i = 0; i <= rows; ++i) set->row_ptr[std::size_t(i)] = i * per_row;
     for (std::int64_t i = 0; i < rows; ++i) {
       for (std::int64_t k = 0; k < per_row; ++k) {
-        col_index[std::size_t(i * per_row + k)] = std::int32_t((k * (cols / per_row) + i % (cols / per_row)) % cols);
+        set->col_index[std::size_t(i * per_row + k)] =
+            std::int32_t((k * (cols / per_row) + i % (cols / per_row)) % cols);
       }
     }
-    for (auto& b : labels) b = b < 0 ? -1.0 : 1.0;
+    for (auto& b : set->labels) b = b < 0 ? -1.0 : 1.0;
   }
-  const Data<double> data{Csr<double>{row_ptr.data(), col_index.data(), values.data(), rows, cols}, labels.data()};
-  std::vector<double> grad(static_cast<std::size_t>(cols));
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(cpu::loss_grad<double>(Loss::LOGISTIC, data, SampleSet::range(0, rows), x, 1e-4, grad));
-  }
-  state.SetBytesProcessed(state.iterations() * std::int64_t(values.size() * 8 + col_index.size() * 4 +
-                                                            row_ptr.size() * 8 + labels.size() * 8));
+  return *set;
 }
 
-// CUDA: kernel-only time of a pass over all rows vs a device-to-device copy of the same size.
+void bm_cpu_csr(benchmark::State& state) {
+  const auto& set = csr_set(bench_bytes(256), state.range(0));
+  std::vector<double> grad(std::size_t(set.cols));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        cpu::loss_grad<double>(Loss::LOGISTIC, set.view(), SampleSet::range(0, set.rows), set.x, 1e-4, grad));
+  }
+  state.SetBytesProcessed(state.iterations() * set.bytes());
+}
+
+// CUDA: kernel-only time of a pass over all rows (CUDA events) next to a device-to-device copy of the matrix, timed
+// alternately in every iteration; the copy counts read + written bytes (2 × matrix). ratio = pass GB/s / copy GB/s.
 template <class T>
-void bm_cuda_dense(benchmark::State& state) {
+void time_cuda_pass(benchmark::State& state, const cuda_api::HostData<T>& host, std::int64_t bytes,
+                    std::int64_t matrix_bytes, const T* x) {
+  auto* device = cuda_api::upload(host, cuda_api::LOSS_LOGISTIC);
+  double pass_seconds = 0.0;
+  double copy_seconds = 0.0;
+  for (auto _ : state) {
+    const double pass = cuda_api::time_sums(device, host.rows, x, 5);
+    copy_seconds += cuda_api::time_device_copy(matrix_bytes, 5);
+    pass_seconds += pass;
+    state.SetIterationTime(pass);
+  }
+  cuda_api::release(device);
+  state.SetBytesProcessed(state.iterations() * bytes);
+  const double it = double(state.iterations());
+  const double copy_bw = 2.0 * double(matrix_bytes) * it / copy_seconds;  // read + write
+  state.counters["copy_bytes_per_second"] = benchmark::Counter(copy_bw);
+  state.counters["ratio"] = benchmark::Counter((double(bytes) * it / pass_seconds) / copy_bw);
+}
+
+// mode: the dense kernel (SGDSIM_CUDA_DENSE_KERNEL: auto, warp or block), read when the data is uploaded.
+template <class T>
+void bm_cuda_dense(benchmark::State& state, const char* mode) {
+  setenv("SGDSIM_CUDA_DENSE_KERNEL", mode, 1);
   const auto& set = dense_set<T>(bench_bytes(2048), state.range(0));
   cuda_api::HostData<T> host;
   host.values = set.values.data();
   host.labels = set.labels.data();
   host.rows = set.rows;
   host.cols = set.cols;
-  auto* device = cuda_api::upload(host, cuda_api::LOSS_LOGISTIC);
-  const std::int64_t matrix_bytes = std::int64_t(set.values.size() * sizeof(T));
-  double pass_seconds = 0.0;
-  double copy_seconds = 0.0;
-  for (auto _ : state) {
-    const double pass = cuda_api::time_sums(device, set.rows, set.x.data(), 5);
-    copy_seconds += cuda_api::time_device_copy(matrix_bytes, 5);
-    pass_seconds += pass;
-    state.SetIterationTime(pass);
-  }
-  cuda_api::release(device);
-  state.SetBytesProcessed(state.iterations() * set.bytes());
-  const double it = double(state.iterations());
-  const double copy_bw = 2.0 * double(matrix_bytes) * it / copy_seconds;  // read + write
-  state.counters["copy_bytes_per_second"] = benchmark::Counter(copy_bw);
-  state.counters["ratio"] = benchmark::Counter((double(set.bytes()) * it / pass_seconds) / copy_bw);
+  time_cuda_pass<T>(state, host, set.bytes(), std::int64_t(set.values.size() * sizeof(T)), set.x.data());
+  unsetenv("SGDSIM_CUDA_DENSE_KERNEL");
+}
+
+void bm_cuda_csr(benchmark::State& state) {
+  const auto& set = csr_set(bench_bytes(2048), state.range(0));
+  cuda_api::HostData<double> host;
+  host.values = set.values.data();
+  host.row_ptr = set.row_ptr.data();
+  host.col_index = set.col_index.data();
+  host.labels = set.labels.data();
+  host.rows = set.rows;
+  host.cols = set.cols;
+  time_cuda_pass<double>(state, host, set.bytes(), set.bytes(), set.x.data());
+}
+
+// What an algorithm's mini-batch step costs on the GPU, wall-clock: one Resident::loss_grad call on 4096 gathered
+// rows (upload x and the index list, the pass, download the gradient).
+void bm_cuda_minibatch(benchmark::State& state) {
+  const auto& set = dense_set<double>(bench_bytes(2048), state.range(0));
+  cuda::Resident<double> resident(Loss::LOGISTIC, 1e-4, set.view());
+  std::vector<std::int64_t> idx(4096);
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = std::int64_t((i * 2654435761u) % std::uint64_t(set.rows));
+  std::vector<double> grad(std::size_t(set.cols));
+  resident.loss_grad(SampleSet::list(idx), set.x, grad);  // warm-up
+  for (auto _ : state) benchmark::DoNotOptimize(resident.loss_grad(SampleSet::list(idx), set.x, grad));
+  state.SetBytesProcessed(state.iterations() * std::int64_t(idx.size()) * set.cols * std::int64_t(sizeof(double)));
 }
 
 }  // namespace
@@ -252,15 +306,34 @@ int main(int argc, char** argv) {
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond);
   if (cuda_device_available()) {
-    benchmark::RegisterBenchmark("cuda_dense/float", bm_cuda_dense<float>)
-        ->Arg(COLS)
+    // 1000 columns is the target shape; 100 (narrow rows) and 4096 (wide rows) for scale; at 1000 columns also each
+    // dense kernel forced (also at 300 and 2000 columns), to compare them in one run.
+    const auto dense = [](const char* name, auto fn, const char* mode, std::int64_t cols) {
+      benchmark::RegisterBenchmark(name, fn, mode)
+          ->Arg(cols)
+          ->Iterations(10)
+          ->UseManualTime()
+          ->Unit(benchmark::kMicrosecond);
+    };
+    for (const std::int64_t cols : {std::int64_t(100), COLS, std::int64_t(4096)}) {
+      dense("cuda_dense/float", bm_cuda_dense<float>, "auto", cols);
+      dense("cuda_dense/double", bm_cuda_dense<double>, "auto", cols);
+    }
+    for (const std::int64_t cols : {std::int64_t(300), COLS, std::int64_t(2000)}) {
+      for (const char* mode : {"warp", "block"}) {
+        dense((std::string("cuda_dense_") + mode + "/float").c_str(), bm_cuda_dense<float>, mode, cols);
+        dense((std::string("cuda_dense_") + mode + "/double").c_str(), bm_cuda_dense<double>, mode, cols);
+      }
+    }
+    benchmark::RegisterBenchmark("cuda_csr/double", bm_cuda_csr)
+        ->Arg(100)
         ->Iterations(10)
         ->UseManualTime()
         ->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark("cuda_dense/double", bm_cuda_dense<double>)
+    benchmark::RegisterBenchmark("cuda_minibatch/double", bm_cuda_minibatch)
         ->Arg(COLS)
-        ->Iterations(10)
-        ->UseManualTime()
+        ->Iterations(2000)
+        ->UseRealTime()
         ->Unit(benchmark::kMicrosecond);
   }
   benchmark::Initialize(&argc, argv);
