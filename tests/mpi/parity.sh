@@ -26,30 +26,8 @@ if ! "$@" "$sgdsim" run "$scenario" --out "$work/mpi" >"$work/mpi.log" 2>&1; the
 fi
 cat "$work/sim.log" "$work/mpi.log"
 
-# compare FILE_A FILE_B "COLUMNS" RELTOL ABSTOL: the same lines, and the columns equal to |a−b| ≤ rel·max(|a|,|b|) + abs.
-compare() {
-  awk -F, -v cols="$3" -v rel="$4" -v abs="$5" -v label="$(basename "$1")" '
-    NR == FNR { a[FNR] = $0; na = FNR; next }
-    {
-      nb = FNR
-      if (!(FNR in a)) next
-      split(a[FNR], x, ",")
-      n = split(cols, c, " ")
-      for (i = 1; i <= n; i++) {
-        k = c[i]; u = x[k]; v = $k
-        if (u == v) continue
-        if (u == "" || v == "") { d = 1; s = 0 } else {
-          d = u - v; if (d < 0) d = -d
-          s = u < 0 ? -u : u; t = v < 0 ? -v : v; if (t > s) s = t
-        }
-        if (d > rel * s + abs) { bad++; if (bad <= 5) printf "%s line %d column %d: simulated %s, real %s\n", label, FNR, k, u, v }
-      }
-    }
-    END {
-      if (na != nb) { printf "%s: %d lines simulated, %d real\n", label, na, nb; bad++ }
-      exit bad > 0
-    }' "$1" "$2"
-}
+# compare FILE_A FILE_B COLUMNS RELTOL ABSTOL (tests/compare_runs.sh)
+. "$(dirname "$0")/../compare_runs.sh"
 
 status=0
 case ",$checks," in *,iterates,*|*,gradient,*)
