@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
-# Gathers the dependencies a CUDA build of kernels + GPU tests + kernel benchmark needs into one folder (default
-# deps/, git-ignored) that can be copied to a GPU machine that has only a compiler, CMake and nvcc.
+# Gathers the dependencies a CUDA build needs into one folder (default deps/, git-ignored) that can be copied to a GPU
+# machine that has only a compiler, CMake and nvcc (and, for the MPI backend, its own MPI): tools/gpu_check.sh builds
+# and tests there against it.
 #
 # Taken from the installed Debian packages, or, where one is not installed, from its .deb (apt-get download +
 # dpkg -x): Eigen 3 headers, nlohmann/json, CLI11, doctest (headers + CMake files), Google Benchmark (headers,
-# shared library, CMake files) and Boost's CMake files with a minimal header subset (the top-level CMakeLists asks for
-# Boost; kernels, tests and benchmark do not include it). --full-boost copies every Boost header (~160 MB) instead.
+# shared library, CMake files), Boost's CMake files and exactly the Boost headers our sources include, directly or
+# through other headers (listed by the preprocessor: ~4 MB instead of all 160 MB). With --simgrid also SimGrid: its
+# headers, libsimgrid and the libraries it loads (ns-3, GSL, Boost.Context, …) in lib/<arch>/simgrid-runtime, so that
+# the simulator and its tests build and run there too (~40 MB more).
 #
-# Usage: tools/gather_cuda_deps.sh [--full-boost] [dest]   then see the printed configure commands.
+# Usage: tools/gather_cuda_deps.sh [--simgrid] [dest]   then see the printed configure commands.
 set -euo pipefail
 
-full_boost=0
-if [ "${1:-}" = "--full-boost" ]; then
-  full_boost=1
+with_simgrid=0
+if [ "${1:-}" = "--simgrid" ]; then
+  with_simgrid=1
   shift
 fi
 dest=${1:-deps}
+source_root=$(cd "$(dirname "$0")/.." && pwd)
 arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
 packages="libeigen3-dev nlohmann-json3-dev libcli11-dev doctest-dev libbenchmark-dev libbenchmark1debian"
 packages="$packages libboost1.74-dev"
+[ "$with_simgrid" -eq 1 ] && packages="$packages libsimgrid-dev libsimgrid3.32"
 
 # Files come from / for installed packages, else from the missing packages' .deb files extracted into a temp folder.
 extracted=""
@@ -72,27 +77,40 @@ lib_dir=$(dirname "$(find_src "usr/lib/$arch/libbenchmark.so.1.7.1")")
 for f in "$lib_dir"/libbenchmark.so* "$lib_dir"/libbenchmark_main.a; do
   cp -a "$f" "$dest/lib/$arch/"
 done
-# Boost: the CMake package files and the headers (a subset unless --full-boost).
+# Boost: the CMake package files, and the headers our sources include, directly or through other headers; with
+# --simgrid, SimGrid's headers the same way (with the Boost headers they include).
 copy "usr/lib/$arch/cmake/Boost-1.74.0" "lib/$arch/cmake"
 copy "usr/lib/$arch/cmake/boost_headers-1.74.0" "lib/$arch/cmake"
-if [ "$full_boost" -eq 1 ]; then
-  copy usr/include/boost include
-else
-  mkdir -p "$dest/include/boost"
-  boost_dir=$(find_src usr/include/boost)
-  cp -a "$boost_dir/version.hpp" "$boost_dir/config.hpp" "$boost_dir/config" "$dest/include/boost/"
+include_root=$(dirname "$(find_src usr/include/boost)")
+scan=$(mktemp -d)
+pattern='#include <boost/'
+[ "$with_simgrid" -eq 1 ] && pattern='#include <(boost|simgrid|xbt)[/.]'
+(cd "$source_root" && grep -rhoE "$pattern[^>]*>" base kernels core analysis sim exec apps tests bench) | sort -u \
+  >"$scan/all.cpp"
+g++ -std=c++20 -M -MT x -I"$include_root" "$scan/all.cpp" | tr ' \\' '\n\n' |
+  grep -E "^$include_root/(boost/|simgrid/|xbt/|xbt\.h|smpi/)" | sort -u |
+  while read -r header; do
+    relative=${header#"$include_root"/}
+    mkdir -p "$dest/include/$(dirname "$relative")"
+    cp "$header" "$dest/include/$relative"
+  done
+rm -rf "$scan"
+echo "boost: $(find "$dest/include/boost" -type f | wc -l) headers"
+
+if [ "$with_simgrid" -eq 1 ]; then
+  # (SimGrid's headers came with the scan above: those our sources include, and what they include in turn.)
+  library=$(find_src "usr/lib/$arch/libsimgrid.so.3.32")
+  runtime="$dest/lib/$arch/simgrid-runtime"
+  mkdir -p "$runtime"
+  cp -L "$library" "$runtime/"
+  ln -sf libsimgrid.so.3.32 "$runtime/libsimgrid.so"
+  # Every library libsimgrid loads, except the C and C++ runtimes (the GPU machine has its own).
+  LD_LIBRARY_PATH="$(dirname "$library")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" ldd "$library" |
+    awk '/=>/ { print $3 }' | grep -vE '/(libc|libm|libdl|libpthread|librt|libstdc\+\+|libgcc_s|ld-linux[^/]*)\.so' |
+    while read -r lib; do cp -L "$lib" "$runtime/"; done
+  echo "simgrid: $(ls "$runtime" | wc -l) libraries in lib/$arch/simgrid-runtime"
 fi
 
 dest=$(cd "$dest" && pwd)
-echo "gathered into $dest ($(du -sh "$dest" | cut -f1)). Copy it to the GPU machine (same path, or adjust the
-prefix below) and there (compiler, CMake >= 3.25, nvcc):"
-cat <<USAGE
-  cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH=$dest \\
-        -DSGDSIM_WITH_SIMGRID=OFF -DSGDSIM_WITH_MPI=OFF -DSGDSIM_WITH_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
-  cmake --build build-gpu --target test_kernels_cuda test_kernels_cpu bench_kernels -j
-  ctest --test-dir build-gpu -R 'test_kernels_(cuda|cpu)' --output-on-failure
-  build-gpu/bench/bench_kernels --benchmark_filter=cuda --benchmark_out=build-gpu/bench/bench_kernels.json \\
-        --benchmark_out_format=json
-(Non-Debian host without lib/$arch in its CMake search path: add -Dbenchmark_DIR=$dest/lib/$arch/cmake/benchmark
- -DBoost_DIR=$dest/lib/$arch/cmake/Boost-1.74.0.)
-USAGE
+echo "gathered into $dest ($(du -sh "$dest" | cut -f1)). Copy the source tree with this folder to the GPU machine
+(compiler, CMake >= 3.25, nvcc; MPI optional) and run there: tools/gpu_check.sh $(basename "$dest")"
