@@ -10,7 +10,7 @@
 # headers, libsimgrid and the libraries it loads (ns-3, GSL, Boost.Context, …) in lib/<arch>/simgrid-runtime, so that
 # the simulator and its tests build and run there too (~40 MB more).
 #
-# Usage: tools/gather_cuda_deps.sh [--simgrid] [dest]   then see the printed configure commands.
+# Usage: tools/gather_cuda_deps.sh [--simgrid] [dest]   then, on the GPU machine: tools/gpu_check.sh dest
 set -euo pipefail
 
 with_simgrid=0

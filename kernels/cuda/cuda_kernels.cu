@@ -14,7 +14,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <string>
-#include <vector>
+#include <string_view>
 
 #include "cuda_api.hpp"
 #include "sgdsim/error.hpp"
@@ -103,35 +103,43 @@ struct Vector<double> {
   using type = double2;
 };
 
-// The rows of group g (samples g·R … g·R + R − 1) into v: thread `lane` of `lanes` holds the 16-byte vectors lane,
-// lane + lanes, … of each row (v[i][VEC·k + e] is column VEC·(lane + lanes·k) + e). Rows past the end of the pass
-// and vectors past the row read as 0, with ok[i] = false for such rows. Streaming loads: a row is read once.
+// The R rows of a group as one thread of `lanes` holds them: v[i][VEC·k + e] is column VEC·(lane + lanes·k) + e of
+// row i, b[i] its label, ok[i] whether row i exists (rows past the end of the pass, and vectors past a row, are 0).
+template <class T, int K, int R>
+struct RowGroup {
+  static constexpr int C = K * VEC<T>;  // values per thread and row
+  T v[R][C];
+  T b[R];
+  bool ok[R];
+};
+
+// Loads group g (samples g·R … g·R + R − 1). Streaming loads: a row is read once.
 template <class T, int K, int R>
 __device__ __forceinline__ void load_rows(const Matrix<T>& m, const Pass& pass, std::int64_t g, int lane, int lanes,
-                                          T (&v)[R][K * VEC<T>], T (&b)[R], bool (&ok)[R]) {
+                                          RowGroup<T, K, R>& rows) {
   using V = typename Vector<T>::type;
   const int vectors = int((m.cols + VEC<T> - 1) / VEC<T>);
 #pragma unroll
   for (int i = 0; i < R; ++i) {
     const std::int64_t p = g * R + i;
-    ok[i] = p < pass.count;
-    const std::int64_t r = ok[i] ? sample_row(pass.begin, pass.index, p) : 0;
+    rows.ok[i] = p < pass.count;
+    const std::int64_t r = rows.ok[i] ? sample_row(pass.begin, pass.index, p) : 0;
     const V* row = reinterpret_cast<const V*>(m.values + r * m.pitch) + lane;
-    b[i] = ok[i] ? __ldg(m.labels + r) : T(0);
+    rows.b[i] = rows.ok[i] ? __ldg(m.labels + r) : T(0);
 #pragma unroll
     for (int k = 0; k < K; ++k) {
       V t{};
-      if (ok[i] && lane + lanes * k < vectors) t = __ldcs(row + lanes * k);
+      if (rows.ok[i] && lane + lanes * k < vectors) t = __ldcs(row + lanes * k);
       const T* e = reinterpret_cast<const T*>(&t);
 #pragma unroll
-      for (int j = 0; j < VEC<T>; ++j) v[i][VEC<T> * k + j] = e[j];
+      for (int j = 0; j < VEC<T>; ++j) rows.v[i][VEC<T> * k + j] = e[j];
     }
   }
 }
 
 // Per-thread part of the R dot products a_iᵀx (xs: x in shared memory, zero-padded to lanes·K vectors).
 template <class T, int K, int R>
-__device__ __forceinline__ void partial_dots(const T (&v)[R][K * VEC<T>], const T* xs, int lane, int lanes,
+__device__ __forceinline__ void partial_dots(const RowGroup<T, K, R>& rows, const T* xs, int lane, int lanes,
                                              T (&s)[R]) {
   using V = typename Vector<T>::type;
 #pragma unroll
@@ -143,7 +151,7 @@ __device__ __forceinline__ void partial_dots(const T (&v)[R][K * VEC<T>], const 
 #pragma unroll
     for (int j = 0; j < VEC<T>; ++j) {
 #pragma unroll
-      for (int i = 0; i < R; ++i) s[i] += v[i][VEC<T> * k + j] * xk[j];
+      for (int i = 0; i < R; ++i) s[i] += rows.v[i][VEC<T> * k + j] * xk[j];
     }
   }
 }
@@ -152,17 +160,17 @@ __device__ __forceinline__ void partial_dots(const T (&v)[R][K * VEC<T>], const 
 // derivatives are broadcast, so a warp pays for one evaluation per group, not one per row. Returns the lane's loss
 // (row `lane`'s when lane < R and the row exists, else 0) and adds Σ_i ℓ'(z_i, b_i) v_i to acc.
 template <class T, int K, int R>
-__device__ __forceinline__ double accumulate(int loss, const T (&v)[R][K * VEC<T>], const T (&z)[R],
-                                             const T (&b)[R], const bool (&ok)[R], int lane, T (&acc)[K * VEC<T>]) {
+__device__ __forceinline__ double accumulate(int loss, const RowGroup<T, K, R>& rows, const T (&z)[R], int lane,
+                                             T (&acc)[RowGroup<T, K, R>::C]) {
   T zl = z[0];
-  T bl = b[0];
-  bool okl = ok[0];
+  T bl = rows.b[0];
+  bool okl = rows.ok[0];
 #pragma unroll
   for (int i = 1; i < R; ++i) {
     if (lane == i) {
       zl = z[i];
-      bl = b[i];
-      okl = ok[i];
+      bl = rows.b[i];
+      okl = rows.ok[i];
     }
   }
   double deriv = 0.0;
@@ -173,9 +181,9 @@ __device__ __forceinline__ double accumulate(int loss, const T (&v)[R][K * VEC<T
 #pragma unroll
   for (int i = 0; i < R; ++i) w[i] = __shfl_sync(FULL_MASK, wl, i);
 #pragma unroll
-  for (int c = 0; c < K * VEC<T>; ++c) {
+  for (int c = 0; c < RowGroup<T, K, R>::C; ++c) {
 #pragma unroll
-    for (int i = 0; i < R; ++i) acc[c] += w[i] * v[i][c];
+    for (int i = 0; i < R; ++i) acc[c] += w[i] * rows.v[i][c];
   }
   return mine ? f : 0.0;
 }
@@ -187,15 +195,16 @@ __device__ void stage_x(const T* __restrict__ x, std::int64_t d, int padded, T* 
 }
 
 // Dense rows of d ≤ 32·K·VEC columns: one warp per group of R rows (R = 1 or 2), the rows held in registers, the
-// next group loaded while this one is computed (when P). Each warp keeps its gradient contribution in registers (acc); at the end
-// the warps of a block add theirs into shared memory in warp order and the block writes one partial gradient.
+// next group loaded while this one is computed (when P). Each warp keeps its gradient contribution in registers
+// (acc); at the end the warps of a block add theirs into shared memory in warp order and the block writes one partial
+// gradient.
 // Shared memory: 32·K vectors of x, then d doubles (block gradient).
 template <class T, int K, int R, bool P>
 __global__ void __launch_bounds__(THREADS)
     dense_warp_rows(Matrix<T> m, Pass pass, const T* __restrict__ x, double* __restrict__ partial,
                     double* __restrict__ loss_partial) {
   extern __shared__ __align__(16) unsigned char shared[];
-  constexpr int C = K * VEC<T>;  // values per lane and row
+  constexpr int C = RowGroup<T, K, R>::C;
   T* xs = reinterpret_cast<T*>(shared);
   double* block_grad = reinterpret_cast<double*>(shared + 32 * C * sizeof(T));
   const std::int64_t d = m.cols;
@@ -204,40 +213,22 @@ __global__ void __launch_bounds__(THREADS)
   __syncthreads();
   const int lane = threadIdx.x & 31;
   const int warp = threadIdx.x >> 5;
-  T acc[C];
-#pragma unroll
-  for (int c = 0; c < C; ++c) acc[c] = T(0);
+  T acc[C]{};
   double loss_sum = 0.0;
   const std::int64_t groups = (pass.count + R - 1) / R;
   const std::int64_t stride = std::int64_t(gridDim.x) * WARPS;
   std::int64_t g = std::int64_t(blockIdx.x) * WARPS + warp;
-  T v[R][C];
-  T b[R];
-  bool ok[R];
-  if (P) load_rows<T, K, R>(m, pass, g, lane, 32, v, b, ok);
+  RowGroup<T, K, R> rows;
+  if (P) load_rows(m, pass, g, lane, 32, rows);
   for (; g < groups; g += stride) {
-    T next_v[R][C];
-    T next_b[R];
-    bool next_ok[R];
-    if (P) {
-      load_rows<T, K, R>(m, pass, g + stride, lane, 32, next_v, next_b, next_ok);
-    } else {
-      load_rows<T, K, R>(m, pass, g, lane, 32, v, b, ok);
-    }
+    RowGroup<T, K, R> next;
+    load_rows(m, pass, P ? g + stride : g, lane, 32, P ? next : rows);
     T z[R];
-    partial_dots<T, K, R>(v, xs, lane, 32, z);
+    partial_dots(rows, xs, lane, 32, z);
 #pragma unroll
     for (int i = 0; i < R; ++i) z[i] = warp_sum(z[i]);
-    loss_sum += accumulate<T, K, R>(pass.loss, v, z, b, ok, lane, acc);
-    if (P) {
-#pragma unroll
-      for (int i = 0; i < R; ++i) {
-        b[i] = next_b[i];
-        ok[i] = next_ok[i];
-#pragma unroll
-        for (int c = 0; c < C; ++c) v[i][c] = next_v[i][c];
-      }
-    }
+    loss_sum += accumulate(pass.loss, rows, z, lane, acc);
+    if (P) rows = next;
   }
   if (pass.want_grad) {
     for (int w = 0; w < WARPS; ++w) {
@@ -264,7 +255,7 @@ __global__ void __launch_bounds__(THREADS)
     dense_block_rows(Matrix<T> m, Pass pass, const T* __restrict__ x, double* __restrict__ partial,
                      double* __restrict__ loss_partial) {
   extern __shared__ __align__(16) unsigned char shared[];
-  constexpr int C = K * VEC<T>;  // values per thread and row
+  constexpr int C = RowGroup<T, K, 1>::C;
   T* xs = reinterpret_cast<T*>(shared);
   double* per_warp = reinterpret_cast<double*>(shared + THREADS * C * sizeof(T));
   const std::int64_t d = m.cols;
@@ -272,22 +263,16 @@ __global__ void __launch_bounds__(THREADS)
   __syncthreads();
   const int lane = threadIdx.x & 31;
   const int warp = threadIdx.x >> 5;
-  T acc[C];
-#pragma unroll
-  for (int c = 0; c < C; ++c) acc[c] = T(0);
+  T acc[C]{};
   double loss_sum = 0.0;
   std::int64_t row = blockIdx.x;
-  T v[1][C];
-  T b[1];
-  bool ok[1];
-  load_rows<T, K, 1>(m, pass, row, threadIdx.x, THREADS, v, b, ok);
+  RowGroup<T, K, 1> rows;
+  load_rows(m, pass, row, threadIdx.x, THREADS, rows);
   for (; row < pass.count; row += gridDim.x) {
-    T next_v[1][C];
-    T next_b[1];
-    bool next_ok[1];
-    load_rows<T, K, 1>(m, pass, row + gridDim.x, threadIdx.x, THREADS, next_v, next_b, next_ok);
+    RowGroup<T, K, 1> next;
+    load_rows(m, pass, row + gridDim.x, threadIdx.x, THREADS, next);
     T z[1];
-    partial_dots<T, K, 1>(v, xs, threadIdx.x, THREADS, z);
+    partial_dots(rows, xs, threadIdx.x, THREADS, z);
     z[0] = warp_sum(z[0]);
     if (lane == 0) per_warp[warp] = double(z[0]);
     __syncthreads();
@@ -296,12 +281,9 @@ __global__ void __launch_bounds__(THREADS)
     for (int w = 0; w < WARPS; ++w) total += per_warp[w];
     __syncthreads();  // per_warp is rewritten for the next row
     z[0] = T(total);
-    const double f = accumulate<T, K, 1>(pass.loss, v, z, b, ok, lane, acc);
+    const double f = accumulate(pass.loss, rows, z, lane, acc);
     if (warp == 0) loss_sum += f;  // lane 0 of every warp evaluated the same loss: count warp 0's
-    b[0] = next_b[0];
-    ok[0] = next_ok[0];
-#pragma unroll
-    for (int c = 0; c < C; ++c) v[0][c] = next_v[0][c];
+    rows = next;
   }
   if (pass.want_grad) {
 #pragma unroll
@@ -406,11 +388,12 @@ DenseChoice<T> block_rows() {
 enum class DenseMode { AUTO, WARP, BLOCK };
 
 DenseMode dense_mode() {
-  const char* v = std::getenv("SGDSIM_CUDA_DENSE_KERNEL");
-  if (v == nullptr || std::string(v).empty() || std::string(v) == "auto") return DenseMode::AUTO;
-  if (std::string(v) == "warp") return DenseMode::WARP;
-  if (std::string(v) == "block") return DenseMode::BLOCK;
-  SGDSIM_THROW(ConfigError, std::string("SGDSIM_CUDA_DENSE_KERNEL: expected auto, warp or block, got \"") + v + "\"");
+  const char* env = std::getenv("SGDSIM_CUDA_DENSE_KERNEL");
+  const std::string_view v = env != nullptr ? env : "";
+  if (v.empty() || v == "auto") return DenseMode::AUTO;
+  if (v == "warp") return DenseMode::WARP;
+  if (v == "block") return DenseMode::BLOCK;
+  SGDSIM_THROW(ConfigError, std::string("SGDSIM_CUDA_DENSE_KERNEL: expected auto, warp or block, got \"") + env + "\"");
 }
 
 // A warp per row group: up to 512 vectors per row (2048 floats, 1024 doubles). The widest rows are not prefetched
@@ -540,6 +523,13 @@ DeviceState<T>* upload(const HostData<T>& data, int loss) {
       SGDSIM_CUDA_CHECK(cudaMalloc(&s->values, std::max<std::size_t>(one, sizeof(T) * std::size_t(entries))));
       SGDSIM_CUDA_CHECK(
           cudaMemcpy(s->values, data.values, sizeof(T) * std::size_t(entries), cudaMemcpyHostToDevice));
+      SGDSIM_CUDA_CHECK(cudaMalloc(&s->row_ptr, sizeof(std::int64_t) * std::size_t(data.rows + 1)));
+      SGDSIM_CUDA_CHECK(cudaMemcpy(s->row_ptr, data.row_ptr, sizeof(std::int64_t) * std::size_t(data.rows + 1),
+                                   cudaMemcpyHostToDevice));
+      SGDSIM_CUDA_CHECK(
+          cudaMalloc(&s->col_index, std::max<std::size_t>(one, sizeof(std::int32_t) * std::size_t(entries))));
+      SGDSIM_CUDA_CHECK(cudaMemcpy(s->col_index, data.col_index, sizeof(std::int32_t) * std::size_t(entries),
+                                   cudaMemcpyHostToDevice));
     } else {
       // Rows padded with zeros to a multiple of 16 bytes, so that the kernels read them in aligned vectors.
       s->pitch = (data.cols + VEC<T> - 1) / VEC<T> * VEC<T>;
@@ -553,15 +543,6 @@ DeviceState<T>* upload(const HostData<T>& data, int loss) {
                                        sizeof(T) * std::size_t(data.cols), sizeof(T) * std::size_t(data.cols),
                                        std::size_t(data.rows), cudaMemcpyHostToDevice));
       }
-    }
-    if (s->sparse) {
-      SGDSIM_CUDA_CHECK(cudaMalloc(&s->row_ptr, sizeof(std::int64_t) * std::size_t(data.rows + 1)));
-      SGDSIM_CUDA_CHECK(cudaMemcpy(s->row_ptr, data.row_ptr, sizeof(std::int64_t) * std::size_t(data.rows + 1),
-                                   cudaMemcpyHostToDevice));
-      SGDSIM_CUDA_CHECK(
-          cudaMalloc(&s->col_index, std::max<std::size_t>(one, sizeof(std::int32_t) * std::size_t(entries))));
-      SGDSIM_CUDA_CHECK(cudaMemcpy(s->col_index, data.col_index, sizeof(std::int32_t) * std::size_t(entries),
-                                   cudaMemcpyHostToDevice));
     }
     SGDSIM_CUDA_CHECK(cudaMalloc(&s->labels, std::max<std::size_t>(one, sizeof(T) * std::size_t(data.rows))));
     SGDSIM_CUDA_CHECK(cudaMemcpy(s->labels, data.labels, sizeof(T) * std::size_t(data.rows), cudaMemcpyHostToDevice));

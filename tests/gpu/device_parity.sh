@@ -2,8 +2,8 @@
 # The same scenario with the CPU kernels and with the CUDA kernels (cluster.compute.device = cpu, then cuda), either
 # simulated or run for real under mpirun (several ranks on one GPU, each with its own copy of its data there). The
 # numbers differ only by the order of floating-point sums: loss, gradient norm and final model within 1e-9 relative;
-# communication rounds equal, and in the simulation also bytes and arrivals waited for. Exits 77 (skipped) when this build or machine has no usable CUDA
-# device, unless SGDSIM_REQUIRE_GPU=1.
+# communication rounds equal, and in the simulation also bytes and arrivals waited for. Exits 77 (skipped) when this
+# build or machine has no usable CUDA device, unless SGDSIM_REQUIRE_GPU=1.
 # Usage: device_parity.sh SGDSIM SCENARIO WORKDIR simulate
 #        device_parity.sh SGDSIM SCENARIO WORKDIR run MPIRUN [ARGS... -np N]
 set -u
@@ -44,6 +44,9 @@ compare "$work/cpu/trace.csv" "$work/cuda/trace.csv" "1 2 4 5" 1e-9 0 || status=
 if [ "$mode" = simulate ]; then exact="6 7 8"; else exact="6"; fi
 compare "$work/cpu/trace.csv" "$work/cuda/trace.csv" "$exact" 0 0 || status=1
 compare "$work/cpu/model.csv" "$work/cuda/model.csv" "1 2 3" 1e-9 1e-12 || status=1
-grep -q '"device": *"cuda"' "$work/cuda/scenario.json" || { echo "device_parity: cuda run not resolved to cuda" >&2; status=1; }
+if ! grep -q '"device": *"cuda"' "$work/cuda/scenario.json"; then
+  echo "device_parity: the cuda run's resolved scenario does not say device cuda" >&2
+  status=1
+fi
 [ "$status" -eq 0 ] && echo "device_parity: OK ($mode, cpu vs cuda)"
 exit "$status"

@@ -55,7 +55,8 @@ TEST_CASE("cuda float matches reference (37, 300, 1000, 5001 columns)") {
   test::check_kernel<float>(cuda_kernel, 83, 5001, 34);
 }
 
-// Every shape of the warp kernel (1 … 16 vectors per lane, 2 or 1 rows per group), up to its widest rows.
+// Every shape of the warp kernel (1 … 16 vectors per lane, 2 or 1 rows per group), up to its widest rows (2048
+// floats; 2048 doubles are beyond it and take the atomic kernel).
 TEST_CASE("cuda warp-per-row kernel matches reference at every row width it takes") {
   require_device();
   const DenseKernelGuard guard("warp");
