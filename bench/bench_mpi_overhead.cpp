@@ -12,7 +12,7 @@
 #include <cstring>
 #include <vector>
 
-#include "sgdsim/core/algorithm.hpp"
+#include "sgdsim/core/algorithms/algorithm.hpp"
 #include "sgdsim/exec/mpi_comm.hpp"
 #include "sgdsim/exec/run.hpp"
 

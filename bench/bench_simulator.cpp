@@ -9,9 +9,9 @@
 #include <chrono>
 #include <string>
 
-#include "sgdsim/core/dataset.hpp"
-#include "sgdsim/core/problem.hpp"
-#include "sgdsim/core/scenario.hpp"
+#include "sgdsim/core/data/dataset.hpp"
+#include "sgdsim/core/models/problem.hpp"
+#include "sgdsim/core/scenario/scenario.hpp"
 #include "sgdsim/sim/simulate.hpp"
 
 namespace {

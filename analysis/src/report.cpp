@@ -10,7 +10,7 @@
 #include "sgdsim/analysis/agc_bounds.hpp"
 #include "sgdsim/analysis/closed_forms.hpp"
 #include "sgdsim/analysis/estimate.hpp"
-#include "sgdsim/core/assignment.hpp"
+#include "sgdsim/core/data/assignment.hpp"
 
 namespace sgdsim::analysis {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "sgdsim/core/algorithm.hpp"
+#include "sgdsim/core/algorithms/algorithm.hpp"
 #include "sgdsim/error.hpp"
 #include "sgdsim/exec/mpi_check.hpp"
 #include "sgdsim/exec/mpi_comm.hpp"

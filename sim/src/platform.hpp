@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sgdsim/core/scenario.hpp"
+#include "sgdsim/core/scenario/scenario.hpp"
 
 namespace sgdsim::sim {
 

@@ -10,8 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sgdsim/core/comm.hpp"
-#include "sgdsim/core/compute.hpp"
+#include "sgdsim/core/comm/comm.hpp"
+#include "sgdsim/core/comm/compute.hpp"
 
 namespace sgdsim::sim {
 

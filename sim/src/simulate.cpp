@@ -1,7 +1,7 @@
 // simulate(): every repetition of a scenario, one after another, in one SimGrid engine run.
 #include "sgdsim/sim/simulate.hpp"
 
-#include "sgdsim/core/algorithm.hpp"
+#include "sgdsim/core/algorithms/algorithm.hpp"
 #include "sgdsim/sim/actors.hpp"
 
 namespace sgdsim::sim {

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "sgdsim/core/dataset.hpp"
-#include "sgdsim/core/problem.hpp"
-#include "sgdsim/core/scenario.hpp"
+#include "sgdsim/core/data/dataset.hpp"
+#include "sgdsim/core/models/problem.hpp"
+#include "sgdsim/core/scenario/scenario.hpp"
 #include "sgdsim/sim/simulate.hpp"
 
 namespace sgdsim::testing {

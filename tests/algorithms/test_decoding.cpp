@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "sgdsim/core/assignment.hpp"
+#include "sgdsim/core/data/assignment.hpp"
 #include "sim_fixture.hpp"
 
 using namespace sgdsim;

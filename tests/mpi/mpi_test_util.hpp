@@ -3,7 +3,7 @@
 
 #include <utility>
 
-#include "sgdsim/core/problem.hpp"
+#include "sgdsim/core/models/problem.hpp"
 
 namespace sgdsim::test {
 

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <thread>
 
-#include "sgdsim/core/problem.hpp"
-#include "sgdsim/core/straggler.hpp"
+#include "sgdsim/core/models/problem.hpp"
+#include "sgdsim/core/comm/straggler.hpp"
 #include "sgdsim/exec/mpi_comm.hpp"
 #include "sgdsim/exec/real_compute.hpp"
 

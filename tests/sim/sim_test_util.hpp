@@ -1,7 +1,7 @@
 // Helpers shared by the simulation tests: generated networks and a way to read a rank's clock after the run.
 #pragma once
 
-#include "sgdsim/core/scenario.hpp"
+#include "sgdsim/core/scenario/scenario.hpp"
 
 namespace sgdsim::test {
 

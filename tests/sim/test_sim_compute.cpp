@@ -4,8 +4,8 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <vector>
 
-#include "sgdsim/core/problem.hpp"
-#include "sgdsim/core/straggler.hpp"
+#include "sgdsim/core/models/problem.hpp"
+#include "sgdsim/core/comm/straggler.hpp"
 #include "sgdsim/sim/actors.hpp"
 #include "sim_test_util.hpp"
 

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "sgdsim/core/dataset.hpp"
-#include "sgdsim/core/straggler.hpp"
+#include "sgdsim/core/data/dataset.hpp"
+#include "sgdsim/core/comm/straggler.hpp"
 #include "sgdsim/error.hpp"
 #include "sgdsim/sim/simulate.hpp"
 

@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <vector>
 
-#include "sgdsim/core/dataset.hpp"
-#include "sgdsim/core/problem.hpp"
-#include "sgdsim/core/scenario.hpp"
+#include "sgdsim/core/data/dataset.hpp"
+#include "sgdsim/core/models/problem.hpp"
+#include "sgdsim/core/scenario/scenario.hpp"
 
 int main() {
   const auto s = sgdsim::parse_scenario(R"({"problem": {"objective": "logistic",

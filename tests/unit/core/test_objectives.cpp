@@ -4,9 +4,9 @@
 #include <cmath>
 #include <vector>
 
-#include "sgdsim/core/dataset.hpp"
-#include "sgdsim/core/problem.hpp"
-#include "sgdsim/core/rng.hpp"
+#include "sgdsim/core/data/dataset.hpp"
+#include "sgdsim/core/models/problem.hpp"
+#include "sgdsim/core/data/rng.hpp"
 
 #include <boost/random/normal_distribution.hpp>
 

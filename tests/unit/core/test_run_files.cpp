@@ -7,8 +7,8 @@
 #include <unistd.h>
 #include <cmath>
 
-#include "sgdsim/core/trace.hpp"
-#include "sgdsim/core/variants.hpp"
+#include "sgdsim/core/trace/trace.hpp"
+#include "sgdsim/core/scenario/variants.hpp"
 #include "sgdsim/error.hpp"
 
 using namespace sgdsim;

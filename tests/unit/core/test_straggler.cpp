@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "sgdsim/core/straggler.hpp"
+#include "sgdsim/core/comm/straggler.hpp"
 
 using namespace sgdsim;
 

@@ -6,7 +6,7 @@
 #include <set>
 #include <vector>
 
-#include "sgdsim/core/assignment.hpp"
+#include "sgdsim/core/data/assignment.hpp"
 #include "sgdsim/error.hpp"
 
 using sgdsim::BatchSampler;

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "data_test_util.hpp"
-#include "sgdsim/core/dataset.hpp"
+#include "sgdsim/core/data/dataset.hpp"
 #include "sgdsim/error.hpp"
 
 using sgdsim::ConfigError;

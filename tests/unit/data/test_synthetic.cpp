@@ -6,7 +6,7 @@
 #include <cmath>
 #include <vector>
 
-#include "sgdsim/core/dataset.hpp"
+#include "sgdsim/core/data/dataset.hpp"
 #include "sgdsim/error.hpp"
 
 using sgdsim::Dataset;

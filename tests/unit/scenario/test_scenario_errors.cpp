@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "sgdsim/core/scenario.hpp"
+#include "sgdsim/core/scenario/scenario.hpp"
 #include "sgdsim/error.hpp"
 
 using namespace sgdsim;

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "sgdsim/core/scenario.hpp"
+#include "sgdsim/core/scenario/scenario.hpp"
 #include "sgdsim/error.hpp"
 
 using namespace sgdsim;

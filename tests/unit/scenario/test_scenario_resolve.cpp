@@ -6,7 +6,7 @@
 #include <random>
 #include <string>
 
-#include "sgdsim/core/scenario.hpp"
+#include "sgdsim/core/scenario/scenario.hpp"
 #include "sgdsim/error.hpp"
 
 using namespace sgdsim;

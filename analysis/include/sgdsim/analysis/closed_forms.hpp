@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "sgdsim/core/scenario.hpp"
+#include "sgdsim/core/scenario/scenario.hpp"
 
 namespace sgdsim::analysis {
 

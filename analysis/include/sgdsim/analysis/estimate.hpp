@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sgdsim/core/problem.hpp"
+#include "sgdsim/core/models/problem.hpp"
 
 namespace sgdsim::analysis {
 

@@ -3,9 +3,9 @@
 
 #include <string>
 
-#include "sgdsim/core/problem.hpp"
-#include "sgdsim/core/scenario.hpp"
-#include "sgdsim/core/trace.hpp"
+#include "sgdsim/core/models/problem.hpp"
+#include "sgdsim/core/scenario/scenario.hpp"
+#include "sgdsim/core/trace/trace.hpp"
 
 namespace sgdsim::analysis {
 

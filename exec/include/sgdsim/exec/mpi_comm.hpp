@@ -8,7 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "sgdsim/core/comm.hpp"
+#include "sgdsim/core/comm/comm.hpp"
 
 namespace sgdsim::exec {
 

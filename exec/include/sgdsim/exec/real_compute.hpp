@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "sgdsim/core/compute.hpp"
+#include "sgdsim/core/comm/compute.hpp"
 
 namespace sgdsim::exec {
 

@@ -1,9 +1,9 @@
 // The MPI backend's entry point: every rank of an mpirun calls run_mpi; rank 0 gets the results.
 #pragma once
 
-#include "sgdsim/core/problem.hpp"
-#include "sgdsim/core/scenario.hpp"
-#include "sgdsim/core/trace.hpp"
+#include "sgdsim/core/models/problem.hpp"
+#include "sgdsim/core/scenario/scenario.hpp"
+#include "sgdsim/core/trace/trace.hpp"
 
 namespace sgdsim::exec {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "sgdsim/core/comm.hpp"
-#include "sgdsim/core/compute.hpp"
-#include "sgdsim/core/scenario.hpp"
+#include "sgdsim/core/comm/comm.hpp"
+#include "sgdsim/core/comm/compute.hpp"
+#include "sgdsim/core/scenario/scenario.hpp"
 
 namespace sgdsim::sim {
 

@@ -1,0 +1,48 @@
+// The commands that look at a scenario or at runs without running one: check, bounds, compare.
+#include <iostream>
+
+#include "commands.hpp"
+#include "console.hpp"
+#include "sgdsim/analysis/report.hpp"
+#include "sgdsim/core/models/problem.hpp"
+#include "sgdsim/error.hpp"
+
+namespace sgdsim::cli {
+
+RunResults simulate_one(const Job& job);  // simulate.cpp
+
+int cmd_check(const Options& o) {
+  for (const auto& job : resolve_jobs(o)) {
+    if (!job.label.empty() && job.label != job.scenario.name) std::cout << "# variant " << job.label << "\n";
+    std::cout << job.scenario.resolved_json;
+    if (job.scenario.resolved_json.empty() || job.scenario.resolved_json.back() != '\n') std::cout << "\n";
+  }
+  return EXIT_OK;
+}
+
+int cmd_bounds(const Options& o) {
+  const auto jobs = resolve_jobs(o);
+  if (!o.no_simulate && jobs.size() > 1)
+    SGDSIM_THROW(ConfigError, "bounds with a simulation takes one variant: add --variant LABEL or --no-simulate");
+  for (const auto& job : jobs) {
+    const Problem problem = make_problem(job.scenario);
+    RunResults results;
+    const RunResults* simulated = nullptr;
+#ifdef SGDSIM_HAVE_SIMGRID
+    if (!o.no_simulate) {
+      results = simulate_one(job);
+      simulated = &results;
+    }
+#endif
+    if (!job.label.empty()) std::cout << "== " << job.label << "\n";
+    std::cout << analysis::bounds_report(job.scenario, problem, simulated) << "\n";
+  }
+  return EXIT_OK;
+}
+
+int cmd_compare(const Options& o) {
+  std::cout << compare_runs(o.dir_a, o.dir_b);
+  return EXIT_OK;
+}
+
+}  // namespace sgdsim::cli

@@ -1,0 +1,61 @@
+// sgdsim::cli::main: the command line (CLI11), the exit codes, and the dispatch to one function per command.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "commands.hpp"
+#include "sgdsim/cli/cli.hpp"
+#include "sgdsim/error.hpp"
+
+namespace sgdsim::cli {
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"sgdsim: distributed SGD under stragglers and communication cost, simulated (SimGrid) or run for "
+               "real (MPI).\nExit codes: 0 ok, 2 bad input (scenario, data, options), 1 failure."};
+  app.require_subcommand(1);
+  auto add_scenario = [&](CLI::App* cmd) {
+    cmd->add_option("scenario", o.scenario, "scenario JSON file (see SCENARIO.md)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--set", o.sets, "override a scenario value, e.g. --set cluster.workers=64 (repeatable)");
+    cmd->add_option("--variant", o.variant, "run only the study variant with this label");
+  };
+  auto* simulate = app.add_subcommand("simulate", "simulate the scenario in SimGrid and write its run directory");
+  add_scenario(simulate);
+  simulate->add_option("--out", o.out, "run directory (default: the scenario's output.dir)");
+  auto* run = app.add_subcommand("run", "run the scenario for real: mpirun -np N sgdsim run SCENARIO");
+  add_scenario(run);
+  run->add_option("--out", o.out, "run directory (default: the scenario's output.dir)");
+  auto* check = app.add_subcommand("check", "validate the scenario and print it resolved (defaults filled in)");
+  add_scenario(check);
+  auto* bounds = app.add_subcommand("bounds", "closed forms and theorem bounds for the scenario, beside a simulation");
+  add_scenario(bounds);
+  bounds->add_flag("--no-simulate", o.no_simulate, "print the theory only");
+  auto* compare = app.add_subcommand("compare", "compare the iteration times of two run directories");
+  compare->add_option("run_a", o.dir_a, "run directory A")->required()->check(CLI::ExistingDirectory);
+  compare->add_option("run_b", o.dir_b, "run directory B")->required()->check(CLI::ExistingDirectory);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? EXIT_OK : EXIT_BAD_INPUT;
+  }
+  try {
+    if (*simulate) return cmd_simulate(o);
+    if (*check) return cmd_check(o);
+    if (*bounds) return cmd_bounds(o);
+    if (*compare) return cmd_compare(o);
+    if (*run) return cmd_run(o, &argc, &argv);
+  } catch (const ConfigError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return EXIT_BAD_INPUT;
+  } catch (const DataError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return EXIT_BAD_INPUT;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return EXIT_FAILED;
+  }
+  return EXIT_OK;
+}
+
+}  // namespace sgdsim::cli

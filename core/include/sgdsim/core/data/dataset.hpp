@@ -1,0 +1,43 @@
+// Data sets (dense row-major or CSR, double) with their generators and loaders.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sgdsim/core/scenario/scenario.hpp"
+#include "sgdsim/kernels/kernels.hpp"
+
+namespace sgdsim {
+
+struct Dataset {
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  bool sparse = false;
+  std::vector<double> dense;            // rows × cols, row-major (dense only)
+  std::vector<std::int64_t> row_ptr;    // rows + 1 (sparse only)
+  std::vector<std::int32_t> col_index;  // (sparse only), increasing within a row
+  std::vector<double> values;           // (sparse only)
+  std::vector<double> labels;           // rows
+
+  kernels::Data<double> view() const;
+  std::size_t bytes() const;  // storage of features + labels
+};
+
+// Synthetic data from the seed (Purpose::DATA stream). Logistic: labels ±1 with equal probability, features drawn
+// from N(label·separation/2·u, I) with u a fixed random unit direction; least squares: a ~ N(0, I), b = aᵀx* + noise,
+// x* ~ N(0, I/d). With density < 1 each entry is kept with that probability (CSR); kept entries as above.
+Dataset generate_synthetic(const SyntheticData& spec, kernels::Loss objective, std::uint64_t seed);
+
+// LIBSVM/svmlight: "label idx:val idx:val ..." (1-based increasing indices; '#' comments). Labels for logistic must
+// be ±1 (0/1 and {1,2} are mapped to ±1). Errors name file:line.
+Dataset load_libsvm(const std::filesystem::path& path, std::optional<std::int64_t> features, kernels::Loss objective);
+// CSV: numeric columns, one of them the label (by index or, with a header, by name). Errors name file:line.
+Dataset load_csv(const std::filesystem::path& path, const CsvData& spec, kernels::Loss objective);
+
+// Dispatches on the scenario's data source.
+Dataset load_dataset(const ProblemSpec& problem, std::uint64_t seed);
+
+}  // namespace sgdsim

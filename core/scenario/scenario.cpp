@@ -1,0 +1,749 @@
+// Scenario parsing and validation: JSON text + --set overrides -> plain structs and the resolved JSON.
+#include "sgdsim/core/scenario/scenario.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string_view>
+#include <system_error>
+
+#include "sgdsim/error.hpp"
+
+namespace sgdsim {
+namespace {
+
+using json = nlohmann::json;
+// The resolved scenario keeps the key order of SCENARIO.md, so it is written with an insertion-ordered object.
+using ordered_json = nlohmann::ordered_json;
+
+constexpr std::int64_t INT64_MAX_V = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t INT_MAX_V = std::numeric_limits<int>::max();
+
+// ---------------------------------------------------------------------------------------------------------------
+// Error messages: "scenario.<path>: <what was expected>, got <what was there>".
+
+std::string describe(const json& v) {
+  if (v.is_object()) return "an object";
+  if (v.is_array()) return "an array";
+  std::string text = v.dump();
+  if (text.size() > 60) text = text.substr(0, 57) + "...";
+  return text;
+}
+
+[[noreturn]] void fail(const std::string& path, const std::string& message) {
+  SGDSIM_THROW(ConfigError, path + ": " + message);
+}
+
+[[noreturn]] void fail_got(const std::string& path, const std::string& expected, const json& got) {
+  fail(path, expected + ", got " + describe(got));
+}
+
+using Names = std::vector<std::string_view>;
+
+std::string join(const Names& names) {
+  std::string out;
+  for (auto name : names) {
+    if (!out.empty()) out += ", ";
+    out += name;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading typed values. A JSON null counts as "absent", so an override such as cluster.compute.straggling=null can
+// remove an optional key again.
+
+// A JSON object together with its path, for looking keys up and naming them in errors.
+struct Obj {
+  const json* value;
+  std::string path;
+
+  const json* get(std::string_view key) const {
+    auto it = value->find(key);
+    if (it == value->end() || it->is_null()) return nullptr;
+    return &*it;
+  }
+  std::string at(std::string_view key) const { return path + "." + std::string(key); }
+  bool has(std::string_view key) const { return get(key) != nullptr; }
+};
+
+Obj as_object(const json& v, const std::string& path) {
+  if (!v.is_object()) fail_got(path, "must be an object", v);
+  return Obj{&v, path};
+}
+
+void check_keys(const Obj& obj, const Names& allowed) {
+  for (auto it = obj.value->begin(); it != obj.value->end(); ++it) {
+    if (it->is_null()) continue;  // absent
+    if (std::find(allowed.begin(), allowed.end(), std::string_view(it.key())) == allowed.end()) {
+      fail(obj.at(it.key()), "unknown key (expected one of " + join(allowed) + ")");
+    }
+  }
+}
+
+const json& require(const Obj& obj, std::string_view key, const std::string& expected) {
+  const json* v = obj.get(key);
+  if (v == nullptr) fail(obj.at(key), "is required (" + expected + ")");
+  return *v;
+}
+
+std::string int_expectation(std::int64_t lo, std::int64_t hi) {
+  if (hi == INT64_MAX_V || hi == INT_MAX_V) return "must be an integer >= " + std::to_string(lo);
+  return "must be an integer between " + std::to_string(lo) + " and " + std::to_string(hi);
+}
+
+// Integers must be integral: 3 and 3.0 are accepted, 3.5 is not.
+std::int64_t read_int(const json& v, const std::string& path, std::int64_t lo, std::int64_t hi,
+                      const std::string& expected = {}) {
+  const std::string expect = expected.empty() ? int_expectation(lo, hi) : expected;
+  std::int64_t n = 0;
+  if (v.is_number_unsigned()) {
+    auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(INT64_MAX_V)) fail_got(path, expect, v);
+    n = static_cast<std::int64_t>(u);
+  } else if (v.is_number_integer()) {
+    n = v.get<std::int64_t>();
+  } else if (v.is_number_float()) {
+    double d = v.get<double>();
+    if (!std::isfinite(d) || std::floor(d) != d || std::fabs(d) >= 9.2e18) fail_got(path, expect, v);
+    n = static_cast<std::int64_t>(d);
+  } else {
+    fail_got(path, expect, v);
+  }
+  if (n < lo || n > hi) fail_got(path, expect, v);
+  return n;
+}
+
+int read_int32(const json& v, const std::string& path, int lo, int hi = INT_MAX_V, const std::string& expected = {}) {
+  return static_cast<int>(read_int(v, path, lo, hi, expected));
+}
+
+enum class Bound { ANY, POSITIVE, NON_NEGATIVE, UNIT_INTERVAL };
+
+double read_number(const json& v, const std::string& path, Bound bound) {
+  static constexpr const char* EXPECT[] = {"must be a number", "must be a number > 0", "must be a number >= 0",
+                                           "must be a number in (0, 1]"};
+  const char* expect = EXPECT[static_cast<int>(bound)];
+  if (!v.is_number()) fail_got(path, expect, v);
+  double d = v.get<double>();
+  bool ok = std::isfinite(d);
+  switch (bound) {
+    case Bound::ANY:
+      break;
+    case Bound::POSITIVE:
+      ok = ok && d > 0.0;
+      break;
+    case Bound::NON_NEGATIVE:
+      ok = ok && d >= 0.0;
+      break;
+    case Bound::UNIT_INTERVAL:
+      ok = ok && d > 0.0 && d <= 1.0;
+      break;
+  }
+  if (!ok) fail_got(path, expect, v);
+  return d;
+}
+
+std::string read_string(const json& v, const std::string& path, const std::string& expected = "must be a string") {
+  if (!v.is_string() || v.get_ref<const std::string&>().empty()) fail_got(path, expected, v);
+  return v.get<std::string>();
+}
+
+bool read_bool(const json& v, const std::string& path) {
+  if (!v.is_boolean()) fail_got(path, "must be a boolean", v);
+  return v.get<bool>();
+}
+
+// Returns the index of the name in `names`.
+std::size_t read_choice(const json& v, const std::string& path, const Names& names) {
+  const std::string expect = "must be one of " + join(names);
+  if (!v.is_string()) fail_got(path, expect, v);
+  const auto& s = v.get_ref<const std::string&>();
+  auto it = std::find(names.begin(), names.end(), std::string_view(s));
+  if (it == names.end()) fail_got(path, expect, v);
+  return static_cast<std::size_t>(it - names.begin());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Quantities with units.
+
+// The leading number of `text` and the unit after it; false when there is no number.
+bool split_quantity(std::string_view text, double& value, std::string_view& unit) {
+  const char* first = text.data();
+  const char* last = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc{} || ptr == first || !std::isfinite(value)) return false;
+  unit = std::string_view(ptr, static_cast<std::size_t>(last - ptr));
+  return true;
+}
+
+double bandwidth_at(const std::string& text, const std::string& path) {
+  // Factors to bytes per second: SimGrid's units, bits ("bps") decimal and binary, bytes ("Bps") decimal and binary.
+  struct Unit {
+    std::string_view name;
+    double factor;
+  };
+  static constexpr Unit UNITS[] = {
+      {"bps", 1.0 / 8},
+      {"Kbps", 1e3 / 8},
+      {"Mbps", 1e6 / 8},
+      {"Gbps", 1e9 / 8},
+      {"Tbps", 1e12 / 8},
+      {"Kibps", 1024.0 / 8},
+      {"Mibps", 1048576.0 / 8},
+      {"Gibps", 1073741824.0 / 8},
+      {"Tibps", 1099511627776.0 / 8},
+      {"Bps", 1.0},
+      {"KBps", 1e3},
+      {"MBps", 1e6},
+      {"GBps", 1e9},
+      {"TBps", 1e12},
+      {"KiBps", 1024.0},
+      {"MiBps", 1048576.0},
+      {"GiBps", 1073741824.0},
+      {"TiBps", 1099511627776.0},
+  };
+  const std::string expect = "must be a bandwidth > 0 with a unit like \"1Gbps\", \"100MBps\" or \"10MiBps\"";
+  double value = 0.0;
+  std::string_view unit;
+  if (split_quantity(text, value, unit) && value > 0.0) {
+    for (const auto& u : UNITS) {
+      if (u.name == unit) return value * u.factor;
+    }
+  }
+  fail_got(path, expect, json(text));
+}
+
+double duration_at(const std::string& text, const std::string& path) {
+  const std::string expect = "must be a duration >= 0 like \"50us\", \"1ms\" or \"0.1s\" (plain numbers are seconds)";
+  double value = 0.0;
+  std::string_view unit;
+  if (split_quantity(text, value, unit) && value >= 0.0) {
+    if (unit.empty() || unit == "s") return value;
+    // Division by the exact power of ten rounds once, so "50us" gives exactly the double nearest to 5e-5.
+    if (unit == "ms") return value / 1e3;
+    if (unit == "us") return value / 1e6;
+    if (unit == "ns") return value / 1e9;
+  }
+  fail_got(path, expect, json(text));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// JSON text and overrides.
+
+json parse_json(const std::string& text, const std::string& origin) {
+  try {
+    return json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/false);
+  } catch (const json::parse_error& e) {
+    // nlohmann reports a byte offset (1-based, the character it stopped at); turn it into line:column.
+    std::size_t line = 1;
+    std::size_t column = 1;
+    const std::size_t end = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
+    for (std::size_t i = 0; i < end; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string detail = e.what();
+    auto pos = detail.find("column");
+    if (pos != std::string::npos) pos = detail.find(": ", pos);
+    if (pos != std::string::npos) detail = detail.substr(pos + 2);
+    SGDSIM_THROW(ConfigError,
+                 origin + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid JSON: " + detail);
+  }
+}
+
+void apply_override(json& root, const std::string& text) {
+  const std::string name = "--set " + text;
+  const auto eq = text.find('=');
+  if (eq == std::string::npos) fail(name, "must be path=value (e.g. cluster.workers=64)");
+  const std::string path = text.substr(0, eq);
+  const std::string value_text = text.substr(eq + 1);
+
+  std::vector<std::string> keys;
+  std::size_t start = 0;
+  while (true) {
+    auto dot = path.find('.', start);
+    keys.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  for (const auto& key : keys) {
+    if (key.empty()) fail(name, "must be path=value with a path like cluster.workers, got path \"" + path + "\"");
+  }
+
+  // The value is JSON when it parses as JSON ("64", "true", "{\"rate\": 2}"), else a plain string ("ideal").
+  json value;
+  try {
+    value = json::parse(value_text);
+  } catch (const json::parse_error&) {
+    value = value_text;
+  }
+
+  json* node = &root;
+  std::string walked = "scenario";
+  for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
+    walked += "." + keys[i];
+    json& child = (*node)[keys[i]];
+    if (child.is_null()) child = json::object();
+    if (!child.is_object()) fail(name, walked + " is not an object, got " + describe(child));
+    node = &child;
+  }
+  (*node)[keys.back()] = std::move(value);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sections.
+
+std::filesystem::path resolve_path(const std::string& text, const std::filesystem::path& base_dir) {
+  // Absolute, so that the resolved scenario means the same file wherever it is read back from.
+  return std::filesystem::absolute(base_dir / std::filesystem::path(text)).lexically_normal();
+}
+
+ProblemSpec read_problem(const Obj& root, const std::filesystem::path& base_dir) {
+  ProblemSpec p;
+  const Obj obj = as_object(require(root, "problem", "an object with objective and data"), root.at("problem"));
+  check_keys(obj, {"objective", "l2", "data"});
+  const auto objective = read_choice(require(obj, "objective", "logistic or least_squares"), obj.at("objective"),
+                                     {"logistic", "least_squares"});
+  p.objective = objective == 0 ? kernels::Loss::LOGISTIC : kernels::Loss::LEAST_SQUARES;
+  if (const json* v = obj.get("l2")) p.l2 = read_number(*v, obj.at("l2"), Bound::NON_NEGATIVE);
+
+  const Obj data = as_object(require(obj, "data", "one of synthetic, libsvm, csv"), obj.at("data"));
+  check_keys(data, {"synthetic", "libsvm", "csv"});
+  std::string present;
+  for (auto key : {"synthetic", "libsvm", "csv"}) {
+    if (data.has(key)) present += present.empty() ? key : std::string(" and ") + key;
+  }
+  const int count = static_cast<int>(data.has("synthetic")) + static_cast<int>(data.has("libsvm")) +
+                    static_cast<int>(data.has("csv"));
+  if (count != 1) fail(data.path, "must have exactly one of synthetic, libsvm, csv, got " + (count ? present : "none"));
+
+  if (const json* v = data.get("synthetic")) {
+    const Obj s = as_object(*v, data.at("synthetic"));
+    const bool logistic = p.objective == kernels::Loss::LOGISTIC;
+    for (auto it = s.value->begin(); it != s.value->end(); ++it) {
+      if (it->is_null()) continue;  // absent
+      // separation/noise are known keys, but only for their objective.
+      if ((it.key() == "separation" && !logistic) || (it.key() == "noise" && logistic)) {
+        fail(s.at(it.key()), std::string("unknown key for objective ") + (logistic ? "logistic" : "least_squares"));
+      }
+    }
+    check_keys(s, {"samples", "features", "separation", "noise", "density"});
+    SyntheticData d;
+    d.samples = read_int(require(s, "samples", "a positive integer"), s.at("samples"), 1, INT64_MAX_V);
+    d.features = read_int(require(s, "features", "a positive integer"), s.at("features"), 1, INT_MAX_V);
+    if (const json* x = s.get("separation")) d.separation = read_number(*x, s.at("separation"), Bound::NON_NEGATIVE);
+    if (const json* x = s.get("noise")) d.noise = read_number(*x, s.at("noise"), Bound::NON_NEGATIVE);
+    if (const json* x = s.get("density")) d.density = read_number(*x, s.at("density"), Bound::UNIT_INTERVAL);
+    p.data = d;
+  } else if (const json* v = data.get("libsvm")) {
+    const Obj s = as_object(*v, data.at("libsvm"));
+    check_keys(s, {"path", "features"});
+    LibsvmData d;
+    d.path =
+        resolve_path(read_string(require(s, "path", "a file path"), s.at("path"), "must be a file path"), base_dir);
+    if (const json* x = s.get("features")) d.features = read_int(*x, s.at("features"), 1, INT_MAX_V);
+    p.data = d;
+  } else {
+    const Obj s = as_object(*data.get("csv"), data.at("csv"));
+    check_keys(s, {"path", "label_column", "header"});
+    CsvData d;
+    d.path =
+        resolve_path(read_string(require(s, "path", "a file path"), s.at("path"), "must be a file path"), base_dir);
+    if (const json* x = s.get("label_column")) {
+      const std::string expect = "must be a column name or a column index >= 0";
+      if (x->is_string()) {
+        d.label_column = read_string(*x, s.at("label_column"), expect);
+      } else {
+        d.label_column = read_int(*x, s.at("label_column"), 0, INT_MAX_V, expect);
+      }
+    }
+    if (const json* x = s.get("header")) d.header = read_bool(*x, s.at("header"));
+    p.data = d;
+  }
+  return p;
+}
+
+NetworkSpec read_network(const Obj& cluster, const std::filesystem::path& base_dir) {
+  NetworkSpec n;
+  const json* v = cluster.get("network");
+  if (v == nullptr) return n;
+  const std::string path = cluster.at("network");
+  if (v->is_string()) {
+    n.platform_file = resolve_path(read_string(*v, path, "must be a platform file path or an object"), base_dir);
+    return n;
+  }
+  if (!v->is_object()) fail_got(path, "must be a platform file path or an object", *v);
+  const Obj obj{v, path};
+  check_keys(obj, {"topology", "bandwidth", "latency"});
+  if (const json* x = obj.get("topology")) {
+    static constexpr Topology TOPOLOGIES[] = {Topology::STAR, Topology::CLUSTER, Topology::IDEAL};
+    n.topology = TOPOLOGIES[read_choice(*x, obj.at("topology"), {"star", "cluster", "ideal"})];
+  }
+  if (const json* x = obj.get("bandwidth")) {
+    n.bandwidth_text = read_string(*x, obj.at("bandwidth"), "must be a bandwidth string like \"1Gbps\"");
+    n.bandwidth = bandwidth_at(n.bandwidth_text, obj.at("bandwidth"));
+  }
+  if (const json* x = obj.get("latency")) {
+    n.latency_text = read_string(*x, obj.at("latency"), "must be a duration string like \"50us\"");
+    n.latency = duration_at(n.latency_text, obj.at("latency"));
+  }
+  return n;
+}
+
+ComputeSpec read_compute(const Obj& cluster, int workers) {
+  ComputeSpec c;
+  const json* v = cluster.get("compute");
+  if (v == nullptr) return c;
+  const Obj obj = as_object(*v, cluster.at("compute"));
+  check_keys(obj, {"seconds_per_pass", "straggling", "delay", "slowdown", "inject", "device", "numerics"});
+  if (const json* x = obj.get("seconds_per_pass")) {
+    c.seconds_per_pass = read_number(*x, obj.at("seconds_per_pass"), Bound::POSITIVE);
+  }
+  if (const json* x = obj.get("straggling")) {
+    const Obj s = as_object(*x, obj.at("straggling"));
+    check_keys(s, {"rate"});
+    c.straggling_rate = read_number(require(s, "rate", "a number > 0"), s.at("rate"), Bound::POSITIVE);
+  }
+  if (const json* x = obj.get("delay")) {
+    const Obj s = as_object(*x, obj.at("delay"));
+    check_keys(s, {"mean"});
+    c.delay_mean = read_number(require(s, "mean", "a number > 0"), s.at("mean"), Bound::POSITIVE);
+  }
+  if (const json* x = obj.get("slowdown")) {
+    const Obj s = as_object(*x, obj.at("slowdown"));
+    for (auto it = s.value->begin(); it != s.value->end(); ++it) {
+      const std::string& key = it.key();
+      int index = -1;
+      auto [ptr, ec] = std::from_chars(key.data(), key.data() + key.size(), index);
+      // The canonical spelling only ("3", not "03" or "+3"), so that two keys cannot name one worker.
+      if (ec != std::errc{} || ptr != key.data() + key.size() || index < 0 || index >= workers ||
+          std::to_string(index) != key) {
+        fail(s.at(key),
+             "must be a worker index in [0, cluster.workers = " + std::to_string(workers) + "), got \"" + key + "\"");
+      }
+      if (it->is_null()) continue;
+      c.slowdown[index] = read_number(*it, s.at(key), Bound::POSITIVE);
+    }
+  }
+  if (const json* x = obj.get("inject")) {
+    c.inject = read_choice(*x, obj.at("inject"), {"none", "model"}) == 0 ? Inject::NONE : Inject::MODEL;
+  }
+  if (const json* x = obj.get("device")) {
+    // Parsed here rather than through the kernels library: the names are part of the scenario format.
+    static constexpr kernels::Device DEVICES[] = {kernels::Device::REFERENCE, kernels::Device::CPU,
+                                                  kernels::Device::CUDA};
+    c.device = DEVICES[read_choice(*x, obj.at("device"), {"reference", "cpu", "cuda"})];
+  }
+  if (const json* x = obj.get("numerics")) c.numerics = read_bool(*x, obj.at("numerics"));
+  return c;
+}
+
+ClusterSpec read_cluster(const Obj& root, const std::filesystem::path& base_dir) {
+  ClusterSpec c;
+  const Obj obj = as_object(require(root, "cluster", "an object with workers"), root.at("cluster"));
+  check_keys(obj, {"workers", "network", "compute"});
+  c.workers = read_int32(require(obj, "workers", "an integer >= 1"), obj.at("workers"), 1);
+  c.network = read_network(obj, base_dir);
+  c.compute = read_compute(obj, c.workers);
+  return c;
+}
+
+const Names& algorithm_names() {
+  static const Names names = {"sync_sgd", "local_sgd", "uncoded", "egc", "agc", "ignore_stragglers"};
+  return names;
+}
+
+StepSize read_step(const json& v, const std::string& path) {
+  StepSize step;
+  if (v.is_number()) {
+    step.eta = read_number(v, path, Bound::POSITIVE);
+    return step;
+  }
+  if (!v.is_object())
+    fail_got(path, "must be a number > 0 or {\"schedule\": \"inverse\", \"eta0\": ..., \"a\": ...}", v);
+  const Obj obj{&v, path};
+  check_keys(obj, {"schedule", "eta0", "a"});
+  read_choice(require(obj, "schedule", "inverse"), obj.at("schedule"), {"inverse"});
+  step.inverse = true;
+  step.eta0 = read_number(require(obj, "eta0", "a number > 0"), obj.at("eta0"), Bound::POSITIVE);
+  if (const json* x = obj.get("a")) step.a = read_number(*x, obj.at("a"), Bound::POSITIVE);
+  return step;
+}
+
+AlgorithmSpec read_algorithm(const Obj& root, int workers) {
+  AlgorithmSpec a;
+  const Obj obj = as_object(require(root, "algorithm", "an object with name and step_size"), root.at("algorithm"));
+  const auto index =
+      read_choice(require(obj, "name", "one of " + join(algorithm_names())), obj.at("name"), algorithm_names());
+  a.kind = static_cast<AlgorithmKind>(index);
+
+  // The keys each algorithm takes; a key of another algorithm is an error, not silently ignored.
+  Names allowed;
+  switch (a.kind) {
+    case AlgorithmKind::SYNC_SGD:
+      allowed = {"name", "step_size", "batch_size"};
+      break;
+    case AlgorithmKind::LOCAL_SGD:
+      allowed = {"name", "step_size", "batch_size", "tau"};
+      break;
+    case AlgorithmKind::UNCODED:
+      allowed = {"name", "step_size"};
+      break;
+    case AlgorithmKind::EGC:
+      allowed = {"name", "step_size", "tasks_per_worker"};
+      break;
+    case AlgorithmKind::AGC:
+      allowed = {"name", "step_size", "tasks_per_worker", "wait_for"};
+      break;
+    case AlgorithmKind::IGNORE_STRAGGLERS:
+      allowed = {"name", "step_size", "wait_for"};
+      break;
+  }
+  for (auto it = obj.value->begin(); it != obj.value->end(); ++it) {
+    if (it->is_null()) continue;  // absent
+    if (std::find(allowed.begin(), allowed.end(), std::string_view(it.key())) == allowed.end()) {
+      fail(obj.at(it.key()), "unknown key for algorithm " + std::string(algorithm_name(a.kind)) + " (expected one of " +
+                                 join(allowed) + ")");
+    }
+  }
+
+  a.step = read_step(require(obj, "step_size", "a number > 0 or an inverse schedule"), obj.at("step_size"));
+  if (const json* x = obj.get("batch_size")) a.batch_size = read_int32(*x, obj.at("batch_size"), 1);
+  if (const json* x = obj.get("tau")) a.tau = read_int32(*x, obj.at("tau"), 1);
+  if (const json* x = obj.get("tasks_per_worker")) {
+    a.tasks_per_worker = read_int32(*x, obj.at("tasks_per_worker"), 1);
+    if (workers % a.tasks_per_worker != 0) {
+      fail_got(obj.at("tasks_per_worker"), "must divide cluster.workers (" + std::to_string(workers) + ")", *x);
+    }
+  }
+  a.wait_for = workers;
+  if (a.kind == AlgorithmKind::AGC || a.kind == AlgorithmKind::IGNORE_STRAGGLERS) {
+    const std::string expect = "must be between 1 and cluster.workers (" + std::to_string(workers) + ")";
+    a.wait_for = read_int32(require(obj, "wait_for", "an integer between 1 and cluster.workers"), obj.at("wait_for"), 1,
+                            workers, expect);
+  }
+  return a;
+}
+
+StopSpec read_stop(const Obj& root) {
+  StopSpec s;
+  const json* v = root.get("stop");
+  const std::string expect = "must have at least one of iterations, time, target_loss";
+  if (v == nullptr) fail(root.at("stop"), "is required (at least one of iterations, time, target_loss)");
+  const Obj obj = as_object(*v, root.at("stop"));
+  check_keys(obj, {"iterations", "time", "target_loss"});
+  if (const json* x = obj.get("iterations")) s.iterations = read_int(*x, obj.at("iterations"), 1, INT64_MAX_V);
+  if (const json* x = obj.get("time")) s.time = read_number(*x, obj.at("time"), Bound::POSITIVE);
+  if (const json* x = obj.get("target_loss")) s.target_loss = read_number(*x, obj.at("target_loss"), Bound::ANY);
+  if (!s.iterations && !s.time && !s.target_loss) fail(obj.path, expect + ", got none");
+  return s;
+}
+
+OutputSpec read_output(const Obj& root, const std::string& name) {
+  OutputSpec o;
+  o.dir = std::filesystem::path("results") / name;
+  const json* v = root.get("output");
+  if (v == nullptr) return o;
+  const Obj obj = as_object(*v, root.at("output"));
+  check_keys(obj, {"dir", "every"});
+  // Relative to the current directory (where the user runs sgdsim), not to the scenario file.
+  if (const json* x = obj.get("dir")) o.dir = read_string(*x, obj.at("dir"), "must be a directory path");
+  if (const json* x = obj.get("every")) o.every = read_int32(*x, obj.at("every"), 1);
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The resolved scenario: every key with its value, defaults included, in the order of SCENARIO.md.
+
+ordered_json to_json(const Scenario& s) {
+  ordered_json j;
+  j["name"] = s.name;
+  j["seed"] = s.seed;
+  j["repetitions"] = s.repetitions;
+
+  ordered_json problem;
+  problem["objective"] = s.problem.objective == kernels::Loss::LOGISTIC ? "logistic" : "least_squares";
+  problem["l2"] = s.problem.l2;
+  ordered_json data;
+  if (const auto* d = std::get_if<SyntheticData>(&s.problem.data)) {
+    ordered_json x;
+    x["samples"] = d->samples;
+    x["features"] = d->features;
+    if (s.problem.objective == kernels::Loss::LOGISTIC) {
+      x["separation"] = d->separation;
+    } else {
+      x["noise"] = d->noise;
+    }
+    x["density"] = d->density;
+    data["synthetic"] = x;
+  } else if (const auto* l = std::get_if<LibsvmData>(&s.problem.data)) {
+    ordered_json x;
+    x["path"] = l->path.string();
+    if (l->features) x["features"] = *l->features;
+    data["libsvm"] = x;
+  } else {
+    const auto& c = std::get<CsvData>(s.problem.data);
+    ordered_json x;
+    x["path"] = c.path.string();
+    if (const auto* i = std::get_if<std::int64_t>(&c.label_column)) {
+      x["label_column"] = *i;
+    } else {
+      x["label_column"] = std::get<std::string>(c.label_column);
+    }
+    x["header"] = c.header;
+    data["csv"] = x;
+  }
+  problem["data"] = data;
+  j["problem"] = problem;
+
+  ordered_json cluster;
+  cluster["workers"] = s.cluster.workers;
+  const auto& n = s.cluster.network;
+  if (!n.platform_file.empty()) {
+    cluster["network"] = n.platform_file.string();
+  } else {
+    ordered_json network;
+    static constexpr const char* TOPOLOGY_NAMES[] = {"star", "cluster", "ideal"};
+    network["topology"] = TOPOLOGY_NAMES[static_cast<int>(n.topology)];
+    network["bandwidth"] = n.bandwidth_text;
+    network["latency"] = n.latency_text;
+    cluster["network"] = network;
+  }
+  const auto& c = s.cluster.compute;
+  ordered_json compute;
+  compute["seconds_per_pass"] = c.seconds_per_pass;
+  if (c.straggling_rate) compute["straggling"] = ordered_json{{"rate", *c.straggling_rate}};
+  if (c.delay_mean) compute["delay"] = ordered_json{{"mean", *c.delay_mean}};
+  ordered_json slowdown = ordered_json::object();
+  for (const auto& [worker, factor] : c.slowdown) slowdown[std::to_string(worker)] = factor;
+  compute["slowdown"] = slowdown;
+  compute["inject"] = c.inject == Inject::NONE ? "none" : "model";
+  compute["device"] = kernels::device_name(c.device);
+  compute["numerics"] = c.numerics;
+  cluster["compute"] = compute;
+  j["cluster"] = cluster;
+
+  const auto& a = s.algorithm;
+  ordered_json algorithm;
+  algorithm["name"] = algorithm_name(a.kind);
+  if (a.step.inverse) {
+    algorithm["step_size"] = ordered_json{{"schedule", "inverse"}, {"eta0", a.step.eta0}, {"a", a.step.a}};
+  } else {
+    algorithm["step_size"] = a.step.eta;
+  }
+  if (a.kind == AlgorithmKind::SYNC_SGD || a.kind == AlgorithmKind::LOCAL_SGD) algorithm["batch_size"] = a.batch_size;
+  if (a.kind == AlgorithmKind::LOCAL_SGD) algorithm["tau"] = a.tau;
+  if (a.kind == AlgorithmKind::EGC || a.kind == AlgorithmKind::AGC) algorithm["tasks_per_worker"] = a.tasks_per_worker;
+  if (a.kind == AlgorithmKind::AGC || a.kind == AlgorithmKind::IGNORE_STRAGGLERS) algorithm["wait_for"] = a.wait_for;
+  j["algorithm"] = algorithm;
+
+  ordered_json stop = ordered_json::object();
+  if (s.stop.iterations) stop["iterations"] = *s.stop.iterations;
+  if (s.stop.time) stop["time"] = *s.stop.time;
+  if (s.stop.target_loss) stop["target_loss"] = *s.stop.target_loss;
+  j["stop"] = stop;
+
+  j["output"] = ordered_json{{"dir", s.output.dir.string()}, {"every", s.output.every}};
+  return j;
+}
+
+Scenario parse_impl(const std::string& text, const std::vector<std::string>& overrides,
+                    const std::filesystem::path& base_dir, const std::filesystem::path& source) {
+  json root = parse_json(text, source.empty() ? std::string("scenario") : source.string());
+  if (!root.is_object()) fail_got("scenario", "must be an object", root);
+  for (const auto& o : overrides) apply_override(root, o);
+
+  Scenario s;
+  s.source = source;
+  const Obj obj{&root, "scenario"};
+  check_keys(obj, {"name", "seed", "repetitions", "problem", "cluster", "algorithm", "stop", "output"});
+  if (const json* v = obj.get("name")) {
+    s.name = read_string(*v, obj.at("name"), "must be a non-empty string");
+  } else {
+    s.name = source.empty() || source.stem().empty() ? std::string("scenario") : source.stem().string();
+  }
+  if (const json* v = obj.get("seed")) {
+    if (v->is_number_unsigned()) {
+      s.seed = v->get<std::uint64_t>();
+    } else {
+      s.seed = static_cast<std::uint64_t>(read_int(*v, obj.at("seed"), 0, INT64_MAX_V));
+    }
+  }
+  if (const json* v = obj.get("repetitions")) s.repetitions = read_int32(*v, obj.at("repetitions"), 1);
+  s.problem = read_problem(obj, base_dir);
+  s.cluster = read_cluster(obj, base_dir);
+  s.algorithm = read_algorithm(obj, s.cluster.workers);
+  s.stop = read_stop(obj);
+  s.output = read_output(obj, s.name);
+  s.resolved_json = to_json(s).dump(2) + "\n";
+  return s;
+}
+
+}  // namespace
+
+bool is_parameter_server(AlgorithmKind kind) {
+  switch (kind) {
+    case AlgorithmKind::UNCODED:
+    case AlgorithmKind::EGC:
+    case AlgorithmKind::AGC:
+    case AlgorithmKind::IGNORE_STRAGGLERS:
+      return true;
+    case AlgorithmKind::SYNC_SGD:
+    case AlgorithmKind::LOCAL_SGD:
+      return false;
+  }
+  return false;
+}
+
+const char* algorithm_name(AlgorithmKind kind) {
+  switch (kind) {
+    case AlgorithmKind::SYNC_SGD:
+      return "sync_sgd";
+    case AlgorithmKind::LOCAL_SGD:
+      return "local_sgd";
+    case AlgorithmKind::UNCODED:
+      return "uncoded";
+    case AlgorithmKind::EGC:
+      return "egc";
+    case AlgorithmKind::AGC:
+      return "agc";
+    case AlgorithmKind::IGNORE_STRAGGLERS:
+      return "ignore_stragglers";
+  }
+  return "unknown";
+}
+
+Scenario parse_scenario(const std::string& json_text, const std::vector<std::string>& overrides,
+                        const std::filesystem::path& base_dir) {
+  return parse_impl(json_text, overrides, base_dir, {});
+}
+
+Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    SGDSIM_THROW(ConfigError, file.string() + ": cannot read the scenario file (no such file)");
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in.is_open()) SGDSIM_THROW(ConfigError, file.string() + ": cannot read the scenario file (cannot open it)");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) SGDSIM_THROW(ConfigError, file.string() + ": cannot read the scenario file (read error)");
+  std::filesystem::path base_dir = file.parent_path();
+  if (base_dir.empty()) base_dir = ".";
+  return parse_impl(text.str(), overrides, base_dir, file);
+}
+
+double parse_bandwidth(const std::string& text) { return bandwidth_at(text, "bandwidth"); }
+
+double parse_duration(const std::string& text) { return duration_at(text, "duration"); }
+
+}  // namespace sgdsim
