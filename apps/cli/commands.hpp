@@ -18,6 +18,8 @@ struct Options {
   std::string out;
   std::string variant;
   bool no_simulate = false;
+  bool force = false;             // simulate, run: replace run directories that exist
+  double worker_timeout = 60.0;   // run: seconds to wait for a worker's records at the end of a repetition
   std::string dir_a, dir_b;
 };
 

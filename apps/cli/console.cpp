@@ -127,9 +127,10 @@ std::vector<LabelledSummary> read_summaries(const std::filesystem::path& run_dir
     RunSummary s;
     s.run = run.at("run").get<int>();
     const auto status = run.at("status").get<std::string>();
-    s.status = status == "completed" ? RunStatus::COMPLETED
-               : status == "diverged" ? RunStatus::DIVERGED
-                                      : RunStatus::FAILED;
+    s.status = status == "completed"     ? RunStatus::COMPLETED
+               : status == "diverged"    ? RunStatus::DIVERGED
+               : status == "interrupted" ? RunStatus::INTERRUPTED
+                                         : RunStatus::FAILED;
     s.stop_reason = run.value("stop_reason", "");
     s.iterations = run.at("iterations").get<std::int64_t>();
     s.time = number_or_nan(run, "time");

@@ -1,10 +1,17 @@
 // `mpirun -np N sgdsim run`: one scenario for real, one rank per worker (plus the PS for the PS family).
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <memory>
+#include <optional>
 
 #include "commands.hpp"
 #include "console.hpp"
 #include "sgdsim/core/models/problem.hpp"
+#include "sgdsim/core/scenario/fingerprint.hpp"
+#include "sgdsim/core/trace/run_directory.hpp"
 #include "sgdsim/error.hpp"
+#include "sgdsim/interrupt.hpp"
 #ifdef SGDSIM_HAVE_MPI
 #include "sgdsim/exec/run.hpp"
 #endif
@@ -12,34 +19,104 @@
 namespace sgdsim::cli {
 
 #ifdef SGDSIM_HAVE_MPI
-int cmd_run(const Options& o, int* argc, char*** argv) {
-  exec::MpiSession session(argc, argv);
-  const int rank = session.rank();
+namespace {
+
+// What a rank sets up before the ranks agree to start.
+struct Prepared {
+  std::optional<Job> job;
+  std::optional<Problem> problem;
+  std::unique_ptr<RunWriter> writer;  // rank 0
+  std::string fingerprint;
+};
+
+void report(int rank, const std::string& message) {
+  std::cerr << "error [rank " << rank << "]: " << message << "\n" << std::flush;
+}
+
+// Parses the scenario, checks the number of ranks, creates the run directory (rank 0: checked before anything runs)
+// and loads the data. Returns 0, or the exit code of what failed (printed).
+int prepare(const Options& o, int rank, Prepared& p) {
   try {
-    const auto jobs = resolve_jobs(o);
+    auto jobs = resolve_jobs(o);
     if (jobs.size() != 1)
       SGDSIM_THROW(ConfigError, "run takes one scenario: this study has " + std::to_string(jobs.size()) +
                                     " variants, pick one with --variant LABEL");
-    const Job& job = jobs.front();
-    const Problem problem = make_problem(job.scenario);
+    p.job.emplace(std::move(jobs.front()));
+    const Scenario& s = p.job->scenario;
+    exec::check_world_size(s);
+    if (rank == 0) p.writer = std::make_unique<RunWriter>(s.output.dir, s.resolved_json, "mpi", o.force);
+    p.problem.emplace(make_problem(s));
+    p.fingerprint = scenario_fingerprint(s);
+    return EXIT_OK;
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const ConfigError& e) {
+    report(rank, e.what());
+    return EXIT_BAD_INPUT;
+  } catch (const DataError& e) {
+    report(rank, e.what());
+    return EXIT_BAD_INPUT;
+  } catch (const std::exception& e) {
+    report(rank, e.what());
+    return EXIT_FAILED;
+  }
+}
+
+// Ends this rank at once with `code`, without MPI_Finalize, which would wait for ranks that may never get there.
+[[noreturn]] void leave(int code) {
+  std::cout.flush();
+  std::cerr.flush();
+  std::_Exit(code);
+}
+
+}  // namespace
+
+int cmd_run(const Options& o, int* argc, char*** argv) {
+  exec::MpiSession session(argc, argv);
+  const int rank = session.rank();
+  Prepared p;
+  bool started = false;
+  try {
+    // Every rank says how its start-up went before any rank sends algorithm traffic: a rank that rejects the
+    // scenario, or was given another one, makes every rank exit instead of leaving the others waiting for it.
+    const exec::StartVerdict verdict = exec::agree_to_start(prepare(o, rank, p), p.fingerprint);
+    if (verdict.exit_code != EXIT_OK) {
+      if (!verdict.message.empty()) report(rank, verdict.message);
+      return verdict.exit_code;
+    }
+    const Job& job = *p.job;
     ProgressLine line(job.label);
-    const RunResults results = exec::run_mpi(job.scenario, problem, rank == 0 ? &line : nullptr);
+    exec::MpiRunOptions options;
+    options.observer = rank == 0 ? &line : nullptr;
+    options.worker_timeout = o.worker_timeout;
+    started = true;
+    exec::run_mpi(job.scenario, *p.problem, p.writer.get(), options);
     if (rank == 0) {
-      write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, "mpi");
+      p.writer->commit();
       std::vector<LabelledSummary> rows;
-      for (const auto& s : results.summaries)
+      for (const auto& s : p.writer->summaries())
         rows.push_back({job.label, algorithm_name(job.scenario.algorithm.kind), s});
       std::cout << summary_table(rows) << std::flush;
       std::cout << "run directory: " << job.scenario.output.dir.string() << "\n";
     }
     return EXIT_OK;
-  } catch (const ConfigError& e) {
-    // Every rank sees the same configuration error (e.g. a wrong number of ranks): each says so and exits cleanly.
-    std::cerr << "error [rank " << rank << "]: " << e.what() << "\n";
-    return EXIT_BAD_INPUT;
+  } catch (const exec::SilentWorkers& e) {
+    // Rank 0 only: the run is complete without them, but the job cannot end collectively.
+    p.writer->commit();
+    report(rank, std::string(e.what()) + "; run directory " + p.job->scenario.output.dir.string() +
+                     " written (summary.json: silent_workers); ending the job");
+    session.abort(EXIT_FAILED);
+  } catch (const Interrupted& e) {
+    if (p.writer && !started) p.writer.reset();  // nothing ran: no run directory
+    if (p.writer) {
+      p.writer->interrupted();
+      p.writer->commit();
+      std::cerr << "interrupted; run directory " << p.job->scenario.output.dir.string() << " kept, marked incomplete\n";
+    }
+    leave(e.exit_code());
   } catch (const std::exception& e) {
     // A failure on one rank would leave the others waiting: abort the whole run, with this rank's message.
-    std::cerr << "error [rank " << rank << "]: " << e.what() << "\n" << std::flush;
+    report(rank, e.what());
     session.abort(EXIT_FAILED);
   }
 }

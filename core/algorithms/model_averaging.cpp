@@ -27,7 +27,6 @@ RunOutcome run_model_averaging(const RunContext& c) {
   std::vector<double> x(d, 0.0), grad(d), buffer(d + 1);
   RunBook book(c);
   const std::int64_t last = book.max_iterations();
-  std::vector<WorkerRecord> mine;
   std::int64_t rounds = 0;
   std::uint64_t bytes = 0;
 
@@ -41,7 +40,7 @@ RunOutcome run_model_averaging(const RunContext& c) {
 
     const bool sync = t % tau == 0 || t == last;
     if (!sync) {
-      mine.push_back(w);
+      c.trace.worker(w);
       if (rank == 0) {
         IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, rounds, bytes, k};
         book.record(r, x, /*decide=*/false);
@@ -61,7 +60,7 @@ RunOutcome run_model_averaging(const RunContext& c) {
       kernels::axpy(-eta, std::span<const double>(buffer).first(d), x);
     }
     w.arrival = c.clock.now();
-    mine.push_back(w);
+    c.trace.worker(w);
 
     bool stop = false;
     if (rank == 0) {
@@ -81,11 +80,7 @@ RunOutcome run_model_averaging(const RunContext& c) {
   }
 
   RunOutcome outcome;
-  const auto workers = gather_worker_records(c.comm, mine);
-  if (rank == 0) {
-    for (const auto& w : workers) c.trace.worker(w);
-    outcome.summary = book.finish(x);
-  }
+  if (rank == 0) outcome.summary = book.finish(x);
   outcome.model = x;
   return outcome;
 }

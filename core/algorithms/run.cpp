@@ -1,4 +1,4 @@
-// Dispatch, message tags, the per-rank run driver and the run bookkeeping shared by the algorithm families.
+// Dispatch, message tags and the run bookkeeping shared by the algorithm families.
 #include "sgdsim/core/algorithms/algorithm.hpp"
 
 #include <algorithm>
@@ -23,43 +23,6 @@ RunOutcome run_algorithm(const RunContext& context) {
                                   std::to_string(context.comm.size()));
   return is_parameter_server(context.scenario.algorithm.kind) ? detail::run_parameter_server(context)
                                                               : detail::run_model_averaging(context);
-}
-
-namespace {
-
-// Forwards rank 0's records to the run's memory and to an observer.
-class Tee : public TraceSink {
- public:
-  Tee(MemoryTrace& memory, TraceSink* observer) : memory_(memory), observer_(observer) {}
-  void iteration(const IterationRecord& r) override {
-    memory_.iteration(r);
-    if (observer_) observer_->iteration(r);
-  }
-  void worker(const WorkerRecord& r) override {
-    memory_.worker(r);
-    if (observer_) observer_->worker(r);
-  }
-
- private:
-  MemoryTrace& memory_;
-  TraceSink* observer_;
-};
-
-}  // namespace
-
-RunOutcome run_rank(const Scenario& scenario, const Problem& problem, int repetition, Comm& comm, Compute& compute,
-                    const Clock& clock, RunResults& results, TraceSink* observer) {
-  MemoryTrace memory;
-  Tee tee(memory, comm.rank() == 0 ? observer : nullptr);
-  const RunContext context{scenario, problem, repetition, comm, compute, clock, tee};
-  RunOutcome outcome = run_algorithm(context);
-  if (comm.rank() == 0) {
-    results.iterations.insert(results.iterations.end(), memory.iterations.begin(), memory.iterations.end());
-    results.workers.insert(results.workers.end(), memory.workers.begin(), memory.workers.end());
-    results.summaries.push_back(outcome.summary);
-    results.models.push_back(outcome.model);
-  }
-  return outcome;
 }
 
 namespace detail {
@@ -137,31 +100,6 @@ RunSummary RunBook::finish(std::span<const double> x) {
   summary_.mean_iteration_time = summary_.iterations > 0 ? summary_.time / static_cast<double>(summary_.iterations) : 0;
   if (summary_.stop_reason.empty()) summary_.stop_reason = "iterations";
   return summary_;
-}
-
-std::vector<WorkerRecord> gather_worker_records(Comm& comm, const std::vector<WorkerRecord>& local) {
-  const int tag = message_tag(0, MessageKind::GATHER);
-  if (comm.rank() != 0) {
-    const auto packed = pack_worker_records(local);
-    const double count = static_cast<double>(packed.size());
-    comm.send(0, tag, std::span<const double>(&count, 1));
-    comm.send(0, tag, packed);
-    return {};
-  }
-  std::vector<WorkerRecord> all = local;
-  std::vector<double> packed;
-  for (int src = 1; src < comm.size(); ++src) {
-    double count = 0;
-    comm.recv(src, tag, std::span<double>(&count, 1));
-    packed.resize(static_cast<std::size_t>(count));
-    comm.recv(src, tag, packed);
-    const auto records = unpack_worker_records(packed);
-    all.insert(all.end(), records.begin(), records.end());
-  }
-  std::stable_sort(all.begin(), all.end(), [](const WorkerRecord& p, const WorkerRecord& q) {
-    return p.iteration != q.iteration ? p.iteration < q.iteration : p.worker < q.worker;
-  });
-  return all;
 }
 
 }  // namespace detail

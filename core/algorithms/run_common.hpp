@@ -37,9 +37,6 @@ class RunBook {
 
 bool all_finite(std::span<const double> x);
 
-// Sends every rank's worker records to rank 0, which returns them all (rank 0's own first, then by rank).
-std::vector<WorkerRecord> gather_worker_records(Comm& comm, const std::vector<WorkerRecord>& local);
-
 RunOutcome run_model_averaging(const RunContext& context);
 RunOutcome run_parameter_server(const RunContext& context);
 

@@ -1,4 +1,6 @@
 // run_actors: one SimGrid engine, one actor per rank, exceptions carried out of the simulation, deadlock detection.
+#include <signal.h>
+
 #include <memory>
 #include <simgrid/Exception.hpp>
 #include <simgrid/s4u/Actor.hpp>
@@ -45,7 +47,12 @@ ActorsResult run_actors(const NetworkSpec& network, int ranks, const RankBody& b
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   int argc = static_cast<int>(args.size());
+  // SimGrid installs a SIGINT handler of its own (print the actors' status, exit(1)): keep the program's, which lets
+  // a run end cleanly (see sgdsim/interrupt.hpp).
+  struct sigaction program_sigint {};
+  sigaction(SIGINT, nullptr, &program_sigint);
   s4u::Engine engine(&argc, argv.data());
+  sigaction(SIGINT, &program_sigint, nullptr);
 
   // Shared with the actors: should the engine unwind blocked actors late (after a deadlock), their requests still
   // find the mailbox table alive.

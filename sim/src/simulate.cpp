@@ -2,14 +2,17 @@
 #include "sgdsim/sim/simulate.hpp"
 
 #include "sgdsim/core/algorithms/algorithm.hpp"
+#include "sgdsim/core/trace/row_collector.hpp"
 #include "sgdsim/sim/actors.hpp"
 
 namespace sgdsim::sim {
 
-RunResults simulate(const Scenario& scenario, const Problem& problem, const SimulationOptions& options) {
+void simulate(const Scenario& scenario, const Problem& problem, RunSink& sink, const SimulationOptions& options) {
   const int ranks = ranks_needed(scenario);
   const bool parameter_server = is_parameter_server(scenario.algorithm.kind);
-  RunResults results;  // appended to by rank 0 only (run_rank); actors run one at a time, so no locking
+  // Every actor reports into the one collector (actors run one at a time, so no locking): rows reach the sink as the
+  // simulation produces them, and a worker record is held only until its iteration is complete.
+  RowCollector rows(scenario.cluster.workers, parameter_server, sink, options.observer);
   auto body = [&](RankContext& context) {
     const int rank = context.rank();
     // Parameter-server algorithms: rank 0 is the PS (its compute is unused; worker −1 is the PS stream), rank i is
@@ -22,10 +25,17 @@ RunResults simulate(const Scenario& scenario, const Problem& problem, const Simu
       auto comm = context.make_comm(repetition);
       auto clock = context.make_clock();
       auto compute = context.make_compute(scenario, problem, repetition, worker, *comm);
-      run_rank(scenario, problem, repetition, *comm, *compute, *clock, results, rank == 0 ? options.observer : nullptr);
+      const RunOutcome outcome = run_algorithm({scenario, problem, repetition, *comm, *compute, *clock, rows});
+      if (rank == 0) sink.repetition(outcome.summary, outcome.model);
     }
   };
   run_actors(scenario.cluster.network, ranks, body, options.simgrid_args);
+  rows.flush();  // every worker reported every iteration: nothing is left open (an Error otherwise)
+}
+
+RunResults simulate(const Scenario& scenario, const Problem& problem, const SimulationOptions& options) {
+  RunResults results;
+  simulate(scenario, problem, results, options);
   return results;
 }
 

@@ -17,7 +17,10 @@ struct SimulationOptions {
 
 // Builds the platform (cluster.network), starts one actor per rank on its host, runs all repetitions one after
 // another (each from time 0 of its own clock) and checks every actor finished (a deadlock is a SimulationError).
-// Only one simulation per process (SimGrid allows one Engine).
+// Rows go to `sink` as the simulation produces them (worker rows in (iteration, worker) order), each repetition's
+// summary and model when it ends. Only one simulation per process (SimGrid allows one Engine).
+void simulate(const Scenario& scenario, const Problem& problem, RunSink& sink, const SimulationOptions& options = {});
+// The same, kept in memory.
 RunResults simulate(const Scenario& scenario, const Problem& problem, const SimulationOptions& options = {});
 
 }  // namespace sgdsim::sim

@@ -19,7 +19,7 @@ struct RunContext {
   Comm& comm;
   Compute& compute;  // this rank's compute (unused on the parameter server)
   const Clock& clock;
-  TraceSink& trace;
+  TraceSink& trace;  // this rank's records, as they happen (rows on the aggregating rank, worker records everywhere)
 };
 
 // Ranks: model-averaging algorithms use ranks 0..k-1 as workers (rank 0 also aggregates the trace);
@@ -36,15 +36,5 @@ RunOutcome run_algorithm(const RunContext& context);
 // Message tags: the iteration and the message kind, so that a message of iteration t never matches one of t+1.
 enum class MessageKind : int { MODEL = 0, RESULT = 1, AVERAGE = 2, CONTROL = 3, GATHER = 4 };
 int message_tag(std::int64_t iteration, MessageKind kind);
-
-}  // namespace sgdsim
-
-namespace sgdsim {
-
-// Runs repetition `repetition` on this rank: the algorithm, then the worker records of every rank gathered to rank 0,
-// which appends iterations, workers and the summary to `results` (other ranks leave it alone). Used by both backends.
-// `observer`, if given, also receives this rank's records as they happen (progress display).
-RunOutcome run_rank(const Scenario& scenario, const Problem& problem, int repetition, Comm& comm, Compute& compute,
-                    const Clock& clock, RunResults& results, TraceSink* observer = nullptr);
 
 }  // namespace sgdsim

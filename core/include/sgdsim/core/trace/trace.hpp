@@ -1,4 +1,4 @@
-// Run records (per iteration, per worker) and the run directory writer: trace.csv, workers.csv, summary.json.
+// Run records (per iteration, per worker), the sinks they go to, and a run's results kept in memory.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +35,17 @@ struct WorkerRecord {
   bool dropped = false;   // it was computed or started but not used (late / cancelled)
 };
 
-enum class RunStatus { COMPLETED, DIVERGED, FAILED };
+// What the aggregator (the PS) knows of a worker's task in one iteration: when its result arrived (NaN: not before
+// the PS moved on) and whether it entered the update. RowCollector merges it into the worker's own record.
+struct ArrivalRecord {
+  int run = 0;
+  std::int64_t iteration = 0;
+  int worker = 0;
+  double arrival = NOT_EVALUATED;
+  bool used = false;
+};
+
+enum class RunStatus { COMPLETED, DIVERGED, FAILED, INTERRUPTED };
 const char* status_name(RunStatus status);
 
 struct RunSummary {
@@ -49,27 +59,25 @@ struct RunSummary {
   std::int64_t comm_rounds = 0;
   std::uint64_t bytes = 0;
   double mean_iteration_time = 0;
+  std::vector<int> silent_workers;  // real runs: workers given up on at the end (sent nothing within the timeout)
 };
 
-// What an algorithm reports to. The aggregating rank (PS, or rank 0) reports iterations; every rank reports the
-// worker records it knows (the runner gathers them to rank 0 at the end).
+// What an algorithm reports to, as it goes. The aggregating rank (PS, or rank 0) reports iterations and, in the PS
+// family, arrivals; every rank reports the worker records of its own tasks.
 class TraceSink {
  public:
   virtual ~TraceSink() = default;
   virtual void iteration(const IterationRecord& record) = 0;
   virtual void worker(const WorkerRecord& record) = 0;
+  virtual void arrival(const ArrivalRecord& /*record*/) {}  // ignored by sinks that keep no worker rows
 };
 
-// Keeps everything in memory.
-class MemoryTrace : public TraceSink {
+// Where a run's results go on the aggregating rank: iteration rows as they come, worker rows in (iteration, worker)
+// order with arrivals merged (see RowCollector), and each repetition's summary and final model when it ends.
+class RunSink : public TraceSink {
  public:
-  void iteration(const IterationRecord& record) override { iterations.push_back(record); }
-  void worker(const WorkerRecord& record) override { workers.push_back(record); }
-  std::vector<IterationRecord> iterations;
-  std::vector<WorkerRecord> workers;
+  virtual void repetition(const RunSummary& summary, std::span<const double> model) = 0;
 };
-
-void write_file_atomically(const std::filesystem::path& path, const std::string& contents);
 
 // Packing worker records into doubles to gather them over a Comm, and back.
 std::vector<double> pack_worker_records(const std::vector<WorkerRecord>& records);
@@ -79,17 +87,19 @@ std::vector<WorkerRecord> unpack_worker_records(std::span<const double> packed);
 
 namespace sgdsim {
 
-// Everything a run of all repetitions produced (on the aggregating rank).
-struct RunResults {
+// Everything a run of all repetitions produced, kept in memory (tests, `sgdsim bounds`; runs stream to a RunWriter).
+struct RunResults final : RunSink {
+  void iteration(const IterationRecord& record) override { iterations.push_back(record); }
+  void worker(const WorkerRecord& record) override { workers.push_back(record); }
+  void repetition(const RunSummary& summary, std::span<const double> model) override {
+    summaries.push_back(summary);
+    models.emplace_back(model.begin(), model.end());
+  }
+
   std::vector<IterationRecord> iterations;
   std::vector<WorkerRecord> workers;
   std::vector<RunSummary> summaries;
   std::vector<std::vector<double>> models;  // the final model of each repetition
 };
-
-// Writes the run directory: scenario.json, trace.csv, workers.csv, model.csv (final models), summary.json (last).
-// Every file goes to a temporary name first and is renamed when complete.
-void write_run_directory(const std::filesystem::path& dir, const std::string& resolved_scenario,
-                         const RunResults& results, const std::string& backend);
 
 }  // namespace sgdsim

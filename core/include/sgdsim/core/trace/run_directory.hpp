@@ -1,0 +1,75 @@
+// The run directory: streamed into a fresh temporary directory while the run goes, renamed into place when it ends.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sgdsim/core/trace/trace.hpp"
+
+namespace sgdsim {
+
+// Throws ConfigError unless `dir` may become a run directory: it does not exist, is an empty directory, or (with
+// `replace`, the command line's --force) is a run directory (it holds scenario.json). A directory holding anything else
+// is never replaced.
+void check_run_directory(const std::filesystem::path& dir, bool replace);
+
+// Writes one run directory: scenario.json, trace.csv, workers.csv, model.csv and summary.json.
+//
+// The constructor checks `dir` (check_run_directory), creates a fresh directory `<dir>.partial-<pid>` beside it (a
+// unique name: never shared with another process, so two runs cannot mix their files), and writes scenario.json, the
+// CSV headers and a summary.json marked "incomplete": true. Rows are appended as they come and reach the disk at least
+// once a second (whole lines only), so a killed run leaves a readable partial trace behind in that directory.
+// repetition() appends the final model and rewrites summary.json. commit() writes summary.json for the last time and
+// renames the directory to `dir` (moving an old run directory aside first and deleting it afterwards, with
+// `replace`). Not committed, the destructor deletes the temporary directory: a failed run leaves nothing.
+class RunWriter final : public RunSink {
+ public:
+  RunWriter(std::filesystem::path dir, std::string resolved_scenario, std::string backend, bool replace);
+  ~RunWriter() override;
+  RunWriter(const RunWriter&) = delete;
+  RunWriter& operator=(const RunWriter&) = delete;
+
+  void iteration(const IterationRecord& record) override;
+  void worker(const WorkerRecord& record) override;
+  void repetition(const RunSummary& summary, std::span<const double> model) override;
+
+  // The repetition under way was interrupted: it gets a summary from the rows written so far (status
+  // "interrupted", final_loss the last evaluated loss), and the directory stays marked incomplete.
+  void interrupted();
+  // Ends the run directory (see above). summary.json says "incomplete": true when a repetition was interrupted or
+  // fewer repetitions ended than the scenario asks for.
+  void commit();
+
+  const std::vector<RunSummary>& summaries() const { return summaries_; }
+  const std::filesystem::path& temporary_dir() const { return temporary_; }
+
+ private:
+  class Appender;
+
+  void write_summary(bool incomplete) const;
+  void flush_rows();
+
+  std::filesystem::path dir_;
+  std::filesystem::path temporary_;
+  std::string resolved_scenario_;
+  std::string backend_;
+  bool replace_;
+  int repetitions_;  // the scenario's, to tell a complete run directory from a partial one
+  std::unique_ptr<Appender> trace_, workers_, model_;
+  std::vector<RunSummary> summaries_;
+  RunSummary current_;  // the repetition under way, from its rows (for interrupted())
+  bool current_has_rows_ = false;
+  bool interrupted_ = false;
+  bool done_ = false;  // committed, or left on disk on purpose
+  double last_flush_ = 0;
+};
+
+// Writes a whole run from memory through a RunWriter (replacing a run directory already there).
+void write_run_directory(const std::filesystem::path& dir, const std::string& resolved_scenario,
+                         const RunResults& results, const std::string& backend);
+
+}  // namespace sgdsim

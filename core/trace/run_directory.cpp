@@ -1,0 +1,313 @@
+// The run directory: CSV rows appended as they come into a private temporary directory, renamed into place at the end.
+#include "sgdsim/core/trace/run_directory.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "sgdsim/error.hpp"
+
+namespace sgdsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Full precision; NaN (not evaluated) is an empty field.
+void append_number(std::string& out, double v) {
+  if (std::isnan(v)) return;
+  char buffer[32];
+  const int n = std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  out.append(buffer, static_cast<std::size_t>(n));
+}
+
+template <class Int>
+void append_int(std::string& out, Int v) {
+  out += std::to_string(v);
+}
+
+void trace_row(std::string& out, const IterationRecord& r) {
+  append_int(out, r.run);
+  out += ',';
+  append_int(out, r.iteration);
+  out += ',';
+  append_number(out, r.time);
+  out += ',';
+  append_number(out, r.loss);
+  out += ',';
+  append_number(out, r.grad_norm);
+  out += ',';
+  append_int(out, r.comm_rounds);
+  out += ',';
+  append_int(out, r.bytes);
+  out += ',';
+  append_int(out, r.waited_for);
+  out += '\n';
+}
+
+void worker_row(std::string& out, const WorkerRecord& r) {
+  append_int(out, r.run);
+  out += ',';
+  append_int(out, r.iteration);
+  out += ',';
+  append_int(out, r.worker);
+  out += ',';
+  append_number(out, r.start);
+  out += ',';
+  append_number(out, r.compute);
+  out += ',';
+  append_number(out, r.arrival);
+  out += r.computed ? ",1," : ",0,";
+  out += r.used ? "1," : "0,";
+  out += r.dropped ? "1\n" : "0\n";
+}
+
+nlohmann::json json_number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string system_message(int error) { return std::strerror(error); }
+
+// A file that is written by the whole, for the files of a private directory.
+void write_file(const fs::path& path, const std::string& contents) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) SGDSIM_THROW(Error, "cannot write " + path.string());
+  out << contents;
+  out.flush();
+  if (!out) SGDSIM_THROW(Error, "error while writing " + path.string());
+}
+
+}  // namespace
+
+// Lines collected in memory and written by whole lines (one write per flush), so that a process killed at any moment
+// leaves only complete lines on disk.
+class RunWriter::Appender {
+ public:
+  static constexpr std::size_t LIMIT = std::size_t{1} << 20;  // flush beyond 1 MiB
+
+  Appender(fs::path path, const char* header) : path_(std::move(path)) {
+    file_ = std::fopen(path_.c_str(), "wb");
+    if (file_ == nullptr) SGDSIM_THROW(Error, "cannot write " + path_.string() + ": " + system_message(errno));
+    std::setvbuf(file_, nullptr, _IONBF, 0);  // our buffer is the only one: a flush is a write
+    buffer_ = header;
+  }
+  ~Appender() {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  Appender(const Appender&) = delete;
+  Appender& operator=(const Appender&) = delete;
+
+  std::string& buffer() { return buffer_; }
+  void flush_if_full() {
+    if (buffer_.size() >= LIMIT) flush();
+  }
+  void flush() {
+    if (buffer_.empty()) return;
+    if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
+      SGDSIM_THROW(Error, "error while writing " + path_.string() + ": " + system_message(errno));
+    buffer_.clear();
+  }
+  void close() {
+    flush();
+    const int rc = std::fclose(file_);
+    file_ = nullptr;
+    if (rc != 0) SGDSIM_THROW(Error, "error while closing " + path_.string() + ": " + system_message(errno));
+  }
+
+ private:
+  fs::path path_;
+  std::FILE* file_ = nullptr;
+  std::string buffer_;
+};
+
+void check_run_directory(const fs::path& dir, bool replace) {
+  std::error_code ec;
+  const auto status = fs::status(dir, ec);
+  if (!fs::exists(status)) return;
+  if (!fs::is_directory(status)) SGDSIM_THROW(ConfigError, "run directory " + dir.string() + ": exists and is not a directory");
+  if (fs::is_empty(dir, ec) && !ec) return;
+  if (!fs::exists(dir / "scenario.json"))
+    SGDSIM_THROW(ConfigError, "run directory " + dir.string() +
+                                  ": exists and is not a run directory (no scenario.json); it is never replaced, "
+                                  "choose another output directory");
+  if (!replace)
+    SGDSIM_THROW(ConfigError, "run directory " + dir.string() + ": holds a run already; pass --force to replace it");
+}
+
+RunWriter::RunWriter(fs::path dir, std::string resolved_scenario, std::string backend, bool replace)
+    : dir_(dir.lexically_normal()),
+      resolved_scenario_(std::move(resolved_scenario)),
+      backend_(std::move(backend)),
+      replace_(replace) {
+  if (!dir_.has_filename()) dir_ = dir_.parent_path();  // "out/" is "out"
+  const std::string name = dir_.filename().string();
+  if (name.empty() || name == "." || name == "..")
+    SGDSIM_THROW(ConfigError, "run directory " + dir.string() + ": must name a directory (not . or ..)");
+  check_run_directory(dir_, replace_);
+  repetitions_ = nlohmann::json::parse(resolved_scenario_).value("repetitions", 1);
+
+  // The output location is checked here, before anything runs: its parent must be creatable and writable.
+  const fs::path parent = dir_.has_parent_path() ? dir_.parent_path() : fs::path(".");
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec) SGDSIM_THROW(ConfigError, "run directory " + dir_.string() + ": cannot create " + parent.string() + ": " + ec.message());
+  const std::string stem = name + ".partial-" + std::to_string(::getpid());
+  for (int attempt = 0;; ++attempt) {
+    temporary_ = parent / (attempt == 0 ? stem : stem + "-" + std::to_string(attempt));
+    if (fs::create_directory(temporary_, ec)) break;  // created by this call: ours alone
+    if (ec) SGDSIM_THROW(ConfigError, "run directory " + dir_.string() + ": cannot create " + temporary_.string() + ": " + ec.message());
+  }
+  try {
+    write_file(temporary_ / "scenario.json", resolved_scenario_);
+    trace_ = std::make_unique<Appender>(temporary_ / "trace.csv",
+                                        "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for\n");
+    workers_ = std::make_unique<Appender>(temporary_ / "workers.csv",
+                                          "run,iteration,worker,start,compute,arrival,computed,used,dropped\n");
+    model_ = std::make_unique<Appender>(temporary_ / "model.csv", "run,index,value\n");
+    flush_rows();
+    write_summary(true);
+  } catch (...) {
+    trace_.reset();
+    workers_.reset();
+    model_.reset();
+    fs::remove_all(temporary_, ec);
+    throw;
+  }
+}
+
+RunWriter::~RunWriter() {
+  if (done_) return;
+  trace_.reset();
+  workers_.reset();
+  model_.reset();
+  std::error_code ec;
+  fs::remove_all(temporary_, ec);  // a failed run leaves nothing; destructors never throw
+}
+
+void RunWriter::flush_rows() {
+  trace_->flush();
+  workers_->flush();
+  model_->flush();
+  last_flush_ = wall_seconds();
+}
+
+void RunWriter::iteration(const IterationRecord& r) {
+  trace_row(trace_->buffer(), r);
+  current_.run = r.run;
+  current_.iterations = r.iteration;
+  current_.time = r.time;
+  current_.comm_rounds = r.comm_rounds;
+  current_.bytes = r.bytes;
+  if (!std::isnan(r.loss)) current_.final_loss = r.loss;
+  current_has_rows_ = true;
+  // Iteration rows are few next to worker rows: the place to look at the clock.
+  if (wall_seconds() - last_flush_ >= 1.0) {
+    flush_rows();
+  } else {
+    trace_->flush_if_full();
+  }
+}
+
+void RunWriter::worker(const WorkerRecord& r) {
+  worker_row(workers_->buffer(), r);
+  workers_->flush_if_full();
+}
+
+void RunWriter::repetition(const RunSummary& summary, std::span<const double> model) {
+  std::string& out = model_->buffer();
+  for (std::size_t i = 0; i < model.size(); ++i) {
+    append_int(out, summary.run);
+    out += ',';
+    append_int(out, i);
+    out += ',';
+    append_number(out, model[i]);
+    out += '\n';
+  }
+  summaries_.push_back(summary);
+  current_ = RunSummary{};
+  current_has_rows_ = false;
+  flush_rows();
+  write_summary(true);
+}
+
+void RunWriter::interrupted() {
+  interrupted_ = true;
+  if (!current_has_rows_) return;
+  RunSummary s = current_;
+  s.status = RunStatus::INTERRUPTED;
+  s.stop_reason = "interrupted";
+  s.mean_iteration_time = s.iterations > 0 ? s.time / static_cast<double>(s.iterations) : 0;
+  summaries_.push_back(s);
+  current_ = RunSummary{};
+  current_has_rows_ = false;
+}
+
+void RunWriter::write_summary(bool incomplete) const {
+  nlohmann::json runs = nlohmann::json::array();
+  for (const auto& s : summaries_) {
+    nlohmann::json run = {{"run", s.run},
+                          {"status", status_name(s.status)},
+                          {"stop_reason", s.stop_reason},
+                          {"iterations", s.iterations},
+                          {"time", json_number(s.time)},
+                          {"final_loss", json_number(s.final_loss)},
+                          {"time_to_target", json_number(s.time_to_target)},
+                          {"comm_rounds", s.comm_rounds},
+                          {"bytes", s.bytes},
+                          {"mean_iteration_time", json_number(s.mean_iteration_time)}};
+    if (!s.silent_workers.empty()) run["silent_workers"] = s.silent_workers;
+    runs.push_back(std::move(run));
+  }
+  const auto scenario = nlohmann::json::parse(resolved_scenario_);
+  const nlohmann::json summary = {{"name", scenario.value("name", "")},
+                                  {"algorithm", scenario["algorithm"]["name"]},
+                                  {"backend", backend_},
+                                  {"incomplete", incomplete},
+                                  {"runs", runs}};
+  // Replaced by a rename, so that summary.json is always whole.
+  write_file(temporary_ / "summary.json.new", summary.dump(2) + "\n");
+  std::error_code ec;
+  fs::rename(temporary_ / "summary.json.new", temporary_ / "summary.json", ec);
+  if (ec) SGDSIM_THROW(Error, "cannot rename " + (temporary_ / "summary.json.new").string() + ": " + ec.message());
+}
+
+void RunWriter::commit() {
+  trace_->close();
+  workers_->close();
+  model_->close();
+  write_summary(interrupted_ || static_cast<int>(summaries_.size()) < repetitions_);
+  done_ = true;
+  std::error_code ec;
+  fs::rename(temporary_, dir_, ec);  // replaces `dir_` only if it is absent or an empty directory
+  if (!ec) return;
+  if (replace_ && fs::exists(dir_ / "scenario.json")) {
+    const fs::path old = dir_.string() + ".old-" + std::to_string(::getpid());
+    fs::rename(dir_, old, ec);
+    if (!ec) fs::rename(temporary_, dir_, ec);
+    if (!ec) {
+      fs::remove_all(old, ec);
+      return;
+    }
+  }
+  SGDSIM_THROW(Error, "cannot move the run into " + dir_.string() + " (" + ec.message() +
+                          "; did another run write it meanwhile?): this run's files are in " + temporary_.string());
+}
+
+void write_run_directory(const fs::path& dir, const std::string& resolved_scenario, const RunResults& results,
+                         const std::string& backend) {
+  RunWriter writer(dir, resolved_scenario, backend, true);
+  for (const auto& r : results.iterations) writer.iteration(r);
+  for (const auto& r : results.workers) writer.worker(r);
+  for (std::size_t i = 0; i < results.summaries.size(); ++i)
+    writer.repetition(results.summaries[i], i < results.models.size() ? std::span<const double>(results.models[i])
+                                                                       : std::span<const double>());
+  writer.commit();
+}
+
+}  // namespace sgdsim
