@@ -1,9 +1,11 @@
 // `mpirun -np N sgdsim run`: one scenario for real, one rank per worker (plus the PS for the PS family).
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "commands.hpp"
 #include "console.hpp"
@@ -112,6 +114,9 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
       p.writer->interrupted();
       p.writer->commit();
       std::cerr << "interrupted; run directory " << p.job->scenario.output.dir.string() << " kept, marked incomplete\n";
+    } else if (started) {
+      // mpirun ends the whole job as soon as one rank exits: give rank 0 a moment to close its run directory first.
+      std::this_thread::sleep_for(std::chrono::seconds(1));
     }
     leave(e.exit_code());
   } catch (const std::exception& e) {

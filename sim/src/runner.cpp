@@ -69,6 +69,11 @@ ActorsResult run_actors(const NetworkSpec& network, int ranks, const RankBody& b
         throw;  // SimGrid unwinding a killed actor: not ours to swallow
       } catch (...) {
         if (!world->error) world->error = std::current_exception();
+        ++world->finished;
+        // The run cannot go on: end the other actors now rather than leave them blocked until SimGrid reports the
+        // deadlock this would be.
+        s4u::Actor::kill_all();
+        return;
       }
       ++world->finished;
     });
