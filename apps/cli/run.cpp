@@ -96,8 +96,7 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
     if (rank == 0) {
       p.writer->commit();
       std::vector<LabelledSummary> rows;
-      for (const auto& s : p.writer->summaries())
-        rows.push_back({job.label, algorithm_name(job.scenario.algorithm.kind), s});
+      for (const auto& s : p.writer->summaries()) rows.push_back({job.label, job.scenario.algorithm.name(), s});
       std::cout << summary_table(rows) << std::flush;
       std::cout << "run directory: " << job.scenario.output.dir.string() << "\n";
     }

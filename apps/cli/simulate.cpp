@@ -107,8 +107,7 @@ int cmd_simulate(const Options& o) {
   if (jobs.size() == 1) {
     const Job& job = jobs.front();
     std::vector<LabelledSummary> rows;
-    for (const auto& s : simulate_to_directory(job, o.force))
-      rows.push_back({job.label, algorithm_name(job.scenario.algorithm.kind), s});
+    for (const auto& s : simulate_to_directory(job, o.force)) rows.push_back({job.label, job.scenario.algorithm.name(), s});
     std::cout << summary_table(rows) << std::flush;
     std::cout << "run directory: " << job.scenario.output.dir.string() << "\n";
     return EXIT_OK;

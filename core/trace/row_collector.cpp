@@ -10,8 +10,8 @@
 
 namespace sgdsim {
 
-RowCollector::RowCollector(int workers, bool with_arrivals, RunSink& out, TraceSink* observer)
-    : workers_(workers), with_arrivals_(with_arrivals), out_(out), observer_(observer) {}
+RowCollector::RowCollector(int workers, RunSink& out, TraceSink* observer)
+    : workers_(workers), out_(out), observer_(observer) {}
 
 void RowCollector::iteration(const IterationRecord& record) {
   out_.iteration(record);
@@ -62,7 +62,7 @@ void RowCollector::worker(const WorkerRecord& record) {
 }
 
 void RowCollector::arrival(const ArrivalRecord& record) {
-  if (!with_arrivals_) return;
+  if (!with_arrivals_) SGDSIM_THROW(Error, "an arrival was reported without expect_arrivals() first");
   const std::size_t w = slot_of(record.worker, workers_, record.iteration);
   Open& o = open(record.run, record.iteration);
   if (o.has_arrival[w] == 0) ++o.arrivals_in;

@@ -24,7 +24,7 @@ void check_world_size(const Scenario& scenario) {
   const int needed = ranks_needed(scenario);
   if (world == needed) return;
   const int k = scenario.cluster.workers;
-  const std::string layout = is_parameter_server(scenario.algorithm.kind)
+  const std::string layout = worker_of_rank(scenario, 0) < 0
                                  ? "1 parameter server + " + std::to_string(k) + " workers"
                                  : std::to_string(k) + " workers, one per rank";
   SGDSIM_THROW(ConfigError, "this scenario needs " + std::to_string(needed) + " ranks (" + layout +
@@ -95,12 +95,11 @@ void run_mpi(const Scenario& scenario, const Problem& problem, RunSink* sink, co
   int rank = 0;
   SGDSIM_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
   if (rank == 0 && sink == nullptr) SGDSIM_THROW(Error, "run_mpi: rank 0 needs a sink for the results");
-  const bool parameter_server = is_parameter_server(scenario.algorithm.kind);
-  const int worker = parameter_server ? rank - 1 : rank;  // -1: the PS
+  const int worker = worker_of_rank(scenario, rank);  // -1: the PS
 
   // Rank 0 streams its own records to the sink as they happen; the other ranks' arrive at the end of a repetition.
   std::optional<RowCollector> rows;
-  if (rank == 0) rows.emplace(scenario.cluster.workers, parameter_server, *sink, options.observer);
+  if (rank == 0) rows.emplace(scenario.cluster.workers, *sink, options.observer);
   for (int repetition = 0; repetition < scenario.repetitions; ++repetition) {
     MpiComm comm(MPI_COMM_WORLD);
     SGDSIM_MPI_CHECK(MPI_Barrier(comm.handle()));  // aligns the clocks; not counted as algorithm traffic
@@ -117,7 +116,7 @@ void run_mpi(const Scenario& scenario, const Problem& problem, RunSink* sink, co
     // A worker that sends nothing within the timeout (stopped, hung, on a dead node) is given up on: its rows hold
     // what the PS knows, the summary names it, and the caller must end the job (the drain below is collective).
     std::vector<int> silent_ranks = receive_records(comm, *rows, options.worker_timeout);
-    for (int r : silent_ranks) outcome.summary.silent_workers.push_back(parameter_server ? r - 1 : r);
+    for (int r : silent_ranks) outcome.summary.silent_workers.push_back(worker_of_rank(scenario, r));
     rows->flush(outcome.summary.silent_workers);
     sink->repetition(outcome.summary, outcome.model);
     if (!silent_ranks.empty()) {

@@ -9,15 +9,14 @@ namespace sgdsim::sim {
 
 void simulate(const Scenario& scenario, const Problem& problem, RunSink& sink, const SimulationOptions& options) {
   const int ranks = ranks_needed(scenario);
-  const bool parameter_server = is_parameter_server(scenario.algorithm.kind);
   // Every actor reports into the one collector (actors run one at a time, so no locking): rows reach the sink as the
   // simulation produces them, and a worker record is held only until its iteration is complete.
-  RowCollector rows(scenario.cluster.workers, parameter_server, sink, options.observer);
+  RowCollector rows(scenario.cluster.workers, sink, options.observer);
   auto body = [&](RankContext& context) {
     const int rank = context.rank();
-    // Parameter-server algorithms: rank 0 is the PS (its compute is unused; worker −1 is the PS stream), rank i is
-    // worker i−1. Model averaging: rank i is worker i.
-    const int worker = parameter_server ? rank - 1 : rank;
+    // With a parameter server, rank 0 is the PS (its compute is unused; worker −1 is the PS stream) and rank i is
+    // worker i−1; among peers rank i is worker i.
+    const int worker = worker_of_rank(scenario, rank);
     for (int repetition = 0; repetition < scenario.repetitions; ++repetition) {
       // Repetitions are independent runs: all ranks start each one together, at time 0 of its own clock, and its
       // messages (epoch = repetition) never match another repetition's.

@@ -26,7 +26,7 @@ std::string order(const RunResults& r) {
 
 TEST_CASE("rows reported by each rank in its own order come out by iteration then worker, as soon as complete") {
   RunResults out;
-  RowCollector rows(3, false, out);
+  RowCollector rows(3, out);
   rows.worker(record(1, 2, 0.0));
   rows.worker(record(1, 0, 0.0));
   rows.worker(record(2, 0, 1.0));  // worker 0 is one iteration ahead
@@ -41,7 +41,8 @@ TEST_CASE("rows reported by each rank in its own order come out by iteration the
 
 TEST_CASE("in the PS family a row waits for the PS's arrival, which sets arrival, used and dropped") {
   RunResults out;
-  RowCollector rows(2, true, out);
+  RowCollector rows(2, out);
+  rows.expect_arrivals();
   rows.worker(record(1, 0, 0.0));
   rows.worker(record(1, 1, 0.0));
   rows.arrival({0, 1, 1, 2.5, true});
@@ -58,14 +59,16 @@ TEST_CASE("in the PS family a row waits for the PS's arrival, which sets arrival
 
 TEST_CASE("flush fills the rows of a silent worker with what the PS knows and refuses to invent any other") {
   RunResults out;
-  RowCollector rows(2, true, out);
+  RowCollector rows(2, out);
+  rows.expect_arrivals();
   rows.worker(record(1, 0, 0.0));
   rows.arrival({0, 1, 0, 1.0, true});
   rows.arrival({0, 1, 1, 0.75, false});  // worker 1's result arrived before it went silent
   const std::vector<int> none;
   CHECK_THROWS_AS(rows.flush(none), Error);
   RunResults out2;
-  RowCollector rows2(2, true, out2);
+  RowCollector rows2(2, out2);
+  rows2.expect_arrivals();
   rows2.worker(record(1, 0, 0.0));
   rows2.arrival({0, 1, 0, 1.0, true});
   rows2.arrival({0, 1, 1, 0.75, false});
@@ -84,7 +87,7 @@ TEST_CASE("flush fills the rows of a silent worker with what the PS knows and re
 
 TEST_CASE("an iteration row passes on, then an interrupt received earlier unwinds as Interrupted") {
   RunResults out;
-  RowCollector rows(1, false, out);
+  RowCollector rows(1, out);
   rows.iteration({0, 1, 0.5, 1.0, 1.0, 1, 8, 1});
   interrupt::received = 2;
   CHECK_THROWS_AS(rows.iteration({0, 2, 1.0, 1.0, 1.0, 2, 16, 1}), Interrupted);

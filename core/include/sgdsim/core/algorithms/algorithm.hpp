@@ -1,4 +1,5 @@
-// The algorithms, written once against Comm / Compute / Clock: nothing here knows which backend runs them.
+// What every algorithm runs on: its context (Comm / Compute / Clock, no backend named), its outcome, the per-rank run
+// driver both backends call, the rank layout and message tags.
 #pragma once
 
 #include <cstdint>
@@ -17,20 +18,24 @@ struct RunContext {
   const Problem& problem;  // the whole data set; a worker only touches its assigned rows
   int repetition = 0;
   Comm& comm;
-  Compute& compute;  // this rank's compute (unused on the parameter server)
+  Compute& compute;  // this rank's compute (unused on a parameter server)
   const Clock& clock;
   TraceSink& trace;  // this rank's records, as they happen (rows on the aggregating rank, worker records everywhere)
 };
 
-// Ranks: model-averaging algorithms use ranks 0..k-1 as workers (rank 0 also aggregates the trace);
-// parameter-server algorithms use rank 0 as the PS and ranks 1..k as workers 0..k-1.
-int ranks_needed(const Scenario& scenario);
-
-// Runs this rank's part of one repetition. The returned summary (and the final model) are meaningful on rank 0.
+// What a rank's part of a repetition returns. The summary and the final model are meaningful on rank 0.
 struct RunOutcome {
   RunSummary summary;
   std::vector<double> model;
 };
+
+// The rank layout of the scenario's algorithm (its CommShape, see registry.hpp): the ranks it needs (k, or k + 1 with
+// a parameter server), and the worker a rank plays (−1: the parameter server).
+int ranks_needed(const Scenario& scenario);
+int worker_of_rank(const Scenario& scenario, int rank);
+
+// Runs this rank's part of one repetition with the scenario's algorithm (ConfigError if comm.size() is not
+// ranks_needed).
 RunOutcome run_algorithm(const RunContext& context);
 
 // Message tags: the iteration and the message kind, so that a message of iteration t never matches one of t+1.

@@ -20,12 +20,14 @@ namespace sgdsim {
 // interrupted run unwinds right after a complete row.
 class RowCollector final : public TraceSink {
  public:
-  // `with_arrivals`: the PS family, whose rows take arrival, used and dropped (= not used) from the PS's
-  // ArrivalRecords. `observer`, if given, also sees the iteration rows (progress display).
-  RowCollector(int workers, bool with_arrivals, RunSink& out, TraceSink* observer = nullptr);
+  // `observer`, if given, also sees the iteration rows (progress display).
+  RowCollector(int workers, RunSink& out, TraceSink* observer = nullptr);
 
   void iteration(const IterationRecord& record) override;
   void worker(const WorkerRecord& record) override;
+  // After expect_arrivals() (the PS family), rows also wait for the PS's ArrivalRecords, which set their arrival,
+  // used and dropped (= not used).
+  void expect_arrivals() override { with_arrivals_ = true; }
   void arrival(const ArrivalRecord& record) override;
 
   // Passes on every iteration still held (the end of a repetition). A record missing from a worker in `silent` (a
@@ -52,7 +54,7 @@ class RowCollector final : public TraceSink {
   void pass_on_complete();
 
   int workers_;
-  bool with_arrivals_;
+  bool with_arrivals_ = false;
   RunSink& out_;
   TraceSink* observer_;
   std::map<Key, Open> open_;

@@ -69,7 +69,11 @@ class TraceSink {
   virtual ~TraceSink() = default;
   virtual void iteration(const IterationRecord& record) = 0;
   virtual void worker(const WorkerRecord& record) = 0;
-  virtual void arrival(const ArrivalRecord& /*record*/) {}  // ignored by sinks that keep no worker rows
+  // An aggregator that reports arrivals (ArrivalRecord: the PS's view of each worker's task) says so first, before it
+  // sends its first model (so before any worker can have reported), so that worker rows wait for them. Then it
+  // reports one per worker per iteration. Sinks that keep no worker rows ignore both.
+  virtual void expect_arrivals() {}
+  virtual void arrival(const ArrivalRecord& /*record*/) {}
 };
 
 // Where a run's results go on the aggregating rank: iteration rows as they come, worker rows in (iteration, worker)
