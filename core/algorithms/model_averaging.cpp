@@ -33,6 +33,8 @@ RunOutcome run_model_averaging(const RunContext& c, const AveragingParams& a) {
   const std::int64_t last = book.max_iterations();
   std::int64_t rounds = 0;
   std::uint64_t bytes = 0;
+  // Rank 0, once its loss has diverged while the model is still finite: the model of that round, kept as the result.
+  std::vector<double> diverged_model;
 
   for (std::int64_t t = 1; t <= last; ++t) {
     const double start = c.clock.now();
@@ -54,6 +56,9 @@ RunOutcome run_model_averaging(const RunContext& c, const AveragingParams& a) {
 
     const auto& payload = local ? x : grad;
     std::copy(payload.begin(), payload.end(), buffer.begin());
+    // Rank 0 tells the others of a divergence only it has seen by contributing NaN: every rank's averaged model is
+    // then non-finite, and every rank stops at this round on its own (no extra message, the same bytes).
+    if (!diverged_model.empty()) std::fill(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(d), NOT_EVALUATED);
     buffer[d] = static_cast<double>(c.comm.bytes_sent() + c.comm.allreduce_bytes(d + 1));
     c.comm.allreduce_mean(buffer, message_tag(t, MessageKind::AVERAGE));
     bytes = static_cast<std::uint64_t>(std::llround(buffer[d] * k));
@@ -79,13 +84,17 @@ RunOutcome run_model_averaging(const RunContext& c, const AveragingParams& a) {
       double flag = stop ? 1.0 : 0.0;
       c.comm.broadcast(0, std::span<double>(&flag, 1), message_tag(t, MessageKind::CONTROL));
       stop = flag != 0.0;
+    } else if (rank == 0 && stop && t != last && all_finite(x) && diverged_model.empty()) {
+      // Only the loss diverged: the others cannot know yet. They learn it from the next round (see above).
+      diverged_model = x;
+      stop = false;
     }
     if (stop) break;
   }
 
   RunOutcome outcome;
-  if (rank == 0) outcome.summary = book.finish(x);
-  outcome.model = x;
+  if (rank == 0) outcome.summary = book.finish(diverged_model.empty() ? x : diverged_model);
+  outcome.model = diverged_model.empty() ? x : diverged_model;
   return outcome;
 }
 

@@ -31,6 +31,26 @@ void RunBook::evaluate(IterationRecord& record, std::span<const double> x) {
   double norm2 = 0;
   for (double g : grad_) norm2 += g * g;
   record.grad_norm = std::sqrt(norm2);
+  evaluated_ = record.iteration;
+}
+
+double RunBook::initial_loss() {
+  if (std::isnan(initial_loss_)) {
+    const std::vector<double> origin(grad_.size(), 0.0);
+    initial_loss_ = context_.problem.full_loss(origin);
+  }
+  return initial_loss_;
+}
+
+bool RunBook::loss_diverged(double loss) {
+  if (!std::isfinite(loss)) return true;
+  const double reference = initial_loss();
+  return reference > 0 && std::isfinite(reference) && loss > DIVERGENCE_FACTOR * reference;
+}
+
+void RunBook::set_diverged() {
+  summary_.status = RunStatus::DIVERGED;
+  summary_.stop_reason = "diverged";
 }
 
 bool RunBook::record(IterationRecord r, std::span<const double> x, bool decide) {
@@ -43,9 +63,8 @@ bool RunBook::record(IterationRecord r, std::span<const double> x, bool decide) 
   summary_.bytes = r.bytes;
   if (!std::isnan(r.loss)) summary_.final_loss = r.loss;
   if (!decide) return false;
-  if (!all_finite(x)) {
-    summary_.status = RunStatus::DIVERGED;
-    summary_.stop_reason = "diverged";
+  if (!all_finite(x) || (evaluated_ == r.iteration && loss_diverged(r.loss))) {
+    set_diverged();
     return stop_ = true;
   }
   if (stop.target_loss && !std::isnan(r.loss) && r.loss <= *stop.target_loss && std::isnan(summary_.time_to_target)) {
@@ -74,8 +93,10 @@ bool RunBook::needs_stop_broadcast() const {
 }
 
 RunSummary RunBook::finish(std::span<const double> x) {
-  if (summary_.status == RunStatus::COMPLETED && context_.scenario.cluster.compute.numerics && all_finite(x)) {
+  if (!all_finite(x)) set_diverged();
+  if (summary_.status == RunStatus::COMPLETED && context_.scenario.cluster.compute.numerics) {
     summary_.final_loss = context_.problem.full_loss(x);
+    if (loss_diverged(summary_.final_loss)) set_diverged();
   }
   summary_.mean_iteration_time = summary_.iterations > 0 ? summary_.time / static_cast<double>(summary_.iterations) : 0;
   if (summary_.stop_reason.empty()) summary_.stop_reason = "iterations";

@@ -12,6 +12,10 @@
 
 namespace sgdsim {
 
+// A run has diverged when its model is not finite, or a loss evaluated during the run (or the final one) is not finite
+// or exceeds DIVERGENCE_FACTOR × F(0), the loss at the origin, where the algorithms start.
+constexpr double DIVERGENCE_FACTOR = 1e4;
+
 // Tracks one repetition on the aggregating rank (rank 0, or the parameter server): reports its trace rows, makes the
 // stop decision (scenario.stop: iterations, time, target loss; and divergence) and builds the summary.
 //
@@ -29,22 +33,33 @@ class RunBook {
   bool evaluate_at(std::int64_t t) const;
   // Evaluates F and ‖∇F‖ over the whole data set at x into the record (numerics off: left unevaluated).
   void evaluate(IterationRecord& record, std::span<const double> x);
-  // Reports the row and, when `decide`, returns whether to stop after it. Divergence is a non-finite model: a test
-  // every rank can make on its own copy of an identical model.
+  // Reports the row and, when `decide`, returns whether to stop after it. A non-finite model is a test every rank can
+  // make on its own copy of an identical model; a diverged loss is known only here, on the rank that evaluates it (see
+  // diverged()).
   bool record(IterationRecord record, std::span<const double> x, bool decide = true);
   bool stopped() const { return stop_; }
+  // Whether the run has diverged (DIVERGENCE_FACTOR). When only the loss says so, the model is still finite and
+  // ranks that decide their stop from the model cannot know: the algorithm must tell them.
+  bool diverged() const { return summary_.status == RunStatus::DIVERGED; }
   // The iteration cap for loops: stop.iterations, or unbounded.
   std::int64_t max_iterations() const;
   // Whether the stop can be decided only by the aggregating rank (a time or target-loss stop), so that the other
   // ranks must be told; with an iteration limit alone every rank knows when to stop.
   bool needs_stop_broadcast() const;
 
-  // The summary of the repetition, with the final loss evaluated at x.
+  // The summary of the repetition, with the final loss evaluated at x (a diverged one makes the run diverged).
   RunSummary finish(std::span<const double> x);
 
  private:
+  // F(0), evaluated on first use (only the aggregating rank evaluates losses).
+  double initial_loss();
+  bool loss_diverged(double loss);
+  void set_diverged();
+
   const RunContext& context_;
   std::vector<double> grad_;
+  double initial_loss_ = NOT_EVALUATED;
+  std::int64_t evaluated_ = -1;  // the iteration last evaluated
   RunSummary summary_;
   bool stop_ = false;
 };
