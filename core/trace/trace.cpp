@@ -12,15 +12,15 @@
 #include "sgdsim/error.hpp"
 
 namespace sgdsim {
-namespace {
 
-// Shortest text that reads back to the same double; NaN (not evaluated) is an empty field.
-std::string number(double v) {
+std::string csv_number(double v) {
   if (std::isnan(v)) return "";
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.17g", v);
   return buffer;
 }
+
+namespace {
 
 nlohmann::json json_number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
@@ -28,8 +28,8 @@ std::string trace_csv(const std::vector<IterationRecord>& rows) {
   std::ostringstream out;
   out << "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for\n";
   for (const auto& r : rows)
-    out << r.run << ',' << r.iteration << ',' << number(r.time) << ',' << number(r.loss) << ','
-        << number(r.grad_norm) << ',' << r.comm_rounds << ',' << r.bytes << ',' << r.waited_for << '\n';
+    out << r.run << ',' << r.iteration << ',' << csv_number(r.time) << ',' << csv_number(r.loss) << ','
+        << csv_number(r.grad_norm) << ',' << r.comm_rounds << ',' << r.bytes << ',' << r.waited_for << '\n';
   return out.str();
 }
 
@@ -40,8 +40,8 @@ std::string workers_csv(const std::vector<WorkerRecord>& rows, int every) {
   if (every <= 0) return out.str();
   for (const auto& r : rows)
     if (r.iteration % every == 0)
-      out << r.run << ',' << r.iteration << ',' << r.worker << ',' << number(r.start) << ',' << number(r.compute)
-        << ',' << number(r.arrival) << ',' << r.computed << ',' << r.used << ',' << r.dropped << '\n';
+      out << r.run << ',' << r.iteration << ',' << r.worker << ',' << csv_number(r.start) << ',' << csv_number(r.compute)
+        << ',' << csv_number(r.arrival) << ',' << r.computed << ',' << r.used << ',' << r.dropped << '\n';
   return out.str();
 }
 
@@ -52,12 +52,12 @@ std::string models_csv(const RunResults& results) {
   for (std::size_t m = 0; m < results.models.size(); ++m) {
     const auto run = m < results.summaries.size() ? results.summaries[m].run : static_cast<int>(m);
     const auto& model = results.models[m];
-    for (std::size_t i = 0; i < model.size(); ++i) out << run << ',' << i << ',' << number(model[i]) << '\n';
+    for (std::size_t i = 0; i < model.size(); ++i) out << run << ',' << i << ',' << csv_number(model[i]) << '\n';
   }
   return out.str();
 }
 
-nlohmann::json provenance_json(const Provenance& p) {
+nlohmann::json provenance_object(const Provenance& p) {
   nlohmann::json libraries = nlohmann::json::object();
   for (const auto& [name, version] : p.libraries) libraries[name] = version;
   return {{"sgdsim_version", p.version}, {"command", p.command},   {"hosts", p.hosts},
@@ -84,7 +84,7 @@ std::string summary_json(const std::string& resolved_scenario, const std::vector
                             {"algorithm", scenario["algorithm"]["name"]},
                             {"backend", backend},
                             {"runs", runs}};
-  if (provenance) summary["provenance"] = provenance_json(*provenance);
+  if (provenance) summary["provenance"] = provenance_object(*provenance);
   return summary.dump(2) + "\n";
 }
 
@@ -122,6 +122,8 @@ std::string utc_timestamp(std::chrono::system_clock::time_point when) {
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return buffer;
 }
+
+std::string provenance_json(const Provenance& provenance) { return provenance_object(provenance).dump(); }
 
 const std::vector<std::string> RUN_FILES = {"scenario.json", "trace.csv", "workers.csv", "model.csv", "summary.json"};
 

@@ -73,6 +73,9 @@ class MemoryTrace : public TraceSink {
   std::vector<WorkerRecord> workers;
 };
 
+// A double as CSV text that reads back to the same double (%.17g); NaN (not evaluated) is an empty field.
+std::string csv_number(double v);
+
 void write_file_atomically(const std::filesystem::path& path, const std::string& contents);
 
 // Packing worker records into doubles to gather them over a Comm, and back.
@@ -99,6 +102,9 @@ struct Provenance {
   std::string started, finished;   // ISO 8601 UTC, e.g. 2026-01-31T09:15:02Z
   std::vector<std::pair<std::string, std::string>> libraries;  // e.g. {"simgrid", "3.32.0"}
 };
+
+// The provenance as a JSON object (keys sgdsim_version, command, hosts, started, finished, libraries).
+std::string provenance_json(const Provenance& provenance);
 
 // "2026-01-31T09:15:02Z"
 std::string utc_timestamp(std::chrono::system_clock::time_point when);
