@@ -5,8 +5,10 @@
 #include "console.hpp"
 #include "sgdsim/core/models/problem.hpp"
 #include "sgdsim/error.hpp"
+#include "version.hpp"
 #ifdef SGDSIM_HAVE_MPI
 #include "sgdsim/exec/run.hpp"
+#include "sgdsim/exec/study.hpp"
 #endif
 
 namespace sgdsim::cli {
@@ -21,11 +23,15 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
       SGDSIM_THROW(ConfigError, "run takes one scenario: this study has " + std::to_string(jobs.size()) +
                                     " variants, pick one with --variant LABEL");
     const Job& job = jobs.front();
+    Provenance provenance{version(), o.command_line, exec::gather_host_names(), now_utc(), "",
+                          {{"mpi", exec::mpi_library_version()}}};
     const Problem problem = make_problem(job.scenario);
-    ProgressLine line(job.label);
+    ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), false);
     const RunResults results = exec::run_mpi(job.scenario, problem, rank == 0 ? &line : nullptr);
     if (rank == 0) {
-      write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, "mpi");
+      provenance.finished = now_utc();
+      write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, "mpi",
+                          {job.scenario.output.workers_every, provenance});
       std::vector<LabelledSummary> rows;
       for (const auto& s : results.summaries)
         rows.push_back({job.label, job.scenario.algorithm.name(), s});

@@ -17,6 +17,10 @@ expect 2 "no variant" -- "$sgdsim" check "$q" --variant nope
 printf '1 1:0.5 3:1\n-1 2:1 2:3\n' > "$work/bad.svm"
 expect 2 "bad.svm:2" -- "$sgdsim" simulate "$q" --variant sync --set 'problem.data={"libsvm":{"path":"'"$work/bad.svm"'"}}' --out "$work/run"
 [ ! -e "$work/run/summary.json" ] || fail "a failed run left a summary.json"
+expect 2 "scenario.output.workers: " -- "$sgdsim" check "$q" --set output.workers=0
+printf '{"name": "s", "stop": {"iterations": 2}, "sweep": {"grid": {"algorithm.tau": 4}}}' > "$work/sweep.json"
+expect 2 'scenario.sweep.grid\["algorithm.tau"\]: must be a non-empty array' -- "$sgdsim" simulate "$work/sweep.json"
+expect 2 "--jobs: Value 0 not in range 1 to 4096" -- "$sgdsim" simulate "$q" -j 0
 expect 0 "Usage" -- "$sgdsim" simulate --help
 expect 2 "" -- "$sgdsim" frobnicate
 echo "cli_errors: ok"

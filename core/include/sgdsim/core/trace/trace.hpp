@@ -18,7 +18,7 @@ constexpr double NOT_EVALUATED = std::numeric_limits<double>::quiet_NaN();
 
 struct IterationRecord {
   int run = 0;                  // repetition
-  std::int64_t iteration = 0;   // 1-based: state after this many iterations
+  std::int64_t iteration = 0;   // state after this many iterations (0: the starting point)
   double time = 0;              // clock seconds since the run started
   double loss = NOT_EVALUATED;  // F(x) of the (averaged) model, when evaluated
   double grad_norm = NOT_EVALUATED;
