@@ -192,7 +192,8 @@ std::string study_json(const StudyStats& study, const std::optional<Provenance>&
                   {"reached_target", v.reached >= 0 ? json(v.reached) : json(nullptr)}};
     for (const auto& m : MEASURES) {
       const SampleStats& s = v.*m.field;
-      entry[m.name] = {{"n", s.n}, {"mean", json_number(s.mean)}, {"sd", json_number(s.sd)}, {"ci95", json_number(s.ci)}};
+      entry[m.name] = {
+          {"n", s.n}, {"mean", json_number(s.mean)}, {"sd", json_number(s.sd)}, {"ci95", json_number(s.ci)}};
     }
     entry["speedup"] = {{"value", json_number(v.speedup.value)}, {"ci95", json_number(v.speedup.ci)}};
     variants.push_back(entry);
@@ -200,9 +201,10 @@ std::string study_json(const StudyStats& study, const std::optional<Provenance>&
   json doc = {{"name", study.name},
               {"confidence", study.confidence},
               {"baseline", study.variants[study.baseline].label},
-              {"speedup", {{"metric", speedup_metric_name(study.metric)},
-                           {"definition", "baseline mean / variant mean"},
-                           {"interval", "delta method, Student t with Welch-Satterthwaite degrees of freedom"}}},
+              {"speedup",
+               {{"metric", speedup_metric_name(study.metric)},
+                {"definition", "baseline mean / variant mean"},
+                {"interval", "delta method, Student t with Welch-Satterthwaite degrees of freedom"}}},
               {"swept", study.swept_paths},
               {"variants", variants}};
   if (provenance) doc["provenance"] = json::parse(provenance_json(*provenance));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,6 +53,13 @@ std::vector<Job> resolve_jobs(const Options& o);
 // The host this process runs on, and the time now as ISO 8601 UTC (for the provenance of run directories).
 std::string host_name();
 std::string now_utc();
+
+#ifdef SGDSIM_HAVE_MPI
+// Initialises MPI, runs `body` on this rank of an MPI session and returns its exit status. A ConfigError (which every rank meets alike,
+// e.g. a wrong number of ranks) is reported by each rank, which exits with 2; any other failure would leave other
+// ranks waiting, so it ends the whole run (MPI_Abort) after printing this rank's message.
+int on_every_rank(int* argc, char*** argv, const std::function<int(int rank, int size)>& body);
+#endif
 
 int cmd_simulate(const Options& o, int* argc, char*** argv);
 int cmd_run(const Options& o, int* argc, char*** argv);

@@ -162,8 +162,8 @@ std::string study_table(const analysis::StudyStats& study) {
     const auto& v = study.variants[i];
     std::string to_target = "-";
     if (v.reached >= 0) {
-      to_target = with_interval(v.time_to_target.mean, v.time_to_target.ci) + " (" + std::to_string(v.reached) +
-                  "/" + std::to_string(v.repetitions) + ")";
+      to_target = with_interval(v.time_to_target.mean, v.time_to_target.ci) + " (" + std::to_string(v.reached) + "/" +
+                  std::to_string(v.repetitions) + ")";
     }
     std::string speedup = "-";
     if (i == study.baseline) {
@@ -172,9 +172,9 @@ std::string study_table(const analysis::StudyStats& study) {
       speedup = with_interval(v.speedup.value, v.speedup.ci, "%.2f") + "x";
     }
     add({v.label, v.algorithm, status_text(v), with_interval(v.time.mean, v.time.ci),
-               with_interval(v.mean_iteration_time.mean, v.mean_iteration_time.ci),
-               with_interval(v.final_loss.mean, v.final_loss.ci, "%.6g"), to_target,
-               with_interval(v.comm_rounds.mean, v.comm_rounds.ci), bytes_with_interval(v.bytes), speedup});
+         with_interval(v.mean_iteration_time.mean, v.mean_iteration_time.ci),
+         with_interval(v.final_loss.mean, v.final_loss.ci, "%.6g"), to_target,
+         with_interval(v.comm_rounds.mean, v.comm_rounds.ci), bytes_with_interval(v.bytes), speedup});
   }
   std::ostringstream out;
   table.print(out, "");
@@ -183,8 +183,8 @@ std::string study_table(const analysis::StudyStats& study) {
   if (intervals) out << "mean ± half-width of the 95% confidence interval (Student t) over the completed repetitions\n";
   if (compare) {
     out << "speed-up: mean " << (target ? "time to target" : "time per iteration") << " of the baseline ("
-        << study.variants[study.baseline].label << ") / that of the variant" << (intervals ? ", delta-method interval" : "")
-        << "\n";
+        << study.variants[study.baseline].label << ") / that of the variant"
+        << (intervals ? ", delta-method interval" : "") << "\n";
   }
   return out.str();
 }
@@ -212,8 +212,7 @@ std::vector<LabelledSummary> read_summaries(const std::filesystem::path& run_dir
   return rows;
 }
 
-Progress::Progress(bool quiet)
-    : quiet_(quiet), terminal_(isatty(STDERR_FILENO) != 0), started_(wall_seconds()) {}
+Progress::Progress(bool quiet) : quiet_(quiet), terminal_(isatty(STDERR_FILENO) != 0), started_(wall_seconds()) {}
 
 Progress::~Progress() {
   if (drawn_) std::cerr << "\r\033[K" << std::flush;

@@ -30,8 +30,8 @@ Plan resolve_plan(const Options& o) {
   // A variant is the base scenario plus the variant's overrides plus the command line's (which win). It is named
   // <base name>-<label> and writes to <base output.dir>/<label>, or exactly to --out when one variant is chosen.
   const auto doc = nlohmann::json::parse(study.base_json);
-  const std::string base_name = doc.contains("name") && doc["name"].is_string() ? doc["name"].get<std::string>()
-                                                                                : file.stem().string();
+  const std::string base_name =
+      doc.contains("name") && doc["name"].is_string() ? doc["name"].get<std::string>() : file.stem().string();
   plan.name = base_name;
   for (const auto& v : study.variants) {
     if (!o.variant.empty() && v.label != o.variant) continue;

@@ -13,11 +13,11 @@ namespace {
 
 // The command line as a shell would read it back: arguments with anything but [A-Za-z0-9_./=:,+-] single-quoted.
 std::string command_line(int argc, char** argv) {
+  static constexpr const char* PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+-";
   std::string line;
   for (int i = 0; i < argc; ++i) {
     const std::string arg = argv[i];
-    const bool plain = !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                             "0123456789_./=:,+-") == std::string::npos;
+    const bool plain = !arg.empty() && arg.find_first_not_of(PLAIN) == std::string::npos;
     if (i > 0) line += ' ';
     if (plain) {
       line += arg;

@@ -52,8 +52,14 @@ class Study {
       first_task_.push_back(static_cast<int>(tasks_.size()));
       for (int r = 0; r < job.scenario.repetitions; ++r) tasks_.push_back({j, r});
       status_[j].resize(static_cast<std::size_t>(job.scenario.repetitions));
-      runs_[j] = {job.label, job.scenario.algorithm.name(), job.scenario.output.dir.string(), job.point,
-                  job.scenario.repetitions, {}, 0, job.scenario.stop.target_loss.has_value()};
+      runs_[j] = {job.label,
+                  job.scenario.algorithm.name(),
+                  job.scenario.output.dir.string(),
+                  job.point,
+                  job.scenario.repetitions,
+                  {},
+                  0,
+                  job.scenario.stop.target_loss.has_value()};
     }
   }
 
@@ -132,8 +138,8 @@ class Study {
     if (o_.verbose) std::cout << summary_table(rows) << "\n";
     std::cout << study_table(stats) << std::flush;
     if (plan_.study) {
-      std::cout << "run directories: " << plan_.dir.string() << "/<label>; study.csv, study.json: "
-                << plan_.dir.string() << "\n";
+      std::cout << "run directories: " << plan_.dir.string()
+                << "/<label>; study.csv, study.json: " << plan_.dir.string() << "\n";
     } else {
       std::cout << "run directory (with study.csv, study.json): " << plan_.dir.string() << "\n";
     }
@@ -258,9 +264,7 @@ std::pair<int, int> unpack_task(const std::string& bytes, const Study& study) {
 // Under mpirun: rank r runs tasks r, r + N, ... (each in a child process, -j at once) and sends each result to rank 0,
 // which writes every run directory and the study's files: nothing needs a shared filesystem.
 int simulate_under_mpirun(const Options& o, int* argc, char*** argv) {
-  exec::MpiSession session(argc, argv);
-  const int rank = session.rank(), size = session.size();
-  try {
+  return on_every_rank(argc, argv, [&](int rank, int size) {
     const Plan plan = resolve_plan(o);
     const auto hosts = exec::gather_host_names();
     Study study(o, plan, provenance_of(o, {}, true));
@@ -299,15 +303,7 @@ int simulate_under_mpirun(const Options& o, int* argc, char*** argv) {
     while (received < study.tasks() - static_cast<int>(mine.size())) take(exec::receive_at_root());
     study.report(provenance_of(o, hosts, true));
     return study.worst();
-  } catch (const ConfigError& e) {
-    // Every rank reads the same scenario and sees the same mistake: each says so and exits cleanly.
-    std::cerr << "error [rank " << rank << "]: " << e.what() << "\n";
-    return EXIT_BAD_INPUT;
-  } catch (const std::exception& e) {
-    // A failure here would leave rank 0 waiting for results: end the whole run.
-    std::cerr << "error [rank " << rank << "]: " << e.what() << "\n" << std::flush;
-    session.abort(EXIT_FAILED);
-  }
+  });
 }
 #endif
 

@@ -11,10 +11,10 @@ namespace sgdsim::cli {
 
 // What run_in_children does with each task. `body` runs in the child; the others run in the parent.
 struct ChildTasks {
-  std::function<int(int)> body;          // the child's exit status (an exception: see report_exception)
-  std::function<void(int)> started;      // a child for the task was started
-  std::function<void(int, int)> done;    // the task's child ended with this status (killed by a signal: 1)
-  std::function<void()> idle;            // about every 20 ms while children run (receive messages, draw progress)
+  std::function<int(int)> body;        // the child's exit status (an exception: see report_exception)
+  std::function<void(int)> started;    // a child for the task was started
+  std::function<void(int, int)> done;  // the task's child ended with this status (killed by a signal: 1)
+  std::function<void()> idle;          // about every 20 ms while children run (receive messages, draw progress)
 };
 
 // Runs each task in a forked child process, at most `parallel` at once, starting them in the order given.

@@ -116,7 +116,8 @@ std::vector<Axis> read_sweep(const json& sweep) {
       Axis axis{{path}, {}};
       for (std::size_t i = 0; i < list.size(); ++i) {
         for (std::size_t j = 0; j < i; ++j)
-          if (list[j] == list[i]) fail(at + "[" + std::to_string(i) + "]", list[i].dump() + " repeats an earlier value");
+          if (list[j] == list[i])
+            fail(at + "[" + std::to_string(i) + "]", list[i].dump() + " repeats an earlier value");
         axis.points.push_back({list[i]});
       }
       axes.push_back(std::move(axis));

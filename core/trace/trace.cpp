@@ -40,8 +40,9 @@ std::string workers_csv(const std::vector<WorkerRecord>& rows, int every) {
   if (every <= 0) return out.str();
   for (const auto& r : rows)
     if (r.iteration % every == 0)
-      out << r.run << ',' << r.iteration << ',' << r.worker << ',' << csv_number(r.start) << ',' << csv_number(r.compute)
-        << ',' << csv_number(r.arrival) << ',' << r.computed << ',' << r.used << ',' << r.dropped << '\n';
+      out << r.run << ',' << r.iteration << ',' << r.worker << ',' << csv_number(r.start) << ','
+          << csv_number(r.compute) << ',' << csv_number(r.arrival) << ',' << r.computed << ',' << r.used << ','
+          << r.dropped << '\n';
   return out.str();
 }
 

@@ -42,7 +42,7 @@ TEST_CASE("mean, sample standard deviation and 95% interval of {1, 2, 3, 4, 5}")
   const SampleStats s = sample_stats(x);
   CHECK(s.n == 5);
   CHECK(s.mean == 3);
-  CHECK(s.sd == doctest::Approx(std::sqrt(2.5)));          // Σ(x − 3)² / 4 = 10 / 4
+  CHECK(s.sd == doctest::Approx(std::sqrt(2.5)));              // Σ(x − 3)² / 4 = 10 / 4
   CHECK(s.ci == doctest::Approx(1.9632431615).epsilon(1e-9));  // 2.776445 · 1.581139 / √5
 }
 
@@ -84,8 +84,8 @@ TEST_CASE("a study: per-variant statistics over completed runs, status counts, s
   const StudyStats st = study_stats("q", {sync, local}, {"cluster.workers"}, 0);
   CHECK(st.metric == SpeedupMetric::MEAN_ITERATION_TIME);
   const VariantStats& v = st.variants[1];
-  CHECK(v.status == std::vector<std::pair<std::string, int>>{{"completed", 3}, {"diverged", 1}, {"stalled", 0},
-                                                              {"failed", 1}});
+  CHECK(v.status ==
+        std::vector<std::pair<std::string, int>>{{"completed", 3}, {"diverged", 1}, {"stalled", 0}, {"failed", 1}});
   CHECK(v.reached == -1);
   CHECK(v.mean_iteration_time.n == 3);  // the diverged run is left out
   CHECK(v.mean_iteration_time.mean == 6);
@@ -127,7 +127,8 @@ TEST_CASE("with a target the speed-up compares times to target over the runs tha
 }
 
 TEST_CASE("labels and values with commas are quoted in study.csv") {
-  VariantRuns v{"tau=4,workers=16", "local_sgd", "out/tau=4,workers=16", {{"x.name", "\"a,b\""}}, 1, {run(0, 1)}, 0, false};
+  VariantRuns v{
+      "tau=4,workers=16", "local_sgd", "out/tau=4,workers=16", {{"x.name", "\"a,b\""}}, 1, {run(0, 1)}, 0, false};
   const std::string csv = study_csv(study_stats("s", {v}, {"x.name"}, 0));
   CHECK(csv.find("\n\"tau=4,workers=16\",local_sgd,\"out/tau=4,workers=16\",\"a,b\",1,1,0,0,0,,") != std::string::npos);
 }

@@ -31,19 +31,21 @@ std::string error_of(const std::string& keys) {
 }  // namespace
 
 TEST_CASE("a grid is the cartesian product of its arrays, the first path slowest") {
-  const Study s = split_variants(study(R"(, "sweep": {"grid": {"algorithm.tau": [1, 4, 16], "cluster.workers": [16, 64]}})"));
+  const Study s =
+      split_variants(study(R"(, "sweep": {"grid": {"algorithm.tau": [1, 4, 16], "cluster.workers": [16, 64]}})"));
   CHECK(labels(s) == std::vector<std::string>{"tau=1,workers=16", "tau=1,workers=64", "tau=4,workers=16",
                                               "tau=4,workers=64", "tau=16,workers=16", "tau=16,workers=64"});
   CHECK(s.variants[3].overrides == std::vector<std::string>{"algorithm.tau=4", "cluster.workers=64"});
-  CHECK(s.variants[3].point == std::vector<std::pair<std::string, std::string>>{{"algorithm.tau", "4"},
-                                                                                 {"cluster.workers", "64"}});
+  CHECK(s.variants[3].point ==
+        std::vector<std::pair<std::string, std::string>>{{"algorithm.tau", "4"}, {"cluster.workers", "64"}});
   CHECK(s.swept_paths == std::vector<std::string>{"algorithm.tau", "cluster.workers"});
   CHECK(s.baseline == "tau=1,workers=16");
   CHECK(s.base_json.find("sweep") == std::string::npos);
 }
 
 TEST_CASE("zip walks its arrays together") {
-  const Study s = split_variants(study(R"(, "sweep": {"zip": {"algorithm.tau": [2, 8], "algorithm.batch_size": [64, 16]}})"));
+  const Study s =
+      split_variants(study(R"(, "sweep": {"zip": {"algorithm.tau": [2, 8], "algorithm.batch_size": [64, 16]}})"));
   CHECK(labels(s) == std::vector<std::string>{"tau=2,batch_size=64", "tau=8,batch_size=16"});
   CHECK(s.variants[1].overrides == std::vector<std::string>{"algorithm.tau=8", "algorithm.batch_size=16"});
 }
@@ -60,7 +62,8 @@ TEST_CASE("each variant runs at each sweep point; the sweep's values follow the 
       {"label": "sync", "set": {"algorithm.name": "sync_sgd"}},
       {"label": "local", "set": {"algorithm.name": "local_sgd", "algorithm.tau": 4}}],
     "sweep": {"grid": {"cluster.workers": [8, 32]}}, "baseline": "local,workers=8")"));
-  CHECK(labels(s) == std::vector<std::string>{"sync,workers=8", "sync,workers=32", "local,workers=8", "local,workers=32"});
+  CHECK(labels(s) ==
+        std::vector<std::string>{"sync,workers=8", "sync,workers=32", "local,workers=8", "local,workers=32"});
   CHECK(s.variants[3].overrides ==
         std::vector<std::string>{"algorithm.name=\"local_sgd\"", "algorithm.tau=4", "cluster.workers=32"});
   CHECK(s.baseline == "local,workers=8");
@@ -69,8 +72,9 @@ TEST_CASE("each variant runs at each sweep point; the sweep's values follow the 
 TEST_CASE("labels are file-name safe, name the whole path when last components clash, and are unique") {
   CHECK(labels(split_variants(study(R"(, "sweep": {"grid": {"cluster.compute.straggling": [{"rate": 2}, null]}})"))) ==
         std::vector<std::string>{"straggling=rate_2", "straggling=null"});
-  CHECK(labels(split_variants(study(R"(, "sweep": {"grid": {"cluster.network.bandwidth": ["1Gbps", "10 Gbps/s"]}})"))) ==
-        std::vector<std::string>{"bandwidth=1Gbps", "bandwidth=10_Gbps_s"});
+  CHECK(
+      labels(split_variants(study(R"(, "sweep": {"grid": {"cluster.network.bandwidth": ["1Gbps", "10 Gbps/s"]}})"))) ==
+      std::vector<std::string>{"bandwidth=1Gbps", "bandwidth=10_Gbps_s"});
   CHECK(labels(split_variants(study(R"(, "sweep": {"zip": {"a.rate": [1, 2], "b.rate": [3, 4]}})"))) ==
         std::vector<std::string>{"a.rate=1,b.rate=3", "a.rate=2,b.rate=4"});
   CHECK(labels(split_variants(study(R"(, "sweep": {"grid": {"problem.data.csv.path": ["a b", "a/b"]}})"))) ==
@@ -107,13 +111,14 @@ TEST_CASE("sweep errors name the JSON path") {
         "scenario.sweep.zip[\"seed\"]: is also swept by scenario.sweep.grid[\"seed\"]");
   CHECK(error_of(R"(, "sweep": {"grid": {"algorithm..tau": [1]}})") ==
         "scenario.sweep.grid[\"algorithm..tau\"]: must be a scenario path like algorithm.tau");
-  CHECK(error_of(R"(, "sweep": {"grid": {"output.dir": ["a", "b"]}})").starts_with(
-      "scenario.sweep.grid[\"output.dir\"]: cannot be swept"));
+  CHECK(error_of(R"(, "sweep": {"grid": {"output.dir": ["a", "b"]}})")
+            .starts_with("scenario.sweep.grid[\"output.dir\"]: cannot be swept"));
 }
 
 TEST_CASE("variant and baseline errors name the JSON path") {
-  CHECK(error_of(R"(, "variants": [{"label": "a", "set": {"seed": 2}}], "sweep": {"grid": {"seed": [1]}})") ==
-        "scenario.variants[0].set[\"seed\"]: is also swept by scenario.sweep: a path is either set by variants or swept");
+  CHECK(
+      error_of(R"(, "variants": [{"label": "a", "set": {"seed": 2}}], "sweep": {"grid": {"seed": [1]}})") ==
+      "scenario.variants[0].set[\"seed\"]: is also swept by scenario.sweep: a path is either set by variants or swept");
   CHECK(error_of(R"(, "variants": [{"label": "a b", "set": {}}])").starts_with("scenario.variants[0].label: must be"));
   CHECK(error_of(R"(, "variants": [{"label": "a", "set": {}}, {"label": "a", "set": {}}])") ==
         "scenario.variants[1].label: \"a\" is used by an earlier variant");
@@ -149,5 +154,6 @@ TEST_CASE("malformed variants are errors naming their path") {
             .find("scenario.variants[1].label: \"a\" is used by an earlier variant") == 0);
   CHECK(message(R"({"variants": [{"label": "a b", "set": {}}]})").find("scenario.variants[0].label:") == 0);
   CHECK(message(R"({"variants": [{"label": "a", "set": 3}]})").find("scenario.variants[0].set:") == 0);
-  CHECK(message(R"({"variants": [{"label": "a", "set": {}, "x": 1}]})").find("scenario.variants[0].x: unknown key") == 0);
+  CHECK(message(R"({"variants": [{"label": "a", "set": {}, "x": 1}]})").find("scenario.variants[0].x: unknown key") ==
+        0);
 }

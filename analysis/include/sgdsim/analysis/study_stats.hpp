@@ -47,12 +47,12 @@ const char* speedup_metric_name(SpeedupMetric metric);
 struct VariantRuns {
   std::string label;
   std::string algorithm;
-  std::string dir;  // its run directory
+  std::string dir;                                         // its run directory
   std::vector<std::pair<std::string, std::string>> point;  // swept path -> value (JSON text)
-  int repetitions = 0;            // planned
-  std::vector<RunSummary> runs;   // the repetitions that produced a summary, in repetition order
-  int failed = 0;                 // repetitions whose process failed (no summary): counted as status "failed"
-  bool target = false;            // its scenario sets stop.target_loss
+  int repetitions = 0;                                     // planned
+  std::vector<RunSummary> runs;  // the repetitions that produced a summary, in repetition order
+  int failed = 0;                // repetitions whose process failed (no summary): counted as status "failed"
+  bool target = false;           // its scenario sets stop.target_loss
 };
 
 // The status names every study reports a count for, in this order (others, if any, follow).
@@ -63,7 +63,7 @@ struct VariantStats {
   std::vector<std::pair<std::string, std::string>> point;
   int repetitions = 0;
   std::vector<std::pair<std::string, int>> status;  // status name -> repetitions
-  int reached = -1;                                  // completed repetitions that reached the target (-1: no target)
+  int reached = -1;                                 // completed repetitions that reached the target (-1: no target)
   // Over the completed repetitions (time to target: over those that reached it).
   SampleStats time, time_to_target, final_loss, mean_iteration_time, comm_rounds, bytes;
   RatioStats speedup;  // over the baseline (the baseline itself: 1, no interval)
