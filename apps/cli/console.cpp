@@ -257,14 +257,24 @@ std::string duration_text(double seconds) {
 
 }  // namespace
 
-ProgressLine::ProgressLine(std::string label, std::int64_t iterations, bool quiet)
-    : label_(std::move(label)), iterations_(iterations), progress_(quiet) {}
+ProgressLine::ProgressLine(std::string label, std::int64_t iterations, int repetitions, bool quiet)
+    : label_(std::move(label)),
+      iterations_(iterations),
+      repetitions_(std::max(repetitions, 1)),
+      started_(wall_seconds()),
+      progress_(quiet) {}
 
 void ProgressLine::iteration(const IterationRecord& r) {
   if (progress_.quiet()) return;
   std::string text = label_ + "  rep " + std::to_string(r.run) + "  iteration " + std::to_string(r.iteration);
   if (iterations_ > 0) text += "/" + std::to_string(iterations_);
   text += "  time " + fixed(r.time, "%.4g") + " s  loss " + fixed(r.loss, "%.6g");
+  if (iterations_ > 0 && r.iteration > 0) {
+    // Repetitions run one after another: the fraction done over all of them, at the pace so far.
+    const double done = (r.run + static_cast<double>(r.iteration) / static_cast<double>(iterations_)) / repetitions_;
+    const double elapsed = wall_seconds() - started_;
+    if (done > 0 && done < 1) text += "  ETA " + duration_text(elapsed / done - elapsed);
+  }
   progress_.show(text);
 }
 
@@ -272,17 +282,20 @@ TaskProgress::TaskProgress(int total, bool quiet, bool verbose)
     : total_(total), verbose_(verbose), progress_(quiet), started_(wall_seconds()) {}
 
 std::string TaskProgress::text() const {
-  const double elapsed = wall_seconds() - started_;
+  const double now = wall_seconds();
   std::string text = std::to_string(done_) + "/" + std::to_string(total_) + " repetitions done, " +
-                     std::to_string(running_) + " running, " + duration_text(elapsed) + " elapsed";
-  // Repetitions of a study cost about the same: the remaining ones at the average pace so far.
-  if (done_ > 0 && done_ < total_) text += ", ETA " + duration_text(elapsed / done_ * (total_ - done_));
+                     std::to_string(running_) + " running, " + duration_text(now - started_) + " elapsed";
+  if (done_ > 0 && done_ < total_) text += ", ETA " + duration_text(std::max(eta_ - (now - eta_at_), 0.0));
   return text;
 }
 
 void TaskProgress::finished(const std::string& what, int status, bool mine) {
   ++done_;
   if (mine) --running_;
+  // Repetitions of a study cost about the same: the remaining ones at the average pace so far, counting down until
+  // the next one finishes.
+  eta_at_ = wall_seconds();
+  eta_ = (eta_at_ - started_) / done_ * (total_ - done_);
   if (verbose_)
     progress_.note("done " + std::to_string(done_) + "/" + std::to_string(total_) + ": " + what +
                    (status == 0 ? "" : " (failed, exit status " + std::to_string(status) + ")"));

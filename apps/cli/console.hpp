@@ -50,17 +50,19 @@ class Progress {
   bool drawn_ = false;
 };
 
-// A single run's progress: label, repetition, iteration (of stop.iterations when set), simulated time, loss, ETA.
+// A single run's progress: label, repetition, iteration (of stop.iterations when set), simulated time, loss, and with
+// an iteration limit the ETA (wall-clock, at the pace so far over all `repetitions`).
 class ProgressLine : public TraceSink {
  public:
-  ProgressLine(std::string label, std::int64_t iterations, bool quiet);
+  ProgressLine(std::string label, std::int64_t iterations, int repetitions, bool quiet);
   void iteration(const IterationRecord& record) override;
   void worker(const WorkerRecord&) override {}
 
  private:
   std::string label_;
   std::int64_t iterations_;  // 0: unknown
-  int repetitions_seen_ = 0;
+  int repetitions_;
+  double started_;
   Progress progress_;
 };
 
@@ -78,6 +80,7 @@ class TaskProgress {
   bool verbose_;
   Progress progress_;
   double started_;
+  double eta_ = 0, eta_at_ = 0;  // the estimate made when the last repetition finished, and when
   std::string text() const;
 };
 

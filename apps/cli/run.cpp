@@ -38,7 +38,7 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
     Provenance provenance{
         version(), o.command_line, exec::gather_host_names(), now_utc(), "", {{"mpi", exec::mpi_library_version()}}};
     const Problem problem = make_problem(job.scenario);
-    ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), false);
+    ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, false);
     const RunResults results = exec::run_mpi(job.scenario, problem, rank == 0 ? &line : nullptr);
     if (rank == 0) {
       provenance.finished = now_utc();

@@ -182,7 +182,7 @@ std::vector<int> all_tasks(int count, int rank = 0, int ranks = 1) {
 int simulate_here(const Options& o, const Job& job) {
   Provenance provenance = provenance_of(o, {host_name()}, false);
   const Problem problem = make_problem(job.scenario);
-  ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), o.quiet);
+  ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, o.quiet);
   sim::SimulationOptions options;
   options.observer = &line;
   const RunResults results = sim::simulate(job.scenario, problem, options);
@@ -311,7 +311,7 @@ int simulate_under_mpirun(const Options& o, int* argc, char*** argv) {
 
 RunResults simulate_one(const Job& job) {
   const Problem problem = make_problem(job.scenario);
-  ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), false);
+  ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, false);
   sim::SimulationOptions options;
   options.observer = &line;
   return sim::simulate(job.scenario, problem, options);
