@@ -55,7 +55,7 @@ std::string host_name();
 std::string now_utc();
 
 #ifdef SGDSIM_HAVE_MPI
-// Initialises MPI, runs `body` on this rank of an MPI session and returns its exit status. A ConfigError (which every rank meets alike,
+// Initialises MPI, runs `body` on this rank and returns its exit status. A ConfigError (which every rank meets alike,
 // e.g. a wrong number of ranks) is reported by each rank, which exits with 2; any other failure would leave other
 // ranks waiting, so it ends the whole run (MPI_Abort) after printing this rank's message.
 int on_every_rank(int* argc, char*** argv, const std::function<int(int rank, int size)>& body);
