@@ -20,8 +20,9 @@ struct SimulationOptions {
   std::optional<int> only_repetition;
 };
 
-// Builds the platform (cluster.network), starts one actor per rank on its host, runs all repetitions one after
-// another (each from time 0 of its own clock) and checks every actor finished (a deadlock is a SimulationError).
+// Builds the platform (cluster.network), starts one actor per rank on its host, runs all repetitions (or only the one
+// of options.only_repetition) one after another, each from time 0 of its own clock, and checks every actor finished
+// (a deadlock is a SimulationError).
 // Only one simulation per process (SimGrid allows one Engine).
 RunResults simulate(const Scenario& scenario, const Problem& problem, const SimulationOptions& options = {});
 
