@@ -14,13 +14,29 @@
 #include "sgdsim/core/trace/run_directory.hpp"
 #include "sgdsim/error.hpp"
 #include "sgdsim/interrupt.hpp"
+#include "version.hpp"
 #ifdef SGDSIM_HAVE_MPI
 #include "sgdsim/exec/run.hpp"
+#include "sgdsim/exec/study.hpp"
 #endif
 
 namespace sgdsim::cli {
 
 #ifdef SGDSIM_HAVE_MPI
+int on_every_rank(int* argc, char*** argv, const std::function<int(int rank, int size)>& body) {
+  exec::MpiSession session(argc, argv);
+  const int rank = session.rank();
+  try {
+    return body(rank, session.size());
+  } catch (const ConfigError& e) {
+    std::cerr << "error [rank " << rank << "]: " << e.what() << "\n";
+    return EXIT_BAD_INPUT;
+  } catch (const std::exception& e) {
+    std::cerr << "error [rank " << rank << "]: " << e.what() << "\n" << std::flush;
+    session.abort(EXIT_FAILED);
+  }
+}
+
 namespace {
 
 // What a rank sets up before the ranks agree to start.
@@ -46,7 +62,11 @@ int prepare(const Options& o, int rank, Prepared& p) {
     p.job.emplace(std::move(jobs.front()));
     const Scenario& s = p.job->scenario;
     exec::check_world_size(s);
-    if (rank == 0) p.writer = std::make_unique<RunWriter>(s.output.dir, s.resolved_json, "mpi", o.force);
+    if (rank == 0) {
+      const Provenance provenance{version(), o.command_line, {}, now_utc(), "", {{"mpi", exec::mpi_library_version()}}};
+      p.writer = std::make_unique<RunWriter>(s.output.dir, s.resolved_json, "mpi", o.force,
+                                             RunFileOptions{s.output.workers_every, provenance});
+    }
     p.problem.emplace(make_problem(s));
     p.fingerprint = scenario_fingerprint(s);
     return EXIT_OK;
@@ -87,10 +107,12 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
       return verdict.exit_code;
     }
     const Job& job = *p.job;
-    ProgressLine line(job.label);
+    const auto hosts = exec::gather_host_names();  // collective: only once every rank has agreed to start
+    ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, false);
     exec::MpiRunOptions options;
     options.observer = rank == 0 ? &line : nullptr;
     options.worker_timeout = o.worker_timeout;
+    if (rank == 0) p.writer->set_hosts(hosts);
     started = true;
     exec::run_mpi(job.scenario, *p.problem, p.writer.get(), options);
     if (rank == 0) {

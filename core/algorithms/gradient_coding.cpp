@@ -92,7 +92,7 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
   // into the workers' own records).
   std::vector<double> arrival(static_cast<std::size_t>(k));
   std::vector<char> used(static_cast<std::size_t>(k));
-  RunBook book(c);
+  RunBook book(c, x);
   std::uint64_t delivered = 0;  // payload bytes of results that reached the PS
   std::int64_t t = 0;
 

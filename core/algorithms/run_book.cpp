@@ -13,9 +13,15 @@ bool all_finite(std::span<const double> x) {
   return true;
 }
 
-RunBook::RunBook(const RunContext& context) : context_(context) {
+RunBook::RunBook(const RunContext& context, std::span<const double> start) : context_(context) {
   summary_.run = context.repetition;
   grad_.resize(static_cast<std::size_t>(context.problem.dimension()));
+  // Rank 0 keeps the trace (the other ranks' rows are never read): only it pays for evaluating the starting point.
+  if (context.comm.rank() != 0) return;
+  IterationRecord r{context.repetition, 0, 0.0, NOT_EVALUATED, NOT_EVALUATED, 0, 0, 0};
+  evaluate(r, start);
+  initial_loss_ = r.loss;  // the reference of the divergence test (NaN with numerics off: no such test)
+  context.trace.iteration(r);
 }
 
 bool RunBook::evaluate_at(std::int64_t t) const {
@@ -34,18 +40,9 @@ void RunBook::evaluate(IterationRecord& record, std::span<const double> x) {
   evaluated_ = record.iteration;
 }
 
-double RunBook::initial_loss() {
-  if (std::isnan(initial_loss_)) {
-    const std::vector<double> origin(grad_.size(), 0.0);
-    initial_loss_ = context_.problem.full_loss(origin);
-  }
-  return initial_loss_;
-}
-
 bool RunBook::loss_diverged(double loss) {
   if (!std::isfinite(loss)) return true;
-  const double reference = initial_loss();
-  return reference > 0 && std::isfinite(reference) && loss > DIVERGENCE_FACTOR * reference;
+  return initial_loss_ > 0 && std::isfinite(initial_loss_) && loss > DIVERGENCE_FACTOR * initial_loss_;
 }
 
 void RunBook::set_diverged() {

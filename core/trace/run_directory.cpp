@@ -3,12 +3,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "sgdsim/error.hpp"
 
@@ -140,54 +142,91 @@ void check_run_directory(const fs::path& dir, bool replace) {
     SGDSIM_THROW(ConfigError, "run directory " + dir.string() + ": holds a run already; pass --force to replace it");
 }
 
-RunWriter::RunWriter(fs::path dir, std::string resolved_scenario, std::string backend, bool replace)
-    : dir_(dir.lexically_normal()),
+// A directory built under a private temporary name beside its final place (`<dir>.partial-<pid>`) and renamed into
+// place whole; deleted if it is never committed.
+class StagedDirectory {
+ public:
+  StagedDirectory(const fs::path& dir, bool replace) : dir_(dir.lexically_normal()), replace_(replace) {
+    if (!dir_.has_filename()) dir_ = dir_.parent_path();  // "out/" is "out"
+    const std::string name = dir_.filename().string();
+    if (name.empty() || name == "." || name == "..")
+      SGDSIM_THROW(ConfigError, "run directory " + dir.string() + ": must name a directory (not . or ..)");
+    check_run_directory(dir_, replace_);
+    // The output location is checked here, before anything runs: its parent must be creatable and writable.
+    const fs::path parent = dir_.has_parent_path() ? dir_.parent_path() : fs::path(".");
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec)
+      SGDSIM_THROW(ConfigError, "run directory " + dir_.string() + ": cannot create " + parent.string() + ": " +
+                                    ec.message());
+    const std::string stem = name + ".partial-" + std::to_string(::getpid());
+    for (int attempt = 0;; ++attempt) {
+      temporary_ = parent / (attempt == 0 ? stem : stem + "-" + std::to_string(attempt));
+      if (fs::create_directory(temporary_, ec)) break;  // created by this call: ours alone
+      if (ec)
+        SGDSIM_THROW(ConfigError, "run directory " + dir_.string() + ": cannot create " + temporary_.string() + ": " +
+                                      ec.message());
+    }
+  }
+  ~StagedDirectory() {
+    if (done_) return;
+    std::error_code ec;
+    fs::remove_all(temporary_, ec);  // a failed run leaves nothing; destructors never throw
+  }
+  StagedDirectory(const StagedDirectory&) = delete;
+  StagedDirectory& operator=(const StagedDirectory&) = delete;
+
+  const fs::path& path() const { return temporary_; }
+
+  void commit() {
+    done_ = true;
+    std::error_code ec;
+    fs::rename(temporary_, dir_, ec);  // replaces `dir_` only if it is absent or an empty directory
+    if (!ec) return;
+    if (replace_ && fs::exists(dir_ / "scenario.json")) {
+      const fs::path old = dir_.string() + ".old-" + std::to_string(::getpid());
+      fs::rename(dir_, old, ec);
+      if (!ec) fs::rename(temporary_, dir_, ec);
+      if (!ec) {
+        fs::remove_all(old, ec);
+        return;
+      }
+    }
+    SGDSIM_THROW(Error, "cannot move the run into " + dir_.string() + " (" + ec.message() +
+                            "; did another run write it meanwhile?): this run's files are in " + temporary_.string());
+  }
+
+ private:
+  fs::path dir_;
+  fs::path temporary_;
+  bool replace_;
+  bool done_ = false;  // committed, or left on disk on purpose
+};
+
+RunWriter::RunWriter(fs::path dir, std::string resolved_scenario, std::string backend, bool replace,
+                     RunFileOptions options)
+    : staged_(std::make_unique<StagedDirectory>(dir, replace)),
       resolved_scenario_(std::move(resolved_scenario)),
       backend_(std::move(backend)),
-      replace_(replace) {
-  if (!dir_.has_filename()) dir_ = dir_.parent_path();  // "out/" is "out"
-  const std::string name = dir_.filename().string();
-  if (name.empty() || name == "." || name == "..")
-    SGDSIM_THROW(ConfigError, "run directory " + dir.string() + ": must name a directory (not . or ..)");
-  check_run_directory(dir_, replace_);
-  repetitions_ = nlohmann::json::parse(resolved_scenario_).value("repetitions", 1);
-
-  // The output location is checked here, before anything runs: its parent must be creatable and writable.
-  const fs::path parent = dir_.has_parent_path() ? dir_.parent_path() : fs::path(".");
-  std::error_code ec;
-  fs::create_directories(parent, ec);
-  if (ec) SGDSIM_THROW(ConfigError, "run directory " + dir_.string() + ": cannot create " + parent.string() + ": " + ec.message());
-  const std::string stem = name + ".partial-" + std::to_string(::getpid());
-  for (int attempt = 0;; ++attempt) {
-    temporary_ = parent / (attempt == 0 ? stem : stem + "-" + std::to_string(attempt));
-    if (fs::create_directory(temporary_, ec)) break;  // created by this call: ours alone
-    if (ec) SGDSIM_THROW(ConfigError, "run directory " + dir_.string() + ": cannot create " + temporary_.string() + ": " + ec.message());
-  }
-  try {
-    write_file(temporary_ / "scenario.json", resolved_scenario_);
-    trace_ = std::make_unique<Appender>(temporary_ / "trace.csv",
-                                        "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for\n");
-    workers_ = std::make_unique<Appender>(temporary_ / "workers.csv",
-                                          "run,iteration,worker,start,compute,arrival,computed,used,dropped\n");
-    model_ = std::make_unique<Appender>(temporary_ / "model.csv", "run,index,value\n");
-    flush_rows();
-    write_summary(true);
-  } catch (...) {
-    trace_.reset();
-    workers_.reset();
-    model_.reset();
-    fs::remove_all(temporary_, ec);
-    throw;
-  }
+      options_(std::move(options)) {
+  if (options_.repetitions <= 0) options_.repetitions = nlohmann::json::parse(resolved_scenario_).value("repetitions", 1);
+  stamp_finished_ = options_.provenance && options_.provenance->finished.empty();
+  const fs::path& at = staged_->path();
+  write_file(at / "scenario.json", resolved_scenario_);
+  trace_ = std::make_unique<Appender>(at / "trace.csv", "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for\n");
+  workers_ = std::make_unique<Appender>(at / "workers.csv",
+                                        "run,iteration,worker,start,compute,arrival,computed,used,dropped\n");
+  model_ = std::make_unique<Appender>(at / "model.csv", "run,index,value\n");
+  flush_rows();
+  write_summary(true);
 }
 
-RunWriter::~RunWriter() {
-  if (done_) return;
-  trace_.reset();
-  workers_.reset();
-  model_.reset();
-  std::error_code ec;
-  fs::remove_all(temporary_, ec);  // a failed run leaves nothing; destructors never throw
+RunWriter::~RunWriter() = default;
+
+const fs::path& RunWriter::temporary_dir() const { return staged_->path(); }
+
+void RunWriter::set_hosts(std::vector<std::string> hosts) {
+  if (options_.provenance) options_.provenance->hosts = std::move(hosts);
 }
 
 void RunWriter::flush_rows() {
@@ -215,6 +254,8 @@ void RunWriter::iteration(const IterationRecord& r) {
 }
 
 void RunWriter::worker(const WorkerRecord& r) {
+  // output.workers: only every N-th iteration's rows (none with 0).
+  if (options_.workers_every <= 0 || r.iteration % options_.workers_every != 0) return;
   worker_row(workers_->buffer(), r);
   workers_->flush_if_full();
 }
@@ -248,7 +289,7 @@ void RunWriter::interrupted() {
   current_has_rows_ = false;
 }
 
-void RunWriter::write_summary(bool incomplete) const {
+void RunWriter::write_summary(bool incomplete) {
   nlohmann::json runs = nlohmann::json::array();
   for (const auto& s : summaries_) {
     nlohmann::json run = {{"run", s.run},
@@ -265,43 +306,100 @@ void RunWriter::write_summary(bool incomplete) const {
     runs.push_back(std::move(run));
   }
   const auto scenario = nlohmann::json::parse(resolved_scenario_);
-  const nlohmann::json summary = {{"name", scenario.value("name", "")},
-                                  {"algorithm", scenario["algorithm"]["name"]},
-                                  {"backend", backend_},
-                                  {"incomplete", incomplete},
-                                  {"runs", runs}};
+  nlohmann::json summary = {{"name", scenario.value("name", "")},
+                            {"algorithm", scenario["algorithm"]["name"]},
+                            {"backend", backend_},
+                            {"incomplete", incomplete},
+                            {"runs", runs}};
+  if (options_.provenance) {
+    if (stamp_finished_) options_.provenance->finished = utc_timestamp(std::chrono::system_clock::now());
+    summary["provenance"] = nlohmann::json::parse(provenance_json(*options_.provenance));
+  }
   // Replaced by a rename, so that summary.json is always whole.
-  write_file(temporary_ / "summary.json.new", summary.dump(2) + "\n");
-  std::error_code ec;
-  fs::rename(temporary_ / "summary.json.new", temporary_ / "summary.json", ec);
-  if (ec) SGDSIM_THROW(Error, "cannot rename " + (temporary_ / "summary.json.new").string() + ": " + ec.message());
+  write_file_atomically(staged_->path() / "summary.json", summary.dump(2) + "\n");
 }
 
 void RunWriter::commit() {
   trace_->close();
   workers_->close();
   model_->close();
-  write_summary(interrupted_ || static_cast<int>(summaries_.size()) < repetitions_);
-  done_ = true;
-  std::error_code ec;
-  fs::rename(temporary_, dir_, ec);  // replaces `dir_` only if it is absent or an empty directory
-  if (!ec) return;
-  if (replace_ && fs::exists(dir_ / "scenario.json")) {
-    const fs::path old = dir_.string() + ".old-" + std::to_string(::getpid());
-    fs::rename(dir_, old, ec);
-    if (!ec) fs::rename(temporary_, dir_, ec);
-    if (!ec) {
-      fs::remove_all(old, ec);
-      return;
-    }
+  write_summary(interrupted_ || static_cast<int>(summaries_.size()) < options_.repetitions);
+  staged_->commit();
+}
+
+const std::vector<std::string> RUN_FILES = {"scenario.json", "trace.csv", "workers.csv", "model.csv", "summary.json"};
+
+namespace {
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) SGDSIM_THROW(Error, "cannot read " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The CSV file of every part, its header once.
+std::string concatenate_csv(const std::vector<fs::path>& parts, const std::string& file) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::string text = read_file(parts[i] / file);
+    const auto body = text.find('\n');
+    out += i == 0 ? text : text.substr(body == std::string::npos ? text.size() : body + 1);
   }
-  SGDSIM_THROW(Error, "cannot move the run into " + dir_.string() + " (" + ec.message() +
-                          "; did another run write it meanwhile?): this run's files are in " + temporary_.string());
+  return out;
+}
+
+// summary.json of the parts: the first part's fields, every part's runs, one provenance spanning them all, and
+// incomplete if any part is or runs are missing.
+std::string merge_summaries(const std::vector<fs::path>& parts) {
+  nlohmann::json merged;
+  bool incomplete = false;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const auto path = parts[i] / "summary.json";
+    nlohmann::json part;
+    try {
+      part = nlohmann::json::parse(read_file(path));
+    } catch (const nlohmann::json::exception& e) {
+      SGDSIM_THROW(Error, path.string() + ": not valid JSON: " + e.what());
+    }
+    incomplete = incomplete || part.value("incomplete", false);
+    if (i == 0) {
+      merged = part;
+      continue;
+    }
+    for (const auto& run : part.at("runs")) merged["runs"].push_back(run);
+    if (!part.contains("provenance") || !merged.contains("provenance")) continue;
+    auto& p = merged["provenance"];
+    const auto& q = part["provenance"];
+    p["started"] = std::min(p["started"].get<std::string>(), q["started"].get<std::string>());
+    p["finished"] = std::max(p["finished"].get<std::string>(), q["finished"].get<std::string>());
+    for (const auto& host : q["hosts"])
+      if (std::find(p["hosts"].begin(), p["hosts"].end(), host) == p["hosts"].end()) p["hosts"].push_back(host);
+  }
+  const auto scenario = nlohmann::json::parse(read_file(parts.front() / "scenario.json"));
+  const auto runs = static_cast<int>(merged["runs"].size());
+  merged["incomplete"] = incomplete || runs < scenario.value("repetitions", 1);
+  return merged.dump(2) + "\n";
+}
+
+}  // namespace
+
+void merge_run_directories(const std::vector<fs::path>& parts, const fs::path& dir, bool replace) {
+  if (parts.empty()) SGDSIM_THROW(Error, "merge_run_directories: no parts for " + dir.string());
+  StagedDirectory staged(dir, replace);
+  write_file(staged.path() / "scenario.json", read_file(parts.front() / "scenario.json"));
+  for (const char* csv : {"trace.csv", "workers.csv", "model.csv"})
+    write_file(staged.path() / csv, concatenate_csv(parts, csv));
+  write_file(staged.path() / "summary.json", merge_summaries(parts));  // last: the others are complete
+  staged.commit();
 }
 
 void write_run_directory(const fs::path& dir, const std::string& resolved_scenario, const RunResults& results,
-                         const std::string& backend) {
-  RunWriter writer(dir, resolved_scenario, backend, true);
+                         const std::string& backend, const RunFileOptions& options) {
+  RunFileOptions all = options;
+  if (all.repetitions <= 0) all.repetitions = std::max<int>(1, static_cast<int>(results.summaries.size()));
+  RunWriter writer(dir, resolved_scenario, backend, true, all);
   for (const auto& r : results.iterations) writer.iteration(r);
   for (const auto& r : results.workers) writer.worker(r);
   for (std::size_t i = 0; i < results.summaries.size(); ++i)

@@ -1,5 +1,15 @@
-// Run status names and the packing of worker records into doubles (to gather them over a Comm).
+// Run records as text: status names, CSV numbers, atomic file writes, the provenance, worker-record packing.
 #include "sgdsim/core/trace/trace.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "sgdsim/error.hpp"
 
 namespace sgdsim {
 
@@ -11,6 +21,46 @@ const char* status_name(RunStatus status) {
     case RunStatus::INTERRUPTED: return "interrupted";
   }
   return "unknown";
+}
+
+std::string csv_number(double v) {
+  if (std::isnan(v)) return "";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  return buffer;
+}
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& contents) {
+  // The temporary name is this process's own: two writers of one file never write into each other's.
+  auto temporary = path;
+  temporary += ".partial-" + std::to_string(::getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) SGDSIM_THROW(Error, "cannot write " + temporary.string());
+    out << contents;
+    out.flush();
+    if (!out) SGDSIM_THROW(Error, "error while writing " + temporary.string());
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) SGDSIM_THROW(Error, "cannot rename " + temporary.string() + " to " + path.string() + ": " + ec.message());
+}
+
+std::string utc_timestamp(std::chrono::system_clock::time_point when) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(when);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+std::string provenance_json(const Provenance& p) {
+  nlohmann::json libraries = nlohmann::json::object();
+  for (const auto& [name, version] : p.libraries) libraries[name] = version;
+  const nlohmann::json doc = {{"sgdsim_version", p.version}, {"command", p.command},   {"hosts", p.hosts},
+                              {"started", p.started},        {"finished", p.finished}, {"libraries", libraries}};
+  return doc.dump();
 }
 
 namespace {

@@ -1,14 +1,21 @@
-// simulate(): every repetition of a scenario, one after another, in one SimGrid engine run.
+// simulate(): the repetitions of a scenario, one after another, in one SimGrid engine run; the library's version.
 #include "sgdsim/sim/simulate.hpp"
+
+#include <xbt/base.h>  // the declaration macros simgrid/version.h uses
+#include <simgrid/version.h>
 
 #include "sgdsim/core/algorithms/algorithm.hpp"
 #include "sgdsim/core/trace/row_collector.hpp"
+#include "sgdsim/error.hpp"
 #include "sgdsim/sim/actors.hpp"
 
 namespace sgdsim::sim {
 
 void simulate(const Scenario& scenario, const Problem& problem, RunSink& sink, const SimulationOptions& options) {
   const int ranks = ranks_needed(scenario);
+  if (options.only_repetition && (*options.only_repetition < 0 || *options.only_repetition >= scenario.repetitions))
+    SGDSIM_THROW(ConfigError, "repetition " + std::to_string(*options.only_repetition) + " does not exist (scenario has " +
+                                  std::to_string(scenario.repetitions) + ")");
   // Every actor reports into the one collector (actors run one at a time, so no locking): rows reach the sink as the
   // simulation produces them, and a worker record is held only until its iteration is complete.
   RowCollector rows(scenario.cluster.workers, sink, options.observer);
@@ -17,7 +24,9 @@ void simulate(const Scenario& scenario, const Problem& problem, RunSink& sink, c
     // With a parameter server, rank 0 is the PS (its compute is unused; worker −1 is the PS stream) and rank i is
     // worker i−1; among peers rank i is worker i.
     const int worker = worker_of_rank(scenario, rank);
-    for (int repetition = 0; repetition < scenario.repetitions; ++repetition) {
+    const int first = options.only_repetition.value_or(0);
+    const int end = options.only_repetition ? first + 1 : scenario.repetitions;
+    for (int repetition = first; repetition < end; ++repetition) {
       // Repetitions are independent runs: all ranks start each one together, at time 0 of its own clock, and its
       // messages (epoch = repetition) never match another repetition's.
       context.sync();
@@ -36,6 +45,12 @@ RunResults simulate(const Scenario& scenario, const Problem& problem, const Simu
   RunResults results;
   simulate(scenario, problem, results, options);
   return results;
+}
+
+std::string simgrid_version() {
+  int major = 0, minor = 0, patch = 0;
+  sg_version_get(&major, &minor, &patch);
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
 }
 
 }  // namespace sgdsim::sim

@@ -20,10 +20,10 @@ wait_rows() {
 }
 # alive PID: running (a zombie is not).
 alive() { local s; s=$(ps -o stat= -p "$1" 2> /dev/null); [ -n "$s" ] && [ "${s#Z}" = "$s" ]; }
-# check_trace DIR: every line of trace.csv has its 8 fields; prints the number of rows.
+# check_trace DIR: every line of trace.csv has its 8 fields; prints the number of iterations (rows after iteration 0).
 check_trace() {
   awk -F, 'NF != 8 { bad = 1 } END { exit bad }' "$1/trace.csv" || fail "$1/trace.csv has a partial line"
-  echo $(( $(wc -l < "$1/trace.csv") - 1 ))
+  echo $(( $(wc -l < "$1/trace.csv") - 2 ))
 }
 
 for signal in INT TERM; do
@@ -58,23 +58,29 @@ rows=$(check_trace "$work/killed.partial-$p")
 grep -q '"incomplete": true' "$work/killed.partial-$p/summary.json" || fail "a killed run's summary is not incomplete"
 [ ! -e "$work/killed" ] || fail "a killed run's directory was moved into place"
 
-# A study killed outright takes its running variant with it; one sent SIGTERM passes it on and starts no more.
-"$sgdsim" simulate "$q" "${long[@]}" --out "$work/study" > /dev/null 2>&1 & p=$!
+# A study killed outright takes its running repetition with it; one sent SIGTERM passes it on, starts no more, and
+# keeps what was complete in the run directory of the variant that was running, marked incomplete. The repetitions
+# of a study run in a scratch directory under $TMPDIR.
+mkdir -p "$work/tmp"
+TMPDIR="$work/tmp" "$sgdsim" simulate "$q" "${long[@]}" --out "$work/study" > /dev/null 2>&1 & p=$!
 pids+=($p)
-wait_rows "$work/study/sync.partial-*/trace.csv" 5
+wait_rows "$work/tmp/sgdsim-*/*.partial-*/trace.csv" 5
 child=$(pgrep -P $p)
-[ -n "$child" ] || fail "no variant process under the study"
+[ -n "$child" ] || fail "no repetition process under the study"
 kill -KILL $p; wait $p 2> /dev/null
 for _ in $(seq 50); do alive "$child" || break; sleep 0.1; done
-alive "$child" && fail "the variant (pid $child) outlived its study by 5 s"
-grep -q '"status": "interrupted"' "$work/study/sync/summary.json" || fail "the variant did not end as interrupted"
+alive "$child" && fail "the repetition (pid $child) outlived its study by 5 s"
 
-"$sgdsim" simulate "$q" "${long[@]}" --out "$work/study2" > "$work/study2.log" 2>&1 & p=$!
+rm -rf "$work/tmp"; mkdir -p "$work/tmp"
+TMPDIR="$work/tmp" "$sgdsim" simulate "$q" "${long[@]}" --out "$work/study2" > "$work/study2.log" 2>&1 & p=$!
 pids+=($p)
-wait_rows "$work/study2/sync.partial-*/trace.csv" 5
+wait_rows "$work/tmp/sgdsim-*/*.partial-*/trace.csv" 5
 kill -TERM $p
 wait $p; rc=$?
 [ $rc -eq 143 ] || fail "a study sent SIGTERM exited $rc, expected 143: $(cat "$work/study2.log")"
 grep -q '"status": "interrupted"' "$work/study2/sync/summary.json" || fail "the study's variant was not interrupted"
+grep -q '"incomplete": true' "$work/study2/sync/summary.json" || fail "the study's variant is not marked incomplete"
 [ ! -e "$work/study2/local-tau4" ] || fail "an interrupted study started its next variant"
+[ ! -e "$work/study2/study.csv" ] || fail "an interrupted study wrote its statistics"
+[ -z "$(ls "$work/tmp")" ] || fail "the study left its scratch directory: $(ls "$work/tmp")"
 echo "interrupt: ok"

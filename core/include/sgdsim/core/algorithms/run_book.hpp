@@ -13,12 +13,15 @@
 namespace sgdsim {
 
 // A run has diverged when its model is not finite, or a loss evaluated during the run (or the final one) is not finite
-// or exceeds DIVERGENCE_FACTOR × F(0), the loss at the origin, where the algorithms start.
+// or exceeds DIVERGENCE_FACTOR × F(x0), the loss at the starting model (the row of iteration 0).
 constexpr double DIVERGENCE_FACTOR = 1e4;
 
 // Tracks one repetition on the aggregating rank (rank 0, or the parameter server): reports its trace rows, makes the
 // stop decision (scenario.stop: iterations, time, target loss; and divergence) and builds the summary.
 //
+// Constructed on every rank with the model the repetition starts from; rank 0 reports it as the row of iteration 0
+// (time 0, the start of the repetition's clock; the loss and gradient norm at the starting point; no rounds, no bytes,
+// nobody waited for), so that every trace starts where its run starts.
 // Typical use on the aggregating rank, after the update of iteration t:
 //   IterationRecord r{context.repetition, t, context.clock.now(), NOT_EVALUATED, NOT_EVALUATED, rounds, bytes, used};
 //   if (book.evaluate_at(t)) book.evaluate(r, x);
@@ -26,7 +29,7 @@ constexpr double DIVERGENCE_FACTOR = 1e4;
 // and at the end `outcome.summary = book.finish(x)`. Loss evaluation is bookkeeping: it takes no simulated time.
 class RunBook {
  public:
-  explicit RunBook(const RunContext& context);
+  RunBook(const RunContext& context, std::span<const double> start);
 
   // Whether the loss should be evaluated after iteration t (every output.every-th, the last, or always with a target
   // loss); never with numerics off.
@@ -51,14 +54,12 @@ class RunBook {
   RunSummary finish(std::span<const double> x);
 
  private:
-  // F(0), evaluated on first use (only the aggregating rank evaluates losses).
-  double initial_loss();
   bool loss_diverged(double loss);
   void set_diverged();
 
   const RunContext& context_;
   std::vector<double> grad_;
-  double initial_loss_ = NOT_EVALUATED;
+  double initial_loss_ = NOT_EVALUATED;  // F at the starting model (rank 0, with numerics)
   std::int64_t evaluated_ = -1;  // the iteration last evaluated
   RunSummary summary_;
   bool stop_ = false;

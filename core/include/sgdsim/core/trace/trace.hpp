@@ -1,11 +1,15 @@
-// Run records (per iteration, per worker), the sinks they go to, and a run's results kept in memory.
+// Run records (per iteration, per worker), the sinks they go to, a run's results kept in memory, its provenance.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sgdsim {
@@ -14,7 +18,7 @@ constexpr double NOT_EVALUATED = std::numeric_limits<double>::quiet_NaN();
 
 struct IterationRecord {
   int run = 0;                  // repetition
-  std::int64_t iteration = 0;   // 1-based: state after this many iterations
+  std::int64_t iteration = 0;   // state after this many iterations (0: the starting point)
   double time = 0;              // clock seconds since the run started
   double loss = NOT_EVALUATED;  // F(x) of the (averaged) model, when evaluated
   double grad_norm = NOT_EVALUATED;
@@ -83,6 +87,12 @@ class RunSink : public TraceSink {
   virtual void repetition(const RunSummary& summary, std::span<const double> model) = 0;
 };
 
+// A double as CSV text that reads back to the same double (%.17g); NaN (not evaluated) is an empty field.
+std::string csv_number(double v);
+
+// Writes `path` whole: into a temporary name unique to this process beside it, then renamed over it.
+void write_file_atomically(const std::filesystem::path& path, const std::string& contents);
+
 // Packing worker records into doubles to gather them over a Comm, and back.
 std::vector<double> pack_worker_records(const std::vector<WorkerRecord>& records);
 std::vector<WorkerRecord> unpack_worker_records(std::span<const double> packed);
@@ -105,5 +115,20 @@ struct RunResults final : RunSink {
   std::vector<RunSummary> summaries;
   std::vector<std::vector<double>> models;  // the final model of each repetition
 };
+
+// Where, when and by what a run directory was made: summary.json's "provenance".
+struct Provenance {
+  std::string version;             // sgdsim --version
+  std::string command;             // the command line
+  std::vector<std::string> hosts;  // the hosts its repetitions ran on
+  std::string started, finished;   // ISO 8601 UTC, e.g. 2026-01-31T09:15:02Z
+  std::vector<std::pair<std::string, std::string>> libraries;  // e.g. {"simgrid", "3.32.0"}
+};
+
+// The provenance as a JSON object (keys sgdsim_version, command, hosts, started, finished, libraries).
+std::string provenance_json(const Provenance& provenance);
+
+// "2026-01-31T09:15:02Z"
+std::string utc_timestamp(std::chrono::system_clock::time_point when);
 
 }  // namespace sgdsim
