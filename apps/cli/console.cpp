@@ -90,12 +90,12 @@ std::vector<double> iteration_times(const std::filesystem::path& dir) {
 std::string summary_table(const std::vector<LabelledSummary>& rows) {
   std::ostringstream out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %11s %12s %12s %8s %11s\n", "run", "algorithm",
+  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-11s %10s %12s %11s %12s %12s %8s %11s\n", "run", "algorithm",
                 "rep", "status", "iterations", "time [s]", "s/iter", "final loss", "to target", "rounds", "bytes");
   out << line;
   for (const auto& r : rows) {
     const auto& s = r.summary;
-    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-10s %10lld %12s %11s %12s %12s %8lld %11s\n", r.label.c_str(),
+    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-11s %10lld %12s %11s %12s %12s %8lld %11s\n", r.label.c_str(),
                   r.algorithm.c_str(), s.run, status_name(s.status), static_cast<long long>(s.iterations),
                   fixed(s.time, "%.4g").c_str(), fixed(s.mean_iteration_time, "%.4g").c_str(),
                   fixed(s.final_loss, "%.6g").c_str(), fixed(s.time_to_target, "%.4g").c_str(),

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <concepts>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -19,53 +20,33 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Full precision; NaN (not evaluated) is an empty field.
-void append_number(std::string& out, double v) {
+// One CSV field: a double at full precision (NaN, not evaluated, is empty), an integer, or a flag as 0/1.
+void append_field(std::string& out, double v) {
   if (std::isnan(v)) return;
   char buffer[32];
   const int n = std::snprintf(buffer, sizeof buffer, "%.17g", v);
   out.append(buffer, static_cast<std::size_t>(n));
 }
-
-template <class Int>
-void append_int(std::string& out, Int v) {
+void append_field(std::string& out, bool v) { out += v ? '1' : '0'; }
+template <std::integral Int>
+void append_field(std::string& out, Int v) {
   out += std::to_string(v);
 }
 
-void trace_row(std::string& out, const IterationRecord& r) {
-  append_int(out, r.run);
-  out += ',';
-  append_int(out, r.iteration);
-  out += ',';
-  append_number(out, r.time);
-  out += ',';
-  append_number(out, r.loss);
-  out += ',';
-  append_number(out, r.grad_norm);
-  out += ',';
-  append_int(out, r.comm_rounds);
-  out += ',';
-  append_int(out, r.bytes);
-  out += ',';
-  append_int(out, r.waited_for);
+// One CSV line of the fields, in order.
+template <class... Fields>
+void append_row(std::string& out, const Fields&... fields) {
+  bool first = true;
+  ((out += first ? "" : ",", first = false, append_field(out, fields)), ...);
   out += '\n';
 }
 
+void trace_row(std::string& out, const IterationRecord& r) {
+  append_row(out, r.run, r.iteration, r.time, r.loss, r.grad_norm, r.comm_rounds, r.bytes, r.waited_for);
+}
+
 void worker_row(std::string& out, const WorkerRecord& r) {
-  append_int(out, r.run);
-  out += ',';
-  append_int(out, r.iteration);
-  out += ',';
-  append_int(out, r.worker);
-  out += ',';
-  append_number(out, r.start);
-  out += ',';
-  append_number(out, r.compute);
-  out += ',';
-  append_number(out, r.arrival);
-  out += r.computed ? ",1," : ",0,";
-  out += r.used ? "1," : "0,";
-  out += r.dropped ? "1\n" : "0\n";
+  append_row(out, r.run, r.iteration, r.worker, r.start, r.compute, r.arrival, r.computed, r.used, r.dropped);
 }
 
 nlohmann::json json_number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
@@ -262,14 +243,7 @@ void RunWriter::worker(const WorkerRecord& r) {
 
 void RunWriter::repetition(const RunSummary& summary, std::span<const double> model) {
   std::string& out = model_->buffer();
-  for (std::size_t i = 0; i < model.size(); ++i) {
-    append_int(out, summary.run);
-    out += ',';
-    append_int(out, i);
-    out += ',';
-    append_number(out, model[i]);
-    out += '\n';
-  }
+  for (std::size_t i = 0; i < model.size(); ++i) append_row(out, summary.run, i, model[i]);
   summaries_.push_back(summary);
   current_ = RunSummary{};
   current_has_rows_ = false;
