@@ -61,6 +61,8 @@ std::string now_utc();
 // e.g. a wrong number of ranks) is reported by each rank, which exits with 2; any other failure would leave other
 // ranks waiting, so it ends the whole run (MPI_Abort) after printing this rank's message.
 int on_every_rank(int* argc, char*** argv, const std::function<int(int rank, int size)>& body);
+// "error [rank r]: message" on stderr, in one write.
+void report_rank_error(int rank, const std::string& message);
 #endif
 
 int cmd_simulate(const Options& o, int* argc, char*** argv);

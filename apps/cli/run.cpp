@@ -29,12 +29,17 @@ int on_every_rank(int* argc, char*** argv, const std::function<int(int rank, int
   try {
     return body(rank, session.size());
   } catch (const ConfigError& e) {
-    std::cerr << "error [rank " << rank << "]: " << e.what() << "\n";
+    report_rank_error(rank, e.what());
     return EXIT_BAD_INPUT;
   } catch (const std::exception& e) {
-    std::cerr << "error [rank " << rank << "]: " << e.what() << "\n" << std::flush;
+    report_rank_error(rank, e.what());
     session.abort(EXIT_FAILED);
   }
+}
+
+// One write for the whole line: mpirun interleaves the ranks' output by writes, which would cut lines apart.
+void report_rank_error(int rank, const std::string& message) {
+  std::cerr << ("error [rank " + std::to_string(rank) + "]: " + message + "\n") << std::flush;
 }
 
 namespace {
@@ -46,10 +51,6 @@ struct Prepared {
   std::unique_ptr<RunWriter> writer;  // rank 0
   std::string fingerprint;
 };
-
-void report(int rank, const std::string& message) {
-  std::cerr << "error [rank " << rank << "]: " << message << "\n" << std::flush;
-}
 
 // Parses the scenario, checks the number of ranks, creates the run directory (rank 0: checked before anything runs)
 // and loads the data. Returns 0, or the exit code of what failed (printed).
@@ -73,13 +74,13 @@ int prepare(const Options& o, int rank, Prepared& p) {
   } catch (const Interrupted&) {
     throw;
   } catch (const ConfigError& e) {
-    report(rank, e.what());
+    report_rank_error(rank, e.what());
     return EXIT_BAD_INPUT;
   } catch (const DataError& e) {
-    report(rank, e.what());
+    report_rank_error(rank, e.what());
     return EXIT_BAD_INPUT;
   } catch (const std::exception& e) {
-    report(rank, e.what());
+    report_rank_error(rank, e.what());
     return EXIT_FAILED;
   }
 }
@@ -103,7 +104,7 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
     // scenario, or was given another one, makes every rank exit instead of leaving the others waiting for it.
     const exec::StartVerdict verdict = exec::agree_to_start(prepare(o, rank, p), p.fingerprint);
     if (verdict.exit_code != EXIT_OK) {
-      if (!verdict.message.empty()) report(rank, verdict.message);
+      if (!verdict.message.empty()) report_rank_error(rank, verdict.message);
       return verdict.exit_code;
     }
     const Job& job = *p.job;
@@ -126,7 +127,7 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
   } catch (const exec::SilentWorkers& e) {
     // Rank 0 only: the run is complete without them, but the job cannot end collectively.
     p.writer->commit();
-    report(rank, std::string(e.what()) + "; run directory " + p.job->scenario.output.dir.string() +
+    report_rank_error(rank, std::string(e.what()) + "; run directory " + p.job->scenario.output.dir.string() +
                      " written (summary.json: silent_workers); ending the job");
     session.abort(EXIT_FAILED);
   } catch (const Interrupted& e) {
@@ -134,7 +135,7 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
     if (p.writer) {
       p.writer->interrupted();
       p.writer->commit();
-      std::cerr << "interrupted; run directory " << p.job->scenario.output.dir.string() << " kept, marked incomplete\n";
+      std::cerr << ("interrupted; run directory " + p.job->scenario.output.dir.string() + " kept, marked incomplete\n");
     } else if (started) {
       // mpirun ends the whole job as soon as one rank exits: give rank 0 a moment to close its run directory first.
       std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -142,7 +143,7 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
     leave(e.exit_code());
   } catch (const std::exception& e) {
     // A failure on one rank would leave the others waiting: abort the whole run, with this rank's message.
-    report(rank, e.what());
+    report_rank_error(rank, e.what());
     session.abort(EXIT_FAILED);
   }
 }

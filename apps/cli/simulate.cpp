@@ -328,12 +328,12 @@ int simulate_under_mpirun(const Options& o, int* argc, char*** argv) {
       try {
         check_run_directories(o, plan);
       } catch (const ConfigError& e) {
-        std::cerr << "error [rank 0]: " << e.what() << "\n";
+        report_rank_error(0, e.what());
         failure = EXIT_BAD_INPUT;
       }
     }
     if (const auto verdict = exec::agree_to_start(failure, ""); verdict.exit_code != EXIT_OK) {
-      if (!verdict.message.empty()) std::cerr << "error [rank " << rank << "]: " << verdict.message << "\n";
+      if (!verdict.message.empty()) report_rank_error(rank, verdict.message);
       return verdict.exit_code;
     }
     const auto hosts = exec::gather_host_names();
