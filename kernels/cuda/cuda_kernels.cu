@@ -9,24 +9,13 @@
 // Each warp (or thread) keeps its gradient contribution in registers; a block writes one partial gradient, and a second
 // kernel sums the partials in block order: deterministic, no atomics. Wider dense rows and CSR rows: one warp per row,
 // gradient updates by double atomics into one global vector.
-#include <cuda_runtime.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "cuda_api.hpp"
-#include "sgdsim/error.hpp"
-
-// Every CUDA runtime call goes through this check.
-#define SGDSIM_CUDA_CHECK(call)                                                                              \
-  do {                                                                                                       \
-    const cudaError_t sgdsim_err_ = (call);                                                                  \
-    if (sgdsim_err_ != cudaSuccess) {                                                                        \
-      SGDSIM_THROW(::sgdsim::CudaError, std::string(#call) + " failed: " + cudaGetErrorString(sgdsim_err_)); \
-    }                                                                                                        \
-  } while (0)
+#include "cuda_common.hpp"
 
 namespace sgdsim::kernels::cuda_api {
 
@@ -446,13 +435,6 @@ void free_all(T*& p) noexcept {
   p = nullptr;
 }
 
-int local_rank() {
-  for (const char* name : {"OMPI_COMM_WORLD_LOCAL_RANK", "MPI_LOCALRANKID", "SLURM_LOCALID"}) {
-    if (const char* v = std::getenv(name)) return std::atoi(v);
-  }
-  return 0;
-}
-
 }  // namespace
 
 template <class T>
@@ -511,7 +493,7 @@ DeviceState<T>* upload(const HostData<T>& data, int loss) {
   if (devices <= 0) SGDSIM_THROW(CudaError, "no CUDA device");
   auto* s = new DeviceState<T>{};
   try {
-    s->device = local_rank() % devices;  // several ranks per node: spread them over the node's GPUs
+    s->device = cuda_common::local_rank() % devices;  // several ranks per node: spread them over the node's GPUs
     SGDSIM_CUDA_CHECK(cudaSetDevice(s->device));
     s->loss = loss;
     s->rows = data.rows;
