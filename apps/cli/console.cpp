@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -89,12 +90,18 @@ std::string summary_table(const std::vector<LabelledSummary>& rows) {
   // A study (several rows) also gets the speed-up of each row over the first: the ratio of times to target when the
   // first reached it, otherwise the ratio of mean iteration times.
   const bool study = rows.size() > 1;
+  // Classifiers add their test accuracy: final, best, and the time it reached stop.target_accuracy.
+  const bool accuracy = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.summary.classifier; });
   std::ostringstream out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %11s %12s %12s %8s %11s%s\n", "run", "algorithm",
-                "rep", "status", "iterations", "time [s]", "s/iter", "final loss", "to target", "rounds", "bytes",
-                study ? "  speedup" : "");
+  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %11s %12s %12s %8s %11s", "run", "algorithm",
+                "rep", "status", "iterations", "time [s]", "s/iter", "final loss", "to target", "rounds", "bytes");
   out << line;
+  if (accuracy) {
+    std::snprintf(line, sizeof line, " %9s %9s %10s", "test acc", "best acc", "to acc [s]");
+    out << line;
+  }
+  out << (study ? "  speedup\n" : "\n");
   for (const auto& r : rows) {
     const auto& s = r.summary;
     const auto& first = rows.front().summary;
@@ -111,6 +118,11 @@ std::string summary_table(const std::vector<LabelledSummary>& rows) {
                   fixed(s.final_loss, "%.6g").c_str(), fixed(s.time_to_target, "%.4g").c_str(),
                   static_cast<long long>(s.comm_rounds), bytes_text(s.bytes).c_str());
     out << line;
+    if (accuracy) {
+      std::snprintf(line, sizeof line, " %9s %9s %10s", fixed(s.final_test_accuracy, "%.4f").c_str(),
+                    fixed(s.best_test_accuracy, "%.4f").c_str(), fixed(s.time_to_target_accuracy, "%.4g").c_str());
+      out << line;
+    }
     if (study) {
       std::snprintf(line, sizeof line, "  %8s", fixed(speedup, "%.2fx").c_str());
       out << line;
@@ -138,6 +150,10 @@ std::vector<LabelledSummary> read_summaries(const std::filesystem::path& run_dir
     s.comm_rounds = run.at("comm_rounds").get<std::int64_t>();
     s.bytes = run.at("bytes").get<std::uint64_t>();
     s.mean_iteration_time = number_or_nan(run, "mean_iteration_time");
+    s.classifier = run.contains("final_test_accuracy");
+    s.final_test_accuracy = number_or_nan(run, "final_test_accuracy");
+    s.best_test_accuracy = number_or_nan(run, "best_test_accuracy");
+    s.time_to_target_accuracy = number_or_nan(run, "time_to_target_accuracy");
     rows.push_back({label, j.value("algorithm", ""), s});
   }
   return rows;

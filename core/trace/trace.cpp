@@ -22,13 +22,21 @@ std::string number(double v) {
 
 nlohmann::json json_number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
-std::string trace_csv(const std::vector<IterationRecord>& rows) {
+std::string trace_csv(const std::vector<IterationRecord>& rows, bool classifier) {
   std::ostringstream out;
-  out << "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for\n";
-  for (const auto& r : rows)
+  out << "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for" << (classifier ? ",accuracy,test_loss,test_accuracy" : "") << "\n";
+  for (const auto& r : rows) {
     out << r.run << ',' << r.iteration << ',' << number(r.time) << ',' << number(r.loss) << ','
-        << number(r.grad_norm) << ',' << r.comm_rounds << ',' << r.bytes << ',' << r.waited_for << '\n';
+        << number(r.grad_norm) << ',' << r.comm_rounds << ',' << r.bytes << ',' << r.waited_for;
+    if (classifier) out << ',' << number(r.accuracy) << ',' << number(r.test_loss) << ',' << number(r.test_accuracy);
+    out << '\n';
+  }
   return out.str();
+}
+
+// Whether the resolved scenario is a classifier's (problem.model set): its files carry the accuracy figures.
+bool is_classifier(const nlohmann::json& scenario) {
+  return scenario.contains("problem") && scenario["problem"].contains("model");
 }
 
 std::string workers_csv(const std::vector<WorkerRecord>& rows) {
@@ -48,11 +56,11 @@ std::string models_csv(const std::vector<std::vector<double>>& models) {
   return out.str();
 }
 
-std::string summary_json(const std::string& resolved_scenario, const std::vector<RunSummary>& summaries,
+std::string summary_json(const nlohmann::json& scenario, const std::vector<RunSummary>& summaries,
                          const std::string& backend) {
   nlohmann::json runs = nlohmann::json::array();
   for (const auto& s : summaries) {
-    runs.push_back({{"run", s.run},
+    runs.push_back(nlohmann::json{{"run", s.run},
                     {"status", status_name(s.status)},
                     {"stop_reason", s.stop_reason},
                     {"iterations", s.iterations},
@@ -62,8 +70,12 @@ std::string summary_json(const std::string& resolved_scenario, const std::vector
                     {"comm_rounds", s.comm_rounds},
                     {"bytes", s.bytes},
                     {"mean_iteration_time", json_number(s.mean_iteration_time)}});
+    if (is_classifier(scenario)) {
+      runs.back()["final_test_accuracy"] = json_number(s.final_test_accuracy);
+      runs.back()["best_test_accuracy"] = json_number(s.best_test_accuracy);
+      runs.back()["time_to_target_accuracy"] = json_number(s.time_to_target_accuracy);
+    }
   }
-  const auto scenario = nlohmann::json::parse(resolved_scenario);
   nlohmann::json summary = {{"name", scenario.value("name", "")},
                             {"algorithm", scenario["algorithm"]["name"]},
                             {"backend", backend},
@@ -103,11 +115,12 @@ void write_run_directory(const std::filesystem::path& dir, const std::string& re
   std::filesystem::create_directories(dir, ec);
   if (ec) SGDSIM_THROW(Error, "cannot create the run directory " + dir.string() + ": " + ec.message());
   write_file_atomically(dir / "scenario.json", resolved_scenario);
-  write_file_atomically(dir / "trace.csv", trace_csv(results.iterations));
+  const auto scenario = nlohmann::json::parse(resolved_scenario);
+  write_file_atomically(dir / "trace.csv", trace_csv(results.iterations, is_classifier(scenario)));
   write_file_atomically(dir / "workers.csv", workers_csv(results.workers));
   write_file_atomically(dir / "model.csv", models_csv(results.models));
   // summary.json last: its presence says the other files are complete.
-  write_file_atomically(dir / "summary.json", summary_json(resolved_scenario, results.summaries, backend));
+  write_file_atomically(dir / "summary.json", summary_json(scenario, results.summaries, backend));
 }
 
 namespace {
