@@ -674,6 +674,7 @@ ordered_json data_json(const DataSource& source, bool logistic) {
 ordered_json to_json(const Scenario& s) {
   ordered_json j;
   j["name"] = s.name;
+  if (!s.description.empty()) j["description"] = s.description;
   j["seed"] = s.seed;
   j["repetitions"] = s.repetitions;
 
@@ -755,7 +756,8 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
   Scenario s;
   s.source = source;
   const Obj obj{&root, "scenario"};
-  check_keys(obj, {"name", "seed", "repetitions", "problem", "cluster", "algorithm", "stop", "output"});
+  check_keys(obj, {"name", "description", "seed", "repetitions", "problem", "cluster", "algorithm", "stop", "output"});
+  if (const json* v = obj.get("description")) s.description = read_string(*v, obj.at("description"));
   if (const json* v = obj.get("name")) {
     s.name = read_string(*v, obj.at("name"), "must be a non-empty string");
   } else {
