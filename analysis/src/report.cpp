@@ -10,6 +10,8 @@
 #include "sgdsim/analysis/agc_bounds.hpp"
 #include "sgdsim/analysis/closed_forms.hpp"
 #include "sgdsim/analysis/estimate.hpp"
+#include "sgdsim/core/algorithms/gradient_coding.hpp"
+#include "sgdsim/core/algorithms/model_averaging.hpp"
 #include "sgdsim/core/data/assignment.hpp"
 
 namespace sgdsim::analysis {
@@ -73,7 +75,7 @@ NetworkTerm network_term(const Scenario& scenario, std::int64_t dimension) {
     return out;
   }
   const std::string msg = "M = " + number(bytes) + " B, bw = " + net.bandwidth_text + ", lat = " + net.latency_text;
-  if (is_parameter_server(scenario.algorithm.kind)) {
+  if (scenario.algorithm.params_if<CodingParams>() != nullptr) {
     if (net.topology != Topology::STAR) {
       out.formula = "no closed form: PS algorithms are modelled on the star topology";
       return out;
@@ -85,8 +87,8 @@ NetworkTerm network_term(const Scenario& scenario, std::int64_t dimension) {
         msg;
     return out;
   }
-  if (scenario.algorithm.kind == AlgorithmKind::SYNC_SGD ||
-      (scenario.algorithm.kind == AlgorithmKind::LOCAL_SGD && scenario.algorithm.tau == 1)) {
+  const auto* averaging = scenario.algorithm.params_if<AveragingParams>();
+  if (averaging != nullptr && averaging->tau == 1) {
     out.time = ring_allreduce_time(k, bytes, net.bandwidth, net.latency);
     out.formula = "ring all-reduce, CM02: 2(k-1)(lat + M/(k bw)); " + msg;
     return out;
@@ -103,23 +105,21 @@ struct CodeParameters {
   std::string why;
 };
 CodeParameters code_parameters(const Scenario& scenario) {
-  const auto& a = scenario.algorithm;
   const int k = scenario.cluster.workers;
-  switch (a.kind) {
-    case AlgorithmKind::UNCODED:
+  const auto* a = scenario.algorithm.params_if<CodingParams>();
+  if (a == nullptr)
+    return {false, 1, 0, scenario.algorithm.name() + " is mini-batch SGD; the theorems are about GD with a gradient code"};
+  if (a->rescale)
+    return {false, 1, a->wait_for, "ignore_stragglers rescales by k/r; the theorems cover the unscaled FRC decoder"};
+  switch (a->rule) {
+    case WaitRule::ALL:
       return {true, 1, k, ""};
-    case AlgorithmKind::EGC:
-      return {true, a.tasks_per_worker, k - a.tasks_per_worker + 1, ""};
-    case AlgorithmKind::AGC:
-      return {true, a.tasks_per_worker, a.wait_for, ""};
-    case AlgorithmKind::IGNORE_STRAGGLERS:
-      return {false, 1, a.wait_for, "ignore_stragglers rescales by k/r; the theorems cover the unscaled FRC decoder"};
-    default:
-      return {false, 1, 0,
-              std::string(algorithm_name(a.kind)) +
-                  " is mini-batch SGD; the theorems are about GD with a "
-                  "gradient code"};
+    case WaitRule::EVERY_GROUP:
+      return {true, a->tasks_per_worker, k - a->tasks_per_worker + 1, ""};
+    case WaitRule::FIRST_R:
+      return {true, a->tasks_per_worker, a->wait_for, ""};
   }
+  return {};
 }
 
 }  // namespace
@@ -178,8 +178,10 @@ std::string bounds_report(const Scenario& scenario, const Problem& problem, cons
   if (compute.straggling_rate) out << ", straggling rate lambda = " << number(*compute.straggling_rate);
   if (compute.delay_mean) out << ", additive delay mean m = " << number(*compute.delay_mean);
   if (!compute.slowdown.empty()) out << ", " << compute.slowdown.size() << " slowed-down worker(s)";
-  out << "\n  algorithm: " << algorithm_name(alg.kind) << " (c = " << alg.tasks_per_worker << ", r = " << alg.wait_for
-      << ")\n\n";
+  const auto* coding = alg.params_if<CodingParams>();
+  const int c = coding ? coding->tasks_per_worker : 1;
+  const int r = coding ? coding->wait_for : k;
+  out << "\n  algorithm: " << alg.name() << " (c = " << c << ", r = " << r << ")\n\n";
 
   // Iteration times.
   out << "Mean iteration time, closed forms (compute part, ideal network)\n";
@@ -189,15 +191,13 @@ std::string bounds_report(const Scenario& scenario, const Problem& problem, cons
   auto add_time = [&](const std::string& label, const IterationClosedForm& f) {
     times.row({label, f.time ? number(f.time->mean) : "-", f.time ? number(f.time->stddev()) : "-", f.formula});
   };
-  add_time(std::string(algorithm_name(alg.kind)) + " (scenario)", own);
-  const int c = alg.tasks_per_worker;
-  const int r = alg.wait_for;
-  add_time("uncoded", coding_iteration_time(compute, k, AlgorithmKind::UNCODED, 1, k));
-  add_time("egc c=" + std::to_string(c), coding_iteration_time(compute, k, AlgorithmKind::EGC, c, k - c + 1));
+  add_time(alg.name() + " (scenario)", own);
+  add_time("uncoded", coding_iteration_time(compute, k, CodingParams::uncoded(k)));
+  add_time("egc c=" + std::to_string(c), coding_iteration_time(compute, k, CodingParams::egc(k, c)));
   add_time("agc c=" + std::to_string(c) + " r=" + std::to_string(r),
-           coding_iteration_time(compute, k, AlgorithmKind::AGC, c, r));
+           coding_iteration_time(compute, k, CodingParams::agc(k, c, r)));
   add_time("ignore_stragglers r=" + std::to_string(r),
-           coding_iteration_time(compute, k, AlgorithmKind::IGNORE_STRAGGLERS, 1, r));
+           coding_iteration_time(compute, k, CodingParams::ignore_stragglers(k, r)));
   times.print(out);
 
   const NetworkTerm net = network_term(scenario, d);

@@ -36,5 +36,6 @@ int cmd_check(const Options& o);
 int cmd_bounds(const Options& o);
 int cmd_compare(const Options& o);
 int cmd_algorithms();
+std::string algorithms_listing();  // names, layouts, descriptions and keys of the registered algorithms
 
 }  // namespace sgdsim::cli

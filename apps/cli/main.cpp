@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "sgdsim/cli/cli.hpp"
+#include "sgdsim/core/algorithms/registry.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim::cli {
@@ -13,6 +14,8 @@ int main(int argc, char** argv) {
   CLI::App app{"sgdsim: distributed SGD under stragglers and communication cost, simulated (SimGrid) or run for "
                "real (MPI).\nExit codes: 0 ok, 2 bad input (scenario, data, options), 1 failure."};
   app.require_subcommand(1);
+  app.footer("Algorithms: " + config::join(AlgorithmRegistry::instance().names()) +
+             " (sgdsim algorithms lists their keys).");
   auto add_scenario = [&](CLI::App* cmd) {
     cmd->add_option("scenario", o.scenario, "scenario JSON file (see SCENARIO.md)")->required()->check(CLI::ExistingFile);
     cmd->add_option("--set", o.sets, "override a scenario value, e.g. --set cluster.workers=64 (repeatable)");
@@ -29,6 +32,7 @@ int main(int argc, char** argv) {
   auto* bounds = app.add_subcommand("bounds", "closed forms and theorem bounds for the scenario, beside a simulation");
   add_scenario(bounds);
   bounds->add_flag("--no-simulate", o.no_simulate, "print the theory only");
+  auto* algorithms = app.add_subcommand("algorithms", "list the algorithms with their scenario keys and defaults");
   auto* compare = app.add_subcommand("compare", "compare the iteration times of two run directories");
   compare->add_option("run_a", o.dir_a, "run directory A")->required()->check(CLI::ExistingDirectory);
   compare->add_option("run_b", o.dir_b, "run directory B")->required()->check(CLI::ExistingDirectory);
@@ -44,6 +48,7 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check(o);
     if (*bounds) return cmd_bounds(o);
     if (*compare) return cmd_compare(o);
+    if (*algorithms) return cmd_algorithms();
     if (*run) return cmd_run(o, &argc, &argv);
   } catch (const ConfigError& e) {
     std::cerr << "error: " << e.what() << "\n";

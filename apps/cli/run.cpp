@@ -28,7 +28,7 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
       write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, "mpi");
       std::vector<LabelledSummary> rows;
       for (const auto& s : results.summaries)
-        rows.push_back({job.label, algorithm_name(job.scenario.algorithm.kind), s});
+        rows.push_back({job.label, job.scenario.algorithm.name(), s});
       std::cout << summary_table(rows) << std::flush;
       std::cout << "run directory: " << job.scenario.output.dir.string() << "\n";
     }

@@ -69,7 +69,7 @@ int cmd_simulate(const Options& o) {
     const RunResults results = simulate_job(job, true);
     write_job(job, results, "simgrid");
     std::vector<LabelledSummary> rows;
-    for (const auto& s : results.summaries) rows.push_back({job.label, algorithm_name(job.scenario.algorithm.kind), s});
+    for (const auto& s : results.summaries) rows.push_back({job.label, job.scenario.algorithm.name(), s});
     std::cout << summary_table(rows) << std::flush;
     std::cout << "run directory: " << job.scenario.output.dir.string() << "\n";
     return EXIT_OK;

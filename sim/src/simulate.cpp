@@ -8,13 +8,12 @@ namespace sgdsim::sim {
 
 RunResults simulate(const Scenario& scenario, const Problem& problem, const SimulationOptions& options) {
   const int ranks = ranks_needed(scenario);
-  const bool parameter_server = is_parameter_server(scenario.algorithm.kind);
   RunResults results;  // appended to by rank 0 only (run_rank); actors run one at a time, so no locking
   auto body = [&](RankContext& context) {
     const int rank = context.rank();
-    // Parameter-server algorithms: rank 0 is the PS (its compute is unused; worker −1 is the PS stream), rank i is
-    // worker i−1. Model averaging: rank i is worker i.
-    const int worker = parameter_server ? rank - 1 : rank;
+    // With a parameter server, rank 0 is the PS (its compute is unused; worker −1 is the PS stream) and rank i is
+    // worker i−1; among peers rank i is worker i.
+    const int worker = worker_of_rank(scenario, rank);
     for (int repetition = 0; repetition < scenario.repetitions; ++repetition) {
       // Repetitions are independent runs: all ranks start each one together, at time 0 of its own clock, and its
       // messages (epoch = repetition) never match another repetition's.
