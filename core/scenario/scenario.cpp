@@ -568,7 +568,7 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
   Scenario s;
   s.source = source;
   const Obj obj(root, "scenario");
-  check_keys(obj, {"name", "description", "seed", "repetitions", "problem", "cluster", "algorithm", "stop", "output"});
+  check_keys(obj, {"name", "seed", "repetitions", "problem", "cluster", "algorithm", "stop", "output", "description"});
   if (const json* v = obj.get("description")) s.description = read_string(*v, obj.at("description"));
   if (const json* v = obj.get("name")) {
     s.name = read_string(*v, obj.at("name"), "must be a non-empty string");
