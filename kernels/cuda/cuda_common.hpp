@@ -1,5 +1,5 @@
 // Shared by the .cu files of kernels/: the check every CUDA runtime call goes through (a failure throws CudaError),
-// and the device a process uses.
+// the device a process uses, freeing, and event timing for the benchmarks.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -26,6 +26,37 @@ inline int local_rank() {
     if (const char* v = std::getenv(name)) return std::atoi(v);
   }
   return 0;
+}
+
+template <class T>
+void free_all(T*& p) noexcept {
+  if (p != nullptr) cudaFree(p);
+  p = nullptr;
+}
+
+// Seconds per repetition of `work`, timed with events on the default stream after one warm-up run.
+template <class F>
+double time_events(int repetitions, F work) {
+  cudaEvent_t start = nullptr;
+  cudaEvent_t stop = nullptr;
+  SGDSIM_CUDA_CHECK(cudaEventCreate(&start));
+  SGDSIM_CUDA_CHECK(cudaEventCreate(&stop));
+  float ms = 0.0f;
+  try {
+    work();
+    SGDSIM_CUDA_CHECK(cudaEventRecord(start));
+    for (int i = 0; i < repetitions; ++i) work();
+    SGDSIM_CUDA_CHECK(cudaEventRecord(stop));
+    SGDSIM_CUDA_CHECK(cudaEventSynchronize(stop));
+    SGDSIM_CUDA_CHECK(cudaEventElapsedTime(&ms, start, stop));
+  } catch (...) {
+    cudaEventDestroy(start);
+    cudaEventDestroy(stop);
+    throw;
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  return double(ms) * 1e-3 / double(repetitions < 1 ? 1 : repetitions);
 }
 
 }  // namespace sgdsim::kernels::cuda_common

@@ -125,12 +125,6 @@ __global__ void fill(T* p, std::int64_t n, T value) {
 }
 
 template <class T>
-void free_all(T*& p) noexcept {
-  if (p != nullptr) cudaFree(p);
-  p = nullptr;
-}
-
-template <class T>
 void allocate(T*& p, std::int64_t count) {
   SGDSIM_CUDA_CHECK(cudaMalloc(&p, sizeof(T) * std::size_t(std::max<std::int64_t>(1, count))));
 }
@@ -170,20 +164,20 @@ void release(NetworkState<T>* s) noexcept {
   if (s == nullptr) return;
   cudaSetDevice(s->device);
   if (s->handle != nullptr) cublasDestroy(s->handle);
-  for (T*& h : s->hidden) free_all(h);
-  free_all(s->features);
-  free_all(s->labels);
-  free_all(s->x);
-  free_all(s->grad);
-  free_all(s->index);
-  free_all(s->predicted);
-  free_all(s->input);
-  free_all(s->logits);
-  free_all(s->delta);
-  free_all(s->below);
-  free_all(s->ones);
-  free_all(s->losses);
-  free_all(s->total);
+  for (T*& h : s->hidden) cuda_common::free_all(h);
+  cuda_common::free_all(s->features);
+  cuda_common::free_all(s->labels);
+  cuda_common::free_all(s->x);
+  cuda_common::free_all(s->grad);
+  cuda_common::free_all(s->index);
+  cuda_common::free_all(s->predicted);
+  cuda_common::free_all(s->input);
+  cuda_common::free_all(s->logits);
+  cuda_common::free_all(s->delta);
+  cuda_common::free_all(s->below);
+  cuda_common::free_all(s->ones);
+  cuda_common::free_all(s->losses);
+  cuda_common::free_all(s->total);
   delete s;
 }
 
@@ -295,8 +289,8 @@ void launch(NetworkState<T>* s, std::int64_t begin, const std::int64_t* index, s
 template <class T>
 void ensure_capacity(NetworkState<T>* s, std::int64_t count) {
   if (count <= s->capacity) return;
-  free_all(s->index);
-  free_all(s->predicted);
+  cuda_common::free_all(s->index);
+  cuda_common::free_all(s->predicted);
   allocate(s->index, count);
   allocate(s->predicted, count);
   s->capacity = count;
@@ -331,34 +325,6 @@ double run(NetworkState<T>* s, std::int64_t begin, const std::int64_t* index, st
   return total;
 }
 
-namespace {
-
-// Seconds per repetition of `work`, timed with events on the default stream after one warm-up run.
-template <class F>
-double time_events(int repetitions, F work) {
-  cudaEvent_t start = nullptr;
-  cudaEvent_t stop = nullptr;
-  SGDSIM_CUDA_CHECK(cudaEventCreate(&start));
-  SGDSIM_CUDA_CHECK(cudaEventCreate(&stop));
-  float ms = 0.0f;
-  try {
-    work();
-    SGDSIM_CUDA_CHECK(cudaEventRecord(start));
-    for (int i = 0; i < repetitions; ++i) work();
-    SGDSIM_CUDA_CHECK(cudaEventRecord(stop));
-    SGDSIM_CUDA_CHECK(cudaEventSynchronize(stop));
-    SGDSIM_CUDA_CHECK(cudaEventElapsedTime(&ms, start, stop));
-  } catch (...) {
-    cudaEventDestroy(start);
-    cudaEventDestroy(stop);
-    throw;
-  }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  return double(ms) * 1e-3 / double(std::max(1, repetitions));
-}
-
-}  // namespace
 
 template <class T>
 double time_gradient(NetworkState<T>* s, std::int64_t count, const T* x, int repetitions) {
@@ -366,7 +332,7 @@ double time_gradient(NetworkState<T>* s, std::int64_t count, const T* x, int rep
   count = std::min(count, s->rows);
   ensure_capacity(s, count);
   SGDSIM_CUDA_CHECK(cudaMemcpy(s->x, x, sizeof(T) * std::size_t(s->parameters), cudaMemcpyHostToDevice));
-  return time_events(repetitions, [&] { launch(s, 0, nullptr, count, true, false); });
+  return cuda_common::time_events(repetitions, [&] { launch(s, 0, nullptr, count, true, false); });
 }
 
 template <class T>
@@ -374,7 +340,7 @@ double time_gemms(NetworkState<T>* s, std::int64_t count, int repetitions) {
   SGDSIM_CUDA_CHECK(cudaSetDevice(s->device));
   const int layers = s->layers();
   const std::int64_t b = std::min({count, CHUNK, s->rows});
-  return time_events(repetitions, [&] {
+  return cuda_common::time_events(repetitions, [&] {
     for (int l = 0; l < layers; ++l) {
       const std::int64_t in = s->widths[std::size_t(l)];
       const std::int64_t out = s->widths[std::size_t(l) + 1];
