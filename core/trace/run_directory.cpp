@@ -41,8 +41,19 @@ void append_row(std::string& out, const Fields&... fields) {
   out += '\n';
 }
 
-void trace_row(std::string& out, const IterationRecord& r) {
-  append_row(out, r.run, r.iteration, r.time, r.loss, r.grad_norm, r.comm_rounds, r.bytes, r.waited_for);
+// Classifiers (problem.model) have three more columns; a linear objective's rows are as they always were.
+void trace_row(std::string& out, const IterationRecord& r, bool classifier) {
+  if (classifier) {
+    append_row(out, r.run, r.iteration, r.time, r.loss, r.grad_norm, r.comm_rounds, r.bytes, r.waited_for, r.accuracy,
+               r.test_loss, r.test_accuracy);
+  } else {
+    append_row(out, r.run, r.iteration, r.time, r.loss, r.grad_norm, r.comm_rounds, r.bytes, r.waited_for);
+  }
+}
+
+// Whether the resolved scenario is a classifier's (problem.model set): its files carry the accuracy figures.
+bool is_classifier(const nlohmann::json& scenario) {
+  return scenario.contains("problem") && scenario["problem"].contains("model");
 }
 
 void worker_row(std::string& out, const WorkerRecord& r) {
@@ -190,11 +201,16 @@ RunWriter::RunWriter(fs::path dir, std::string resolved_scenario, std::string ba
       resolved_scenario_(std::move(resolved_scenario)),
       backend_(std::move(backend)),
       options_(std::move(options)) {
-  if (options_.repetitions <= 0) options_.repetitions = nlohmann::json::parse(resolved_scenario_).value("repetitions", 1);
+  const auto scenario = nlohmann::json::parse(resolved_scenario_);
+  if (options_.repetitions <= 0) options_.repetitions = scenario.value("repetitions", 1);
+  classifier_ = is_classifier(scenario);
   stamp_finished_ = options_.provenance && options_.provenance->finished.empty();
   const fs::path& at = staged_->path();
   write_file(at / "scenario.json", resolved_scenario_);
-  trace_ = std::make_unique<Appender>(at / "trace.csv", "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for\n");
+  trace_ = std::make_unique<Appender>(at / "trace.csv",
+                                      classifier_ ? "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for,"
+                                                    "accuracy,test_loss,test_accuracy\n"
+                                                  : "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for\n");
   workers_ = std::make_unique<Appender>(at / "workers.csv",
                                         "run,iteration,worker,start,compute,arrival,computed,used,dropped\n");
   model_ = std::make_unique<Appender>(at / "model.csv", "run,index,value\n");
@@ -218,7 +234,7 @@ void RunWriter::flush_rows() {
 }
 
 void RunWriter::iteration(const IterationRecord& r) {
-  trace_row(trace_->buffer(), r);
+  trace_row(trace_->buffer(), r, classifier_);
   current_.run = r.run;
   current_.iterations = r.iteration;
   current_.time = r.time;
@@ -276,6 +292,11 @@ void RunWriter::write_summary(bool incomplete) {
                           {"comm_rounds", s.comm_rounds},
                           {"bytes", s.bytes},
                           {"mean_iteration_time", json_number(s.mean_iteration_time)}};
+    if (classifier_) {
+      run["final_test_accuracy"] = json_number(s.final_test_accuracy);
+      run["best_test_accuracy"] = json_number(s.best_test_accuracy);
+      run["time_to_target_accuracy"] = json_number(s.time_to_target_accuracy);
+    }
     if (!s.silent_workers.empty()) run["silent_workers"] = s.silent_workers;
     runs.push_back(std::move(run));
   }

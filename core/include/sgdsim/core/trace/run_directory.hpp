@@ -28,7 +28,9 @@ struct RunFileOptions {
   int repetitions = 0;                   // the repetitions the directory will hold (0: the scenario's)
 };
 
-// Writes one run directory: scenario.json, trace.csv, workers.csv, model.csv and summary.json.
+// Writes one run directory: scenario.json, trace.csv, workers.csv, model.csv and summary.json. A scenario with
+// problem.model (a classifier) gets three more trace columns (accuracy, test_loss, test_accuracy) and the
+// test-accuracy figures in summary.json; the files of a linear objective are as they always were.
 //
 // The constructor checks `dir` (check_run_directory), creates a fresh directory `<dir>.partial-<pid>` beside it (a
 // unique name: never shared with another process, so two runs cannot mix their files), and writes scenario.json, the
@@ -76,6 +78,7 @@ class RunWriter final : public RunSink {
   std::vector<RunSummary> summaries_;
   RunSummary current_;  // the repetition under way, from its rows (for interrupted())
   bool current_has_rows_ = false;
+  bool classifier_ = false;  // problem.model: three more trace columns, test accuracy in the summary
   bool interrupted_ = false;
   bool stamp_finished_ = false;  // the provenance's "finished" is the time summary.json was last written
   double last_flush_ = 0;
