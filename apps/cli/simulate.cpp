@@ -59,7 +59,8 @@ class Study {
                   job.scenario.repetitions,
                   {},
                   0,
-                  job.scenario.stop.target_loss.has_value()};
+                  job.scenario.stop.target_loss.has_value(),
+                  job.scenario.stop.target_accuracy.has_value()};
     }
   }
 
