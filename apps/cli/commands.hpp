@@ -19,6 +19,10 @@ struct Options {
   std::string variant;
   bool no_simulate = false;
   std::string dir_a, dir_b;
+  std::vector<std::string> simgrid_cfg;  // --cfg=KEY:VALUE, handed to SimGrid as is (simulate, bounds)
+  std::vector<std::string> simgrid_log;  // --log=SETTING
+  // The SimGrid engine arguments of --cfg / --log, in the form SimGrid parses ("--cfg=network/model:CM02").
+  std::vector<std::string> simgrid_args() const;
 };
 
 // One runnable scenario: a plain scenario, or one variant of a study (output in <dir>/<label>).

@@ -18,8 +18,17 @@ int main(int argc, char** argv) {
     cmd->add_option("--set", o.sets, "override a scenario value, e.g. --set cluster.workers=64 (repeatable)");
     cmd->add_option("--variant", o.variant, "run only the study variant with this label");
   };
+  auto add_simgrid = [&](CLI::App* cmd) {
+    cmd->add_option("--cfg", o.simgrid_cfg,
+                    "SimGrid configuration, e.g. --cfg=network/model:LV08 (repeatable; after sgdsim's own defaults, so "
+                    "it overrides them; --cfg=help lists them)")
+        ->allow_extra_args(false);
+    cmd->add_option("--log", o.simgrid_log, "SimGrid logging, e.g. --log=root.thres:info (repeatable)")
+        ->allow_extra_args(false);
+  };
   auto* simulate = app.add_subcommand("simulate", "simulate the scenario in SimGrid and write its run directory");
   add_scenario(simulate);
+  add_simgrid(simulate);
   simulate->add_option("--out", o.out, "run directory (default: the scenario's output.dir)");
   auto* run = app.add_subcommand("run", "run the scenario for real: mpirun -np N sgdsim run SCENARIO");
   add_scenario(run);
@@ -28,6 +37,7 @@ int main(int argc, char** argv) {
   add_scenario(check);
   auto* bounds = app.add_subcommand("bounds", "closed forms and theorem bounds for the scenario, beside a simulation");
   add_scenario(bounds);
+  add_simgrid(bounds);
   bounds->add_flag("--no-simulate", o.no_simulate, "print the theory only");
   auto* compare = app.add_subcommand("compare", "compare the iteration times of two run directories");
   compare->add_option("run_a", o.dir_a, "run directory A")->required()->check(CLI::ExistingDirectory);

@@ -17,10 +17,11 @@ namespace sgdsim::cli {
 #ifdef SGDSIM_HAVE_SIMGRID
 namespace {
 
-RunResults simulate_job(const Job& job, bool progress) {
+RunResults simulate_job(const Job& job, bool progress, const std::vector<std::string>& simgrid_args) {
   const Problem problem = make_problem(job.scenario);
   ProgressLine line(job.label);
   sim::SimulationOptions options;
+  options.simgrid_args = simgrid_args;
   if (progress) options.observer = &line;
   return sim::simulate(job.scenario, problem, options);
 }
@@ -29,7 +30,7 @@ void write_job(const Job& job, const RunResults& results, const char* backend) {
   write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, backend);
 }
 
-int simulate_in_child(const Job& job) {
+int simulate_in_child(const Job& job, const std::vector<std::string>& simgrid_args) {
   std::cout.flush();
   std::cerr.flush();
   const pid_t pid = fork();
@@ -37,7 +38,7 @@ int simulate_in_child(const Job& job) {
   if (pid == 0) {
     int code = EXIT_OK;
     try {
-      write_job(job, simulate_job(job, true), "simgrid");
+      write_job(job, simulate_job(job, true, simgrid_args), "simgrid");
     } catch (const ConfigError& e) {
       std::cerr << "error: " << job.label << ": " << e.what() << "\n";
       code = EXIT_BAD_INPUT;
@@ -60,13 +61,15 @@ int simulate_in_child(const Job& job) {
 
 }  // namespace
 
-RunResults simulate_one(const Job& job) { return simulate_job(job, true); }
+RunResults simulate_one(const Job& job, const std::vector<std::string>& simgrid_args) {
+  return simulate_job(job, true, simgrid_args);
+}
 
 int cmd_simulate(const Options& o) {
   const auto jobs = resolve_jobs(o);
   if (jobs.size() == 1) {
     const Job& job = jobs.front();
-    const RunResults results = simulate_job(job, true);
+    const RunResults results = simulate_job(job, true, o.simgrid_args());
     write_job(job, results, "simgrid");
     std::vector<LabelledSummary> rows;
     for (const auto& s : results.summaries) rows.push_back({job.label, algorithm_name(job.scenario.algorithm.kind), s});
@@ -77,7 +80,7 @@ int cmd_simulate(const Options& o) {
   int worst = EXIT_OK;
   std::vector<LabelledSummary> rows;
   for (const auto& job : jobs) {
-    const int code = simulate_in_child(job);
+    const int code = simulate_in_child(job, o.simgrid_args());
     worst = std::max(worst, code);
     if (code == EXIT_OK) {
       auto r = read_summaries(job.scenario.output.dir, job.label);
@@ -89,12 +92,12 @@ int cmd_simulate(const Options& o) {
   return worst;
 }
 #else
-RunResults simulate_one(const Job&) {
+RunResults simulate_one(const Job&, const std::vector<std::string>&) {
   SGDSIM_THROW(NotCompiled, "this sgdsim was built without SimGrid (SGDSIM_WITH_SIMGRID=OFF): simulate is unavailable");
 }
 int cmd_simulate(const Options& o) {
   (void)o;
-  simulate_one({});
+  simulate_one({}, {});
   return EXIT_FAILED;
 }
 #endif
