@@ -21,6 +21,7 @@ struct Options {
   std::string dir_a, dir_b;
   std::vector<std::string> simgrid_cfg;  // --cfg=KEY:VALUE, handed to SimGrid as is (simulate, bounds)
   std::vector<std::string> simgrid_log;  // --log=SETTING
+  std::string engine = "simgrid";        // simulate, bounds: simgrid | analytic
   // The SimGrid engine arguments of --cfg / --log, in the form SimGrid parses ("--cfg=network/model:CM02").
   std::vector<std::string> simgrid_args() const;
 };

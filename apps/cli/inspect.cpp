@@ -9,7 +9,7 @@
 
 namespace sgdsim::cli {
 
-RunResults simulate_one(const Job& job, const std::vector<std::string>& simgrid_args);  // simulate.cpp
+RunResults simulate_one(const Job& job, const Options& o);  // simulate.cpp
 
 int cmd_check(const Options& o) {
   for (const auto& job : resolve_jobs(o)) {
@@ -30,7 +30,7 @@ int cmd_bounds(const Options& o) {
     const RunResults* simulated = nullptr;
 #ifdef SGDSIM_HAVE_SIMGRID
     if (!o.no_simulate) {
-      results = simulate_one(job, o.simgrid_args());
+      results = simulate_one(job, o);
       simulated = &results;
     }
 #endif

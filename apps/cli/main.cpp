@@ -25,6 +25,11 @@ int main(int argc, char** argv) {
         ->allow_extra_args(false);
     cmd->add_option("--log", o.simgrid_log, "SimGrid logging, e.g. --log=root.thres:info (repeatable)")
         ->allow_extra_args(false);
+    cmd->add_option("--engine", o.engine,
+                    "simgrid (default): SimGrid runs the simulation; analytic: sgdsim's own engine with the CM02 "
+                    "network of generated star/cluster/ideal platforms in closed form, equal to SimGrid's to rounding "
+                    "and much faster with many workers (no platform files, no --cfg)")
+        ->check(CLI::IsMember({"simgrid", "analytic"}));
   };
   auto* simulate = app.add_subcommand("simulate", "simulate the scenario in SimGrid and write its run directory");
   add_scenario(simulate);

@@ -17,11 +17,12 @@ namespace sgdsim::cli {
 #ifdef SGDSIM_HAVE_SIMGRID
 namespace {
 
-RunResults simulate_job(const Job& job, bool progress, const std::vector<std::string>& simgrid_args) {
+RunResults simulate_job(const Job& job, bool progress, const Options& o) {
   const Problem problem = make_problem(job.scenario);
   ProgressLine line(job.label);
   sim::SimulationOptions options;
-  options.simgrid_args = simgrid_args;
+  options.simgrid_args = o.simgrid_args();
+  options.engine = o.engine == "analytic" ? sim::SimEngine::ANALYTIC : sim::SimEngine::SIMGRID;
   if (progress) options.observer = &line;
   return sim::simulate(job.scenario, problem, options);
 }
@@ -30,7 +31,7 @@ void write_job(const Job& job, const RunResults& results, const char* backend) {
   write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, backend);
 }
 
-int simulate_in_child(const Job& job, const std::vector<std::string>& simgrid_args) {
+int simulate_in_child(const Job& job, const Options& o) {
   std::cout.flush();
   std::cerr.flush();
   const pid_t pid = fork();
@@ -38,7 +39,7 @@ int simulate_in_child(const Job& job, const std::vector<std::string>& simgrid_ar
   if (pid == 0) {
     int code = EXIT_OK;
     try {
-      write_job(job, simulate_job(job, true, simgrid_args), "simgrid");
+      write_job(job, simulate_job(job, true, o), o.engine.c_str());
     } catch (const ConfigError& e) {
       std::cerr << "error: " << job.label << ": " << e.what() << "\n";
       code = EXIT_BAD_INPUT;
@@ -61,16 +62,14 @@ int simulate_in_child(const Job& job, const std::vector<std::string>& simgrid_ar
 
 }  // namespace
 
-RunResults simulate_one(const Job& job, const std::vector<std::string>& simgrid_args) {
-  return simulate_job(job, true, simgrid_args);
-}
+RunResults simulate_one(const Job& job, const Options& o) { return simulate_job(job, true, o); }
 
 int cmd_simulate(const Options& o) {
   const auto jobs = resolve_jobs(o);
   if (jobs.size() == 1) {
     const Job& job = jobs.front();
-    const RunResults results = simulate_job(job, true, o.simgrid_args());
-    write_job(job, results, "simgrid");
+    const RunResults results = simulate_job(job, true, o);
+    write_job(job, results, o.engine.c_str());
     std::vector<LabelledSummary> rows;
     for (const auto& s : results.summaries) rows.push_back({job.label, algorithm_name(job.scenario.algorithm.kind), s});
     std::cout << summary_table(rows) << std::flush;
@@ -80,7 +79,7 @@ int cmd_simulate(const Options& o) {
   int worst = EXIT_OK;
   std::vector<LabelledSummary> rows;
   for (const auto& job : jobs) {
-    const int code = simulate_in_child(job, o.simgrid_args());
+    const int code = simulate_in_child(job, o);
     worst = std::max(worst, code);
     if (code == EXIT_OK) {
       auto r = read_summaries(job.scenario.output.dir, job.label);
@@ -92,12 +91,11 @@ int cmd_simulate(const Options& o) {
   return worst;
 }
 #else
-RunResults simulate_one(const Job&, const std::vector<std::string>&) {
+RunResults simulate_one(const Job&, const Options&) {
   SGDSIM_THROW(NotCompiled, "this sgdsim was built without SimGrid (SGDSIM_WITH_SIMGRID=OFF): simulate is unavailable");
 }
 int cmd_simulate(const Options& o) {
-  (void)o;
-  simulate_one({}, {});
+  simulate_one({}, o);
   return EXIT_FAILED;
 }
 #endif

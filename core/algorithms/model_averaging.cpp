@@ -20,8 +20,8 @@ RunOutcome run_model_averaging(const RunContext& c) {
   const bool local = a.kind == AlgorithmKind::LOCAL_SGD;
   const int tau = local ? a.tau : 1;
 
-  const Shards shards(c.problem.samples(), k, s.seed, c.repetition);
-  BatchSampler sampler(shards.shard(rank), a.batch_size, s.seed, c.repetition, rank);
+  const auto shards = Shards::shared(c.problem.samples(), k, s.seed, c.repetition);
+  BatchSampler sampler(shards->shard(rank), a.batch_size, s.seed, c.repetition, rank);
   const double load = static_cast<double>(a.batch_size) / static_cast<double>(c.problem.samples());
 
   std::vector<double> x(d, 0.0), grad(d), buffer(d + 1);

@@ -7,6 +7,7 @@
 namespace sgdsim::sim {
 
 RunResults simulate(const Scenario& scenario, const Problem& problem, const SimulationOptions& options) {
+  if (options.engine == SimEngine::ANALYTIC) return simulate_analytic(scenario, problem, options);
   const int ranks = ranks_needed(scenario);
   const bool parameter_server = is_parameter_server(scenario.algorithm.kind);
   RunResults results;  // appended to by rank 0 only (run_rank); actors run one at a time, so no locking
