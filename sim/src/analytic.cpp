@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/context/protected_fixedsize_stack.hpp>
 #include <string>
+#include <typeinfo>
 
 #include "sgdsim/core/algorithms/algorithm.hpp"
 #include "sgdsim/core/comm/compute.hpp"
@@ -19,11 +20,11 @@ namespace {
 // Each actor's stack: mapped lazily with a guard page below it, so only the pages an actor touches cost memory.
 // 1 MiB leaves room for Eigen's stack temporaries (up to 128 KiB) inside the gradient kernels.
 constexpr std::size_t STACK_BYTES = std::size_t{1} << 20;
+const Op NO_OP;  // awaited by a sleep or the barrier: no op ends it
 }  // namespace
 
-std::size_t Engine::KeyHash::operator()(const Op::Key& k) const noexcept {
-  std::uint64_t h = static_cast<std::uint32_t>(k.tag);
-  h = h * 0x9E3779B97F4A7C15ULL ^ static_cast<std::uint32_t>(k.src);
+std::size_t Engine::ChannelHash::operator()(const ChannelKey& k) const noexcept {
+  std::uint64_t h = static_cast<std::uint32_t>(k.src);
   h = h * 0x9E3779B97F4A7C15ULL ^ static_cast<std::uint32_t>(k.dst);
   h = h * 0x9E3779B97F4A7C15ULL ^ static_cast<std::uint32_t>(k.epoch);
   return static_cast<std::size_t>(h ^ (h >> 29));
@@ -53,9 +54,13 @@ void Engine::wake(int rank) {
   ready_.push_back(rank);
 }
 
-void Engine::block() {
+void Engine::block(const Op* awaited) {
   Actor& a = *actors_[static_cast<std::size_t>(self())];
+  a.blocked = true;
+  a.awaited = awaited;
   a.scheduler = std::move(a.scheduler).resume();
+  a.blocked = false;
+  a.awaited = nullptr;
 }
 
 void Engine::set_timer(double time) {
@@ -68,7 +73,7 @@ void Engine::sleep_for(double seconds) {
   if (seconds <= 0) return;
   set_timer(now_ + seconds);
   Actor& a = *actors_[static_cast<std::size_t>(current_)];
-  while (!a.timer_fired) block();
+  while (!a.timer_fired) block(&NO_OP);
 }
 
 bool Engine::wait_for(const Op& op, double timeout) {
@@ -81,7 +86,7 @@ bool Engine::wait_for(const Op& op, double timeout) {
       ++a.timer;  // the timer will find its token stale
       return true;
     }
-    block();
+    block(&op);
   }
 }
 
@@ -94,20 +99,49 @@ void Engine::barrier() {
     for (int r = 0; r < ranks(); ++r) wake(r);
     return;
   }
-  while (barrier_generation_ == generation) block();
+  while (barrier_generation_ == generation) block(&NO_OP);
 }
 
+void Channel::Fifo::push(Op* op) {
+  op->queued_next = nullptr;
+  if (tail == nullptr) {
+    head = op;
+  } else {
+    tail->queued_next = op;
+  }
+  tail = op;
+}
+
+Op* Channel::Fifo::take(int tag) {
+  for (Op* o = head; o != nullptr; o = o->queued_next) {
+    if (o->key.tag != tag) continue;
+    remove(o);
+    return o;
+  }
+  return nullptr;
+}
+
+void Channel::Fifo::remove(Op* op) {
+  Op* before = nullptr;
+  for (Op* o = head; o != nullptr; before = o, o = o->queued_next) {
+    if (o != op) continue;
+    (before == nullptr ? head : before->queued_next) = o->queued_next;
+    if (tail == o) tail = before;
+    o->queued_next = nullptr;
+    return;
+  }
+}
+
+Channel& Engine::channel(int epoch, int src, int dst) { return channels_[ChannelKey{epoch, src, dst}]; }
+
 void Engine::post(Op& op) {
-  Queues& q = queues_[op.key];
-  auto& opposite = op.is_send ? q.recvs : q.sends;
-  if (opposite.empty()) {
-    (op.is_send ? q.sends : q.recvs).push_back(&op);
+  Channel& q = *op.channel;
+  Op* other = (op.is_send ? q.recvs : q.sends).take(op.key.tag);
+  if (other == nullptr) {
+    (op.is_send ? q.sends : q.recvs).push(&op);
     op.state = Op::State::POSTED;
     return;
   }
-  Op* other = opposite.front();
-  opposite.pop_front();
-  if (q.sends.empty() && q.recvs.empty()) queues_.erase(op.key);
   if (op.is_send) {
     start(op, *other);
   } else {
@@ -130,31 +164,44 @@ void Engine::finish(Op& op, Op::State state) {
   op.peer = nullptr;
   op.flow = -1;
   Actor& a = *actors_[static_cast<std::size_t>(op.owner)];
-  op.completed_at = a.completed.insert(a.completed.end(), &op);
+  op.done_prev = a.done_tail;
+  op.done_next = nullptr;
+  (a.done_tail == nullptr ? a.done_head : a.done_tail->done_next) = &op;
+  a.done_tail = &op;
   op.listed = true;
-  wake(op.owner);
+  if (a.blocked && (a.awaited == nullptr || a.awaited == &op)) wake(op.owner);
 }
 
 void Engine::deliver(FluidNetwork::FlowId flow) {
   Op* send = moving_[static_cast<std::size_t>(flow)];
   Op* recv = send->peer;
+  // Staged until the receiver sees it: a receive withdrawn after its message arrived must leave its buffer alone.
+  if (!spare_.empty() && recv->staged.capacity() == 0) {
+    recv->staged.swap(spare_.back());
+    spare_.pop_back();
+  }
   recv->staged.assign(send->out.begin(), send->out.end());
   finish(*send, Op::State::DONE);
   finish(*recv, Op::State::DONE);
 }
 
 void Engine::dequeue(Op& op) {
-  auto it = queues_.find(op.key);
-  if (it == queues_.end()) return;
-  auto& mine = op.is_send ? it->second.sends : it->second.recvs;
-  mine.erase(std::find(mine.begin(), mine.end(), &op));
-  if (it->second.sends.empty() && it->second.recvs.empty()) queues_.erase(it);
+  (op.is_send ? op.channel->sends : op.channel->recvs).remove(&op);
 }
 
 void Engine::observed(Op& op) {
-  if (!op.listed) return;
-  actors_[static_cast<std::size_t>(op.owner)]->completed.erase(op.completed_at);
-  op.listed = false;
+  if (op.listed) {
+    Actor& a = *actors_[static_cast<std::size_t>(op.owner)];
+    (op.done_prev == nullptr ? a.done_head : op.done_prev->done_next) = op.done_next;
+    (op.done_next == nullptr ? a.done_tail : op.done_next->done_prev) = op.done_prev;
+    op.done_prev = op.done_next = nullptr;
+    op.listed = false;
+  }
+  if (op.staged.capacity() > 0) {
+    op.staged.clear();
+    spare_.push_back(std::move(op.staged));
+    op.staged = {};
+  }
 }
 
 void Engine::cancel(Op& op) {
@@ -184,7 +231,6 @@ void Engine::cancel(Op& op) {
   op.state = Op::State::DROPPED;
   op.peer = nullptr;
   op.flow = -1;
-  op.staged.clear();
 }
 
 void Engine::run(const std::function<void(int)>& body) {
@@ -265,7 +311,10 @@ class AnalyticRequest final : public Request::Impl {
 };
 
 AnalyticRequest& impl_of(const Request& request) {
-  auto* impl = dynamic_cast<AnalyticRequest*>(request.impl());
+  Request::Impl* base = request.impl();
+  // typeid equality instead of a dynamic_cast: the class is final, and this runs for every message.
+  const bool ours = base != nullptr && typeid(*base) == typeid(AnalyticRequest);
+  auto* impl = ours ? static_cast<AnalyticRequest*>(base) : nullptr;
   if (impl == nullptr) SGDSIM_THROW(SimulationError, "analytic Comm: request is empty or belongs to another Comm");
   return *impl;
 }
@@ -288,6 +337,7 @@ class AnalyticComm final : public Comm {
     check_peer(dst, "destination");
     auto impl = std::make_unique<AnalyticRequest>(engine_, Op::Key{epoch_, rank_, dst, tag}, true, rank_);
     impl->op.out = data;
+    impl->op.channel = peer_channel(out_, rank_, dst);
     engine_.post(impl->op);
     count_sent(data.size());
     return Request(std::move(impl));
@@ -296,13 +346,14 @@ class AnalyticComm final : public Comm {
     check_peer(src, "source");
     auto impl = std::make_unique<AnalyticRequest>(engine_, Op::Key{epoch_, src, rank_, tag}, false, rank_);
     impl->op.in = data;
+    impl->op.channel = peer_channel(in_, src, rank_);
     engine_.post(impl->op);
     return Request(std::move(impl));
   }
 
   void wait(Request& request) override {
     Op& op = impl_of(request).op;
-    while (!op.over()) engine_.block();
+    while (!op.over()) engine_.block(&op);
     complete(request);
   }
 
@@ -312,9 +363,8 @@ class AnalyticComm final : public Comm {
     if (std::none_of(requests.begin(), requests.end(), [](const Request& r) { return r.pending(); }))
       SGDSIM_THROW(SimulationError, "analytic Comm::wait_any: no pending request");
     for (;;) {
-      auto& done = engine_.completed(rank_);
       bool indexed = false;
-      for (Op* op : done) {
+      for (Op* op = engine_.completed(rank_); op != nullptr; op = op->done_next) {
         auto at = [&](std::size_t i) { return i < requests.size() && requests[i].pending() && &impl_of(requests[i]).op == op; };
         if (!at(op->slot) && !indexed) {
           for (std::size_t i = 0; i < requests.size(); ++i)
@@ -360,7 +410,6 @@ class AnalyticComm final : public Comm {
   // The op is over and its owner sees it: a receive copies the payload out.
   void complete(Request& request) {
     Op& op = impl_of(request).op;
-    engine_.observed(op);
     if (!op.is_send && op.state == Op::State::DONE) {
       if (op.staged.size() != op.in.size()) {
         SGDSIM_THROW(SimulationError, "analytic Comm: rank " + std::to_string(op.key.dst) + " received " +
@@ -370,12 +419,22 @@ class AnalyticComm final : public Comm {
       }
       std::copy(op.staged.begin(), op.staged.end(), op.in.begin());
     }
+    engine_.observed(op);
     request.reset();
+  }
+
+  // This rank's channels to (out_) and from (in_) each peer it talks to: few per rank, so the lookup stays in cache.
+  Channel* peer_channel(std::unordered_map<int, Channel*>& cache, int src, int dst) {
+    const int peer = src == rank_ ? dst : src;
+    auto [it, added] = cache.try_emplace(peer, nullptr);
+    if (added) it->second = &engine_.channel(epoch_, src, dst);
+    return it->second;
   }
 
   Engine& engine_;
   int rank_;
   int epoch_;
+  std::unordered_map<int, Channel*> out_, in_;
 };
 
 class AnalyticClock final : public Clock {

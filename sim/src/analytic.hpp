@@ -6,7 +6,6 @@
 #include <deque>
 #include <exception>
 #include <functional>
-#include <list>
 #include <memory>
 #include <queue>
 #include <span>
@@ -16,6 +15,23 @@
 #include "fluid_network.hpp"
 
 namespace sgdsim::sim::analytic {
+
+struct Op;
+
+// The posted, unmatched operations of one (epoch, source, destination): sends and receives in posting order. Within a
+// channel messages match on the tag, first posted first matched. Channels live as long as the engine (there are at
+// most as many as communicating pairs) and each Comm keeps pointers to those of its peers, so that posting a message
+// neither allocates nor searches a table.
+struct Channel {
+  struct Fifo {
+    Op* head = nullptr;
+    Op* tail = nullptr;
+    void push(Op* op);
+    Op* take(int tag);  // removes and returns the first op with this tag, or nullptr
+    void remove(Op* op);
+  };
+  Fifo sends, recvs;
+};
 
 // One point-to-point operation. Owned by its Request; the engine holds plain pointers to it while it is posted or
 // moving, and the operation unlinks itself (cancel) before it goes away.
@@ -34,8 +50,12 @@ struct Op {
   std::vector<double> staged;   // recv: the payload delivered, until the receiver sees it
   Op* peer = nullptr;           // while moving
   FluidNetwork::FlowId flow = -1;
-  // Unobserved completions of the owner, in completion order (see Engine::completed()).
-  std::list<Op*>::iterator completed_at;
+  Channel* channel = nullptr;  // where it is matched
+  Op* queued_next = nullptr;   // posted: the next op of the same channel and direction
+  // Unobserved completions of the owner, in completion order (see Engine::completed()): an intrusive list, so that
+  // neither matching nor completing allocates.
+  Op* done_prev = nullptr;
+  Op* done_next = nullptr;
   bool listed = false;
   std::size_t slot = 0;  // its index in the request span of the owner's last wait_any (a hint, checked before use)
   bool over() const { return state == State::DONE || state == State::DROPPED; }
@@ -63,14 +83,17 @@ class Engine {
   // Blocks until `op` is over or `timeout` seconds passed; true if it is over. At a tie the timeout wins (as in
   // SimGrid, whose timers fire before the transfers that end at the same instant are handled).
   bool wait_for(const Op& op, double timeout);
-  // Blocks until the actor is woken (an op of it ended, its timer fired, the barrier opened).
-  void block();
+  // Blocks until the actor is woken: by `awaited` ending (nullptr: by any op of it ending), its timer, the barrier.
+  // Ops the actor does not wait for end without resuming it.
+  void block(const Op* awaited = nullptr);
   void barrier();
 
-  void post(Op& op);     // matches it against the opposite queue of its key, or queues it
+  Channel& channel(int epoch, int src, int dst);
+  void post(Op& op);     // matches it against the opposite queue of its channel, or queues it
   void cancel(Op& op);   // withdraws a posted or moving op; an op that already ended is only unlisted
-  void observed(Op& op); // the owner has seen the op end: unlist it
-  std::list<Op*>& completed(int rank) { return actors_[static_cast<std::size_t>(rank)]->completed; }
+  void observed(Op& op); // the owner has seen the op end: unlist it (and recycle a receive's staging buffer)
+  // The first of the rank's ended, unobserved ops (follow done_next for the others, in the order they ended).
+  Op* completed(int rank) const { return actors_[static_cast<std::size_t>(rank)]->done_head; }
 
  private:
   struct Actor {
@@ -78,10 +101,12 @@ class Engine {
     boost::context::fiber scheduler;  // (inside the actor) where the scheduler continues
     bool queued = false;
     bool finished = false;
+    bool blocked = false;          // in block(): woken by the ops below
+    const Op* awaited = nullptr;   // the one op it waits for; nullptr while blocked: any op
     std::uint64_t timer = 0;  // token of the current timer
     bool timer_fired = false;
-    std::uint64_t barrier_generation = 0;
-    std::list<Op*> completed;
+    Op* done_head = nullptr;
+    Op* done_tail = nullptr;
   };
   struct Timer {
     double time;
@@ -90,13 +115,6 @@ class Engine {
     std::uint64_t token;
     bool operator>(const Timer& o) const { return time != o.time ? time > o.time : seq > o.seq; }
   };
-  struct KeyHash {
-    std::size_t operator()(const Op::Key& k) const noexcept;
-  };
-  struct Queues {
-    std::deque<Op*> sends, recvs;
-  };
-
   void wake(int rank);
   void set_timer(double time);
   void start(Op& send, Op& recv);
@@ -109,9 +127,17 @@ class Engine {
   std::uint64_t seq_ = 0;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::deque<int> ready_;
-  std::unordered_map<Op::Key, Queues, KeyHash> queues_;
+  struct ChannelKey {
+    int epoch, src, dst;
+    bool operator==(const ChannelKey&) const = default;
+  };
+  struct ChannelHash {
+    std::size_t operator()(const ChannelKey& c) const noexcept;
+  };
+  std::unordered_map<ChannelKey, Channel, ChannelHash> channels_;
   std::vector<Op*> moving_;  // flow id -> its send op
   std::vector<FluidNetwork::FlowId> ended_;
+  std::vector<std::vector<double>> spare_;  // staging buffers of observed receives, reused
   int current_ = -1;
   int finished_ = 0;
   bool unwinding_ = false;
