@@ -185,9 +185,7 @@ void Engine::deliver(FluidNetwork::FlowId flow) {
   finish(*recv, Op::State::DONE);
 }
 
-void Engine::dequeue(Op& op) {
-  (op.is_send ? op.channel->sends : op.channel->recvs).remove(&op);
-}
+void Engine::dequeue(Op& op) { (op.is_send ? op.channel->sends : op.channel->recvs).remove(&op); }
 
 void Engine::observed(Op& op) {
   if (op.listed) {
@@ -365,7 +363,9 @@ class AnalyticComm final : public Comm {
     for (;;) {
       bool indexed = false;
       for (Op* op = engine_.completed(rank_); op != nullptr; op = op->done_next) {
-        auto at = [&](std::size_t i) { return i < requests.size() && requests[i].pending() && &impl_of(requests[i]).op == op; };
+        auto at = [&](std::size_t i) {
+          return i < requests.size() && requests[i].pending() && &impl_of(requests[i]).op == op;
+        };
         if (!at(op->slot) && !indexed) {
           for (std::size_t i = 0; i < requests.size(); ++i)
             if (requests[i].pending()) impl_of(requests[i]).op.slot = i;

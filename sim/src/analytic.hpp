@@ -89,9 +89,9 @@ class Engine {
   void barrier();
 
   Channel& channel(int epoch, int src, int dst);
-  void post(Op& op);     // matches it against the opposite queue of its channel, or queues it
-  void cancel(Op& op);   // withdraws a posted or moving op; an op that already ended is only unlisted
-  void observed(Op& op); // the owner has seen the op end: unlist it (and recycle a receive's staging buffer)
+  void post(Op& op);      // matches it against the opposite queue of its channel, or queues it
+  void cancel(Op& op);    // withdraws a posted or moving op; an op that already ended is only unlisted
+  void observed(Op& op);  // the owner has seen the op end: unlist it (and recycle a receive's staging buffer)
   // The first of the rank's ended, unobserved ops (follow done_next for the others, in the order they ended).
   Op* completed(int rank) const { return actors_[static_cast<std::size_t>(rank)]->done_head; }
 
@@ -101,9 +101,9 @@ class Engine {
     boost::context::fiber scheduler;  // (inside the actor) where the scheduler continues
     bool queued = false;
     bool finished = false;
-    bool blocked = false;          // in block(): woken by the ops below
-    const Op* awaited = nullptr;   // the one op it waits for; nullptr while blocked: any op
-    std::uint64_t timer = 0;  // token of the current timer
+    bool blocked = false;         // in block(): woken by the ops below
+    const Op* awaited = nullptr;  // the one op it waits for; nullptr while blocked: any op
+    std::uint64_t timer = 0;      // token of the current timer
     bool timer_fired = false;
     Op* done_head = nullptr;
     Op* done_tail = nullptr;

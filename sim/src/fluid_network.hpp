@@ -1,4 +1,4 @@
-// FluidNetwork: the flow-level network of a generated platform (star, cluster, ideal) computed analytically, as SimGrid's
+// FluidNetwork: the flow-level network of a generated platform (star, cluster, ideal) in closed form, as SimGrid's
 // CM02 model computes it: a latency phase, then max-min fair bandwidth sharing.
 #pragma once
 
