@@ -16,6 +16,8 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
   exec::MpiSession session(argc, argv);
   const int rank = session.rank();
   try {
+    const exec::ThreadChoice threads = exec::choose_threads();
+    if (rank == 0) std::cout << "threads on rank 0's node: " << threads.describe() << "\n" << std::flush;
     const auto jobs = resolve_jobs(o);
     if (jobs.size() != 1)
       SGDSIM_THROW(ConfigError, "run takes one scenario: this study has " + std::to_string(jobs.size()) +
