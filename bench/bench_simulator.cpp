@@ -126,6 +126,44 @@ void throughput(benchmark::State& state, const std::string& algorithm, bool nume
   }
 }
 
+// Simulations with numerics: CPU of simulate() with numerics against the CPU its kernel calls take, measured as the
+// same simulation's CPU with numerics on minus off (the gradients and the trace's loss evaluations; everything else is
+// identical). overhead = with / (with − without): 1 would be a simulation that costs nothing beyond its kernels.
+void numerics_overhead(benchmark::State& state, const std::string& json) {
+  const sgdsim::Scenario on = sgdsim::parse_scenario(json);
+  const sgdsim::Scenario off = sgdsim::parse_scenario(json, {"cluster.compute.numerics=false"});
+  const sgdsim::Problem problem = sgdsim::make_problem(on);
+  for (auto _ : state) {
+    const Measured with = simulate_in_child(on, problem, engine_of(state));
+    const Measured without = simulate_in_child(off, problem, engine_of(state));
+    if (!with.ok || !without.ok) state.SkipWithError("a simulation failed");
+    state.SetIterationTime(with.cpu);
+    state.counters["cpu_s_with_numerics"] = with.cpu;
+    state.counters["cpu_s_kernels"] = with.cpu - without.cpu;
+    state.counters["overhead"] = with.cpu / (with.cpu - without.cpu);
+  }
+}
+
+// scenarios/quickstart.json, variant sync (16 workers, sync SGD, B = 16, 600 iterations, loss every 20).
+void numerics_quickstart(benchmark::State& state) {
+  numerics_overhead(state, R"({"name": "q", "seed": 1, "problem": {"objective": "logistic", "l2": 1e-3,
+      "data": {"synthetic": {"samples": 16000, "features": 40, "separation": 1.5}}},
+    "cluster": {"workers": 16, "network": {"topology": "star", "bandwidth": "1Gbps", "latency": "50us"},
+      "compute": {"seconds_per_pass": 2.0, "straggling": {"rate": 1.0}}},
+    "algorithm": {"name": "sync_sgd", "batch_size": 16, "step_size": 0.5},
+    "stop": {"iterations": 600}, "output": {"every": 20}})");
+}
+
+// scenarios/agc-experiment.json, variant agc-c2-r11 (30 workers, sparse 30000 x 300, 100 iterations, loss every one).
+void numerics_agc_experiment(benchmark::State& state) {
+  numerics_overhead(state, R"({"name": "a", "seed": 1, "problem": {"objective": "logistic", "l2": 1e-3,
+      "data": {"synthetic": {"samples": 30000, "features": 300, "separation": 1.0, "density": 0.1}}},
+    "cluster": {"workers": 30, "network": {"topology": "star", "bandwidth": "1Gbps", "latency": "50us"},
+      "compute": {"seconds_per_pass": 1.0, "delay": {"mean": 2.0}}},
+    "algorithm": {"name": "agc", "tasks_per_worker": 2, "wait_for": 11, "step_size": 4.0},
+    "stop": {"iterations": 100}})");
+}
+
 void length_sync_sgd(benchmark::State& state) { run_length(state, "sync_sgd"); }
 void length_local_sgd(benchmark::State& state) { run_length(state, "local_sgd"); }
 void length_uncoded(benchmark::State& state) { run_length(state, "uncoded"); }
@@ -136,6 +174,8 @@ void local_sgd(benchmark::State& state) { throughput(state, "local_sgd", false);
 
 // Args: {engine (0 simgrid, 1 analytic)} or {engine, workers, iterations}.
 #define SGDSIM_BENCH(f) BENCHMARK(f)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1)
+SGDSIM_BENCH(numerics_quickstart)->ArgName("engine")->Arg(0)->Arg(1);
+SGDSIM_BENCH(numerics_agc_experiment)->ArgName("engine")->Arg(0)->Arg(1);
 SGDSIM_BENCH(length_sync_sgd)->ArgName("engine")->Arg(0)->Arg(1);
 SGDSIM_BENCH(length_local_sgd)->ArgName("engine")->Arg(0)->Arg(1);
 SGDSIM_BENCH(length_uncoded)->ArgName("engine")->Arg(0)->Arg(1);
