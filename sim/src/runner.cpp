@@ -28,7 +28,8 @@ std::unique_ptr<ModelledCompute> RankContext::make_compute(const Scenario& scena
                                                            int repetition, int worker, Comm& comm) const {
   auto* sim_comm = dynamic_cast<SimComm*>(&comm);
   if (sim_comm == nullptr) SGDSIM_THROW(SimulationError, "RankContext::make_compute: comm must come from make_comm");
-  return std::make_unique<SimCompute>(scenario, problem, repetition, worker, *sim_comm);
+  const double speed = world_->hosts[static_cast<std::size_t>(rank_)]->get_speed();
+  return std::make_unique<SimCompute>(scenario, problem, repetition, worker, *sim_comm, speed);
 }
 
 void RankContext::sync() const { world_->barrier->wait(); }

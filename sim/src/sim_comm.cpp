@@ -9,6 +9,7 @@
 #include <simgrid/s4u/Engine.hpp>
 #include <string>
 
+#include "platform.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim::sim {
@@ -389,11 +390,18 @@ SimClock::SimClock() : start_(s4u::Engine::get_clock()) {}
 
 double SimClock::now() const { return s4u::Engine::get_clock() - start_; }
 
-SimCompute::SimCompute(const Scenario& scenario, const Problem& problem, int repetition, int worker, SimComm& comm)
-    : ModelledCompute(scenario, problem, repetition, worker), comm_(comm) {}
+SimCompute::SimCompute(const Scenario& scenario, const Problem& problem, int repetition, int worker, SimComm& comm,
+                       double host_speed)
+    : ModelledCompute(scenario, problem, repetition, worker),
+      comm_(comm),
+      speed_factor_(REFERENCE_HOST_SPEED / host_speed) {
+  if (!(host_speed > 0)) SGDSIM_THROW(ConfigError, "platform: a host speed must be positive");
+}
+
+double SimCompute::last_modelled() const { return scaled(last_task()); }
 
 bool SimCompute::spend(double load, std::int64_t /*iteration*/, double /*started*/, Request* interrupt) {
-  const double duration = draw_task(load).total();
+  const double duration = scaled(draw_task(load));
   if (interrupt == nullptr || !interrupt->pending()) {
     if (duration > 0) s4u::this_actor::sleep_for(duration);
     return true;
