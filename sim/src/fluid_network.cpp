@@ -28,6 +28,7 @@ FluidNetwork::FluidNetwork(const NetworkSpec& network, int hosts) {
   weights_.assign(links, 0);
   counts_.assign(links, 0);
   saturated_.assign(links, 0);
+  load_.assign(links, 0);
 }
 
 FluidNetwork::FlowId FluidNetwork::start(int src, int dst, double bytes) {
@@ -62,24 +63,98 @@ FluidNetwork::FlowId FluidNetwork::start(int src, int dst, double bytes) {
   // bandwidth and by the TCP window over the round trip.
   f.weight = latency > 0 ? 1.0 / latency : 1.0;
   f.bound = latency > 0 ? std::min(bandwidth, TCP_GAMMA / (2.0 * latency)) : bandwidth;
+  if (first_weight_ < 0) {
+    first_weight_ = f.weight;
+    first_bound_ = f.bound;
+  }
+  if (f.weight != first_weight_ || f.bound != first_bound_ || f.links[1] < 0) uniform_possible_ = false;
   if (latency > 0) {
     f.latency_end = now_ + latency;
     latency_events_.push({f.latency_end, id, f.seq});
   } else {
-    f.sharing = true;
-    sharing_.push_back(id);
-    dirty_ = true;
+    add_sharing(id);
   }
   return id;
+}
+
+void FluidNetwork::add_sharing(FlowId id) {
+  Flow& f = flows_[static_cast<std::size_t>(id)];
+  f.sharing = true;
+  f.pos = sharing_.size();
+  sharing_.push_back(id);
+  for (int l : f.links) {
+    if (l < 0) continue;
+    if (++load_[static_cast<std::size_t>(l)] == 2) {
+      ++crowded_;
+      crowded_links_.push_back(l);
+    }
+  }
+  if (crowded_links_.size() > 4 * load_.size() + 64) {  // drop the links that are no longer crowded
+    crowded_links_.clear();
+    for (std::size_t l = 0; l < load_.size(); ++l)
+      if (load_[l] >= 2) crowded_links_.push_back(static_cast<int>(l));
+  }
+  if (uniform_) {
+    f.finish = service_ + f.remaining;
+    finishes_.push({f.finish, f.seq, id});
+  }
+  choose_mode();
+}
+
+void FluidNetwork::remove_sharing(FlowId id) {
+  Flow& f = flows_[static_cast<std::size_t>(id)];
+  f.sharing = false;
+  const FlowId moved = sharing_.back();
+  sharing_[f.pos] = moved;
+  flows_[static_cast<std::size_t>(moved)].pos = f.pos;
+  sharing_.pop_back();
+  for (int l : f.links)
+    if (l >= 0 && load_[static_cast<std::size_t>(l)]-- == 2) --crowded_;
+  choose_mode();  // a heap entry of a removed flow is recognised as stale (not sharing, or another sequence number)
+}
+
+void FluidNetwork::choose_mode() {
+  // One rate for all: no link carries two transfers, or exactly one link does and it carries all of them (then, with
+  // one capacity for all links, every other link leaves room for more than that link's share).
+  int hub = -1;
+  if (crowded_ == 1) {
+    while (load_[static_cast<std::size_t>(crowded_links_.back())] < 2) crowded_links_.pop_back();
+    hub = crowded_links_.back();
+  }
+  const auto n = static_cast<int>(sharing_.size());
+  if (crowded_ == 0) crowded_links_.clear();
+  const bool uniform =
+      uniform_possible_ && n > 0 && (crowded_ == 0 || (crowded_ == 1 && load_[static_cast<std::size_t>(hub)] == n));
+  if (uniform && !uniform_) {
+    // From general: what is left of each transfer becomes its end of service.
+    finishes_ = {};
+    service_ = 0;
+    for (FlowId id : sharing_) {
+      Flow& f = flows_[static_cast<std::size_t>(id)];
+      f.finish = f.remaining;
+      finishes_.push({f.finish, f.seq, id});
+    }
+  } else if (!uniform && uniform_) {
+    for (FlowId id : sharing_) {
+      Flow& f = flows_[static_cast<std::size_t>(id)];
+      f.remaining = std::max(0.0, f.finish - service_);
+    }
+    finishes_ = {};
+  }
+  uniform_ = uniform;
+  if (uniform_) {
+    const double capacity = capacity_[0];
+    uniform_rate_ = std::min(first_bound_, crowded_ == 0 ? capacity : capacity / n);
+    dirty_ = false;
+  } else {
+    dirty_ = true;
+  }
 }
 
 void FluidNetwork::abort(FlowId id) {
   Flow& f = flows_[static_cast<std::size_t>(id)];
   if (!f.live) return;
-  if (f.sharing) {
-    sharing_.erase(std::find(sharing_.begin(), sharing_.end(), id));
-    dirty_ = true;
-  }
+  if (f.sharing) remove_sharing(id);
   f.live = false;  // a pending latency event of this flow is recognised as stale by its sequence number
   free_.push_back(id);
 }
@@ -151,6 +226,15 @@ void FluidNetwork::share() {
 
 double FluidNetwork::next_event() {
   if (dirty_) share();
+  if (uniform_) {
+    while (!finishes_.empty()) {
+      const Finish& top = finishes_.top();
+      const Flow& f = flows_[static_cast<std::size_t>(top.flow)];
+      if (f.live && f.sharing && f.seq == top.seq) break;
+      finishes_.pop();  // stale: ended or withdrawn
+    }
+    next_end_ = finishes_.empty() ? NEVER : now_ + std::max(0.0, finishes_.top().service - service_) / uniform_rate_;
+  }
   while (!latency_events_.empty()) {
     const LatencyEvent& e = latency_events_.top();
     const Flow& f = flows_[static_cast<std::size_t>(e.flow)];
@@ -163,6 +247,11 @@ double FluidNetwork::next_event() {
 
 void FluidNetwork::progress(double t) {
   const double dt = t - now_;
+  if (uniform_) {
+    if (dt > 0) service_ += uniform_rate_ * dt;
+    now_ = t;
+    return;
+  }
   if (dt > 0)
     for (FlowId id : sharing_) {
       Flow& f = flows_[static_cast<std::size_t>(id)];
@@ -173,19 +262,27 @@ void FluidNetwork::progress(double t) {
 
 void FluidNetwork::advance(double t, std::vector<FlowId>& ended) {
   if (t < now_ || t > next_event()) SGDSIM_THROW(SimulationError, "FluidNetwork: advance past the next event or back");
+  const bool ending = next_end_ <= t;
   progress(t);
   const std::size_t first = ended.size();
-  if (next_end_ <= t) {
-    std::size_t kept = 0;
-    for (FlowId id : sharing_) {
-      if (flows_[static_cast<std::size_t>(id)].end <= t) {
-        ended.push_back(id);
-      } else {
-        sharing_[kept++] = id;
+  if (ending && uniform_) {
+    // The transfer this event time was computed for ends (whatever rounding left of its service), and so does every
+    // other whose end of service has been reached.
+    const double reached = service_ * (1 + 1e-14) + 1e-9;
+    bool first_end = true;
+    while (!finishes_.empty()) {
+      const Finish top = finishes_.top();
+      const Flow& f = flows_[static_cast<std::size_t>(top.flow)];
+      if (f.live && f.sharing && f.seq == top.seq) {
+        if (!first_end && top.service > reached) break;
+        first_end = false;
+        ended.push_back(top.flow);
       }
+      finishes_.pop();
     }
-    sharing_.resize(kept);
-    dirty_ = true;
+  } else if (ending) {
+    for (FlowId id : sharing_)
+      if (flows_[static_cast<std::size_t>(id)].end <= t) ended.push_back(id);
   }
   // Transfers that ended together are reported in the order they started.
   std::sort(ended.begin() + static_cast<std::ptrdiff_t>(first), ended.end(), [&](FlowId a, FlowId b) {
@@ -193,17 +290,16 @@ void FluidNetwork::advance(double t, std::vector<FlowId>& ended) {
   });
   for (std::size_t i = first; i < ended.size(); ++i) {
     Flow& f = flows_[static_cast<std::size_t>(ended[i])];
+    remove_sharing(ended[i]);
     f.live = false;
     free_.push_back(ended[i]);
   }
   while (!latency_events_.empty() && latency_events_.top().time <= t) {
     const LatencyEvent e = latency_events_.top();
     latency_events_.pop();
-    Flow& f = flows_[static_cast<std::size_t>(e.flow)];
+    const Flow& f = flows_[static_cast<std::size_t>(e.flow)];
     if (!f.live || f.seq != e.seq || f.sharing) continue;
-    f.sharing = true;
-    sharing_.push_back(e.flow);
-    dirty_ = true;
+    add_sharing(e.flow);
   }
 }
 

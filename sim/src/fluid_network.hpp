@@ -22,6 +22,12 @@ namespace sgdsim::sim {
 //   sent. Hence k equal transfers that start together on one shared link all end at t0 + latency + k·S/bandwidth.
 // Floating-point results agree with SimGrid's to rounding (SimGrid solves the same system with its own arithmetic and
 // precision thresholds), not bit for bit.
+//
+// Cost: when every transfer in its bandwidth phase gets the same rate (one shared link carries all of them and every
+// other link at most one, as when k workers send to a parameter server, or no link is shared at all), the transfers
+// progress as one processor-sharing queue: a common "service" counter grows at that rate and a heap orders the
+// transfers by the service at which they end, O(log n) per event. Otherwise max-min is solved again over all transfers
+// in their bandwidth phase at every event, O(n).
 class FluidNetwork {
  public:
   using FlowId = std::int32_t;
@@ -53,6 +59,8 @@ class FluidNetwork {
     double latency_end = 0;  // when the bandwidth phase starts
     double end = 0;          // when it ends at the current rates
     std::uint64_t seq = 0;   // start order
+    double finish = 0;       // uniform mode: the service at which it ends
+    std::size_t pos = 0;     // its index in sharing_
     bool live = false;
     bool sharing = false;  // in the bandwidth phase
   };
@@ -63,8 +71,18 @@ class FluidNetwork {
     bool operator>(const LatencyEvent& o) const { return time != o.time ? time > o.time : seq > o.seq; }
   };
 
-  void share();             // max-min rates of the sharing transfers, and their ends
+  struct Finish {
+    double service;
+    std::uint64_t seq;
+    FlowId flow;
+    bool operator>(const Finish& o) const { return service != o.service ? service > o.service : seq > o.seq; }
+  };
+
+  void share();             // general mode: max-min rates of the sharing transfers, and their ends
   void progress(double t);  // bytes sent up to t at the current rates
+  void add_sharing(FlowId id);
+  void remove_sharing(FlowId id);
+  void choose_mode();       // uniform when the sharing transfers all get one rate, else general
 
   std::vector<double> capacity_;  // per link, bytes/s
   std::vector<double> latency_;   // per link, seconds
@@ -79,6 +97,18 @@ class FluidNetwork {
   double now_ = 0;
   double next_end_ = NEVER;  // earliest end among sharing transfers at the current rates
   bool dirty_ = false;       // rates must be recomputed
+
+  // Uniform mode (see the class comment). load_: sharing transfers per link; crowded_: links carrying two or more,
+  // listed (lazily) in crowded_links_.
+  bool uniform_possible_ = true;  // all transfers have one weight and bound, all links one capacity
+  bool uniform_ = false;
+  double service_ = 0;       // bytes each sharing transfer has been served, in uniform mode
+  double uniform_rate_ = 0;  // their common rate
+  std::priority_queue<Finish, std::vector<Finish>, std::greater<>> finishes_;
+  std::vector<int> load_;
+  int crowded_ = 0;
+  std::vector<int> crowded_links_;
+  double first_weight_ = -1, first_bound_ = -1;
 
   // Scratch of share(): per link the capacity left, the weight and number of transfers not yet fixed, saturation.
   std::vector<double> left_, weights_;
