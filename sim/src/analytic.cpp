@@ -476,13 +476,13 @@ RunResults simulate_analytic(const Scenario& scenario, const Problem& problem, c
   if (!options.simgrid_args.empty())
     SGDSIM_THROW(ConfigError, "SimGrid options (" + options.simgrid_args.front() +
                                   ") do not apply to the analytic engine; drop them or use the simgrid engine");
-  const int ranks = ranks_needed(scenario);
-  const bool parameter_server = is_parameter_server(scenario.algorithm.kind);
-  analytic::Engine engine(scenario.cluster.network, ranks);
+  analytic::Engine engine(scenario.cluster.network, ranks_needed(scenario));
   RunResults results;  // appended to by rank 0 only (run_rank); actors run one at a time
+  const int first = options.only_repetition.value_or(0);
+  const int end = options.only_repetition ? first + 1 : scenario.repetitions;
   engine.run([&](int rank) {
-    const int worker = parameter_server ? rank - 1 : rank;
-    for (int repetition = 0; repetition < scenario.repetitions; ++repetition) {
+    const int worker = worker_of_rank(scenario, rank);
+    for (int repetition = first; repetition < end; ++repetition) {
       engine.barrier();
       analytic::AnalyticComm comm(engine, rank, repetition);
       analytic::AnalyticClock clock(engine);
