@@ -1,6 +1,6 @@
 # Thin wrapper over the CMake presets: `make demo` and `make test` work on a fresh Debian 12 machine as root.
 PACKAGES := cmake g++ make pkg-config libsimgrid-dev libeigen3-dev libboost-dev nlohmann-json3-dev doctest-dev libcli11-dev \
-            libbenchmark-dev libopenmpi-dev openmpi-bin zlib1g-dev
+            libbenchmark-dev libopenmpi-dev openmpi-bin zlib1g-dev libboost-context-dev
 DATA_PACKAGES := dataset-fashion-mnist
 JOBS ?= $(shell nproc)
 SCENARIO ?= scenarios/quickstart.json
