@@ -56,6 +56,14 @@ const std::vector<std::string>& status_columns() {
   return names;
 }
 
+// RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char ch : text) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
 namespace {
 
 VariantStats variant_stats(const VariantRuns& v) {
@@ -106,14 +114,6 @@ constexpr Measure MEASURES[] = {{"time", &VariantStats::time},
                                 {"mean_iteration_time", &VariantStats::mean_iteration_time},
                                 {"comm_rounds", &VariantStats::comm_rounds},
                                 {"bytes", &VariantStats::bytes}};
-
-// RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char ch : text) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return out + "\"";
-}
 
 // A swept value for a CSV cell: strings without their JSON quotes, everything else as its JSON text.
 std::string point_value(const std::string& json_text) {
@@ -209,6 +209,44 @@ std::string study_json(const StudyStats& study, const std::optional<Provenance>&
               {"variants", variants}};
   if (provenance) doc["provenance"] = json::parse(provenance_json(*provenance));
   return doc.dump(2) + "\n";
+}
+
+StudyStats parse_study_json(const std::string& text, const std::string& file) {
+  using json = nlohmann::ordered_json;  // keeps the file's order of the status counts and swept paths
+  auto number = [](const json& j) { return j.is_number() ? j.get<double>() : NOT_EVALUATED; };
+  try {
+    const json doc = json::parse(text);
+    StudyStats study;
+    study.name = doc.at("name").get<std::string>();
+    study.confidence = doc.at("confidence").get<double>();
+    study.swept_paths = doc.at("swept").get<std::vector<std::string>>();
+    study.metric = doc.at("speedup").at("metric").get<std::string>() == "time_to_target"
+                       ? SpeedupMetric::TIME_TO_TARGET
+                       : SpeedupMetric::MEAN_ITERATION_TIME;
+    const std::string baseline = doc.at("baseline").get<std::string>();
+    for (const auto& e : doc.at("variants")) {
+      VariantStats v;
+      v.label = e.at("label").get<std::string>();
+      v.algorithm = e.at("algorithm").get<std::string>();
+      v.dir = e.at("dir").get<std::string>();
+      for (const auto& [path, value] : e.at("point").items()) v.point.emplace_back(path, value.dump());
+      v.repetitions = e.at("repetitions").get<int>();
+      for (const auto& [name, n] : e.at("status").items()) v.status.emplace_back(name, n.get<int>());
+      v.reached = e.at("reached_target").is_number() ? e.at("reached_target").get<int>() : -1;
+      for (const auto& m : MEASURES) {
+        const json& j = e.at(m.name);
+        v.*m.field = {j.at("n").get<int>(), number(j.at("mean")), number(j.at("sd")), number(j.at("ci95"))};
+      }
+      v.speedup.value = number(e.at("speedup").at("value"));
+      v.speedup.ci = number(e.at("speedup").at("ci95"));
+      if (v.label == baseline) study.baseline = study.variants.size();
+      study.variants.push_back(std::move(v));
+    }
+    if (study.variants.empty()) SGDSIM_THROW(DataError, file + ": a study with no variants");
+    return study;
+  } catch (const json::exception& e) {
+    SGDSIM_THROW(DataError, file + ": not a study.json written by sgdsim: " + e.what());
+  }
 }
 
 }  // namespace sgdsim::analysis
