@@ -77,9 +77,14 @@ Calibration calibrate_compute(std::span<const TaskDuration> tasks, double load, 
     if (w.significant) c.slowdown[w.worker] = w.slowdown;
   }
 
+  auto unfitted = [&](int worker) {
+    return fit_slowdown && std::any_of(c.workers.begin(), c.workers.end(),
+                                       [&](const WorkerCalibration& w) { return w.worker == worker && !w.fitted; });
+  };
   std::vector<Duration> normalised;
   normalised.reserve(tasks.size());
   for (const auto& t : tasks) {
+    if (unfitted(t.worker)) continue;
     Duration d = t.duration;
     const auto it = c.slowdown.find(t.worker);
     if (it != c.slowdown.end()) {
@@ -96,6 +101,18 @@ Calibration calibrate_compute(std::span<const TaskDuration> tasks, double load, 
   } else {
     c.delay_mean = c.pooled.scale();
     c.delay_mean_se = c.pooled.scale() / std::sqrt(static_cast<double>(c.pooled.observed - 1));
+  }
+
+  for (auto& w : c.workers) {
+    if (w.fitted || !fit_slowdown || w.tasks == 0) continue;
+    double censored = 0;
+    for (const auto& d : by_worker[w.worker]) censored += d.value;
+    censored /= static_cast<double>(w.tasks);
+    w.lower_bound = true;
+    w.slowdown =
+        form == ComputeForm::STRAGGLING ? censored / c.pooled.mean() : (censored - c.pooled.scale()) / c.pooled.shift;
+    w.significant = w.slowdown > 1.05;
+    if (w.significant) c.slowdown[w.worker] = w.slowdown;
   }
 
   c.empirical = kaplan_meier(normalised);

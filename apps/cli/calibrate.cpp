@@ -5,7 +5,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -32,14 +31,6 @@ std::string text(const char* format, double v) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, format, v);
   return buffer;
-}
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) SGDSIM_THROW(ConfigError, file.string() + ": cannot read (is this a run directory?)");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // The run's resolved scenario with the fitted compute model (inject none: the result is for simulating), renamed.
@@ -79,7 +70,8 @@ json calibration_json(const analysis::Calibration& c, const fs::path& run_dir, s
     if (w.fitted) entry["fit"] = fit(w.fit);
     entry["slowdown"] = number(w.slowdown);
     entry["slowdown_se"] = number(w.slowdown_se);
-    entry["significant"] = w.significant;
+    entry["lower_bound"] = w.lower_bound;
+    entry["written"] = w.significant;
     workers.push_back(entry);
   }
   json out = {{"run_dir", run_dir.string()},
@@ -152,10 +144,15 @@ std::string report(const analysis::Calibration& c, const std::string& algorithm,
                              analysis::TextTable::Align::LEFT});
   table.row({"worker", "tasks", "observed", "mean [s]", "shift [s]", "slowdown", ""});
   for (const auto& w : c.workers) {
+    std::string slowdown = "-", note = w.significant ? "kept" : "";
+    if (w.fitted) slowdown = text("%.3f", w.slowdown) + " ± " + text("%.3f", w.slowdown_se);
+    if (w.lower_bound) {
+      slowdown = ">= " + text("%.3f", w.slowdown);
+      note = std::string("too few observed tasks: a lower bound") + (w.significant ? ", kept" : "");
+    }
     table.row({std::to_string(w.worker), std::to_string(w.tasks), std::to_string(w.observed),
-               w.fitted ? text("%.5g", w.fit.mean()) : "-", w.fitted ? text("%.5g", w.fit.shift) : "-",
-               w.fitted ? text("%.3f", w.slowdown) + " ± " + text("%.3f", w.slowdown_se) : "-",
-               w.significant ? "kept" : (w.fitted ? "" : "too few observed tasks")});
+               w.fitted ? text("%.5g", w.fit.mean()) : "-", w.fitted ? text("%.5g", w.fit.shift) : "-", slowdown,
+               note});
   }
   table.print(out, "");
   out << "\nfitted (" << analysis::compute_form_name(c.form) << "): s = " << text("%.6g", c.seconds_per_pass) << " ± "
@@ -182,7 +179,7 @@ int cmd_calibrate(const Options& o) {
   const auto form = o.form == "delay" ? analysis::ComputeForm::DELAY : analysis::ComputeForm::STRAGGLING;
   if (!fs::is_regular_file(dir / "summary.json"))
     SGDSIM_THROW(ConfigError, dir.string() + ": not a complete run directory (no summary.json)");
-  const std::string resolved = read_text(dir / "scenario.json");
+  const std::string resolved = read_text_file(dir / "scenario.json");
   const Scenario scenario = parse_scenario(resolved);
   const auto* coding = scenario.algorithm.params_if<CodingParams>();
   if (coding == nullptr) {

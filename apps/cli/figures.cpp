@@ -89,25 +89,23 @@ void draw_figures(const FigureSet& set) {
                "drawing the figures failed (" + python + " " + script + " " + dir + "); their data is in " + dir);
 }
 
-namespace {
+std::string read_text_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) SGDSIM_THROW(ConfigError, file.string() + ": cannot read (is this a run directory?)");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
-nlohmann::json read_json_file(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) SGDSIM_THROW(ConfigError, file.string() + ": cannot read");
+nlohmann::ordered_json read_json_file(const fs::path& file) {
   try {
-    return nlohmann::json::parse(in);
+    return nlohmann::ordered_json::parse(read_text_file(file));
   } catch (const nlohmann::json::exception& e) {
     SGDSIM_THROW(DataError, file.string() + ": not valid JSON: " + e.what());
   }
 }
 
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) SGDSIM_THROW(ConfigError, file.string() + ": cannot read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+namespace {
 
 PlottedRun read_plotted_run(const fs::path& dir, const std::string& label) {
   if (!fs::is_regular_file(dir / "summary.json"))
@@ -120,7 +118,7 @@ PlottedRun read_plotted_run(const fs::path& dir, const std::string& label) {
     if (s.summary.status == RunStatus::COMPLETED) run.completed.push_back(s.summary.run);
   run.iterations = analysis::read_trace_csv(dir / "trace.csv");
   run.workers = analysis::read_workers_csv(dir / "workers.csv");
-  run.scenario_json = read_text(dir / "scenario.json");
+  run.scenario_json = read_text_file(dir / "scenario.json");
   try {
     run.scenario = parse_scenario(run.scenario_json);
   } catch (const ConfigError&) {
@@ -134,7 +132,8 @@ PlottedRun read_plotted_run(const fs::path& dir, const std::string& label) {
 PlottedDirectory read_plotted_directory(const fs::path& dir) {
   PlottedDirectory out;
   const bool has_study = fs::is_regular_file(dir / "study.json");
-  if (has_study) out.stats = analysis::parse_study_json(read_text(dir / "study.json"), (dir / "study.json").string());
+  if (has_study)
+    out.stats = analysis::parse_study_json(read_text_file(dir / "study.json"), (dir / "study.json").string());
   if (fs::is_regular_file(dir / "summary.json")) {
     const std::string label = out.stats ? out.stats->variants.front().label : dir.filename().string();
     out.runs.push_back(read_plotted_run(dir, label));

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +14,10 @@
 #include "sgdsim/core/trace/trace.hpp"
 
 namespace sgdsim::cli {
+
+// A file's contents (ConfigError when it cannot be read), and a JSON file parsed (DataError naming it if invalid).
+std::string read_text_file(const std::filesystem::path& file);
+nlohmann::ordered_json read_json_file(const std::filesystem::path& file);
 
 struct Figure {
   std::string name;  // file stem: <name>.csv (its data), <name>.png, <name>.svg

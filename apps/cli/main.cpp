@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   report->add_option("--out", o.out, "the report file (default: DIR/report.md; figures go beside it, in figures/)");
   report->add_flag("--logx", o.logx, "loss against time on a log time axis");
   auto* calibrate = app.add_subcommand(
-      "calibrate", "fit the compute model to the task times of a (real) parameter-server run; write a scenario with it");
+      "calibrate", "fit the compute model to the task times of a (real) parameter-server run; write a scenario of it");
   calibrate->add_option("dir", o.dir, "run directory (sgdsim run or simulate)")
       ->required()
       ->check(CLI::ExistingDirectory);

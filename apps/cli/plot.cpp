@@ -48,6 +48,7 @@ std::string curves_csv(const PlottedDirectory& in, const Curve& curve) {
 void loss_figures(const PlottedDirectory& in, const PlotOptions& o, FigureSet& set) {
   const std::string title = title_of(in);
   const std::string band = "mean over the completed repetitions, band: 95% confidence interval (Student t)";
+  const std::string log = " (log axis: the starting point, at 0, is not drawn)";
   Figure time{"loss_time",
               "curves",
               title + ": loss against time",
@@ -56,7 +57,8 @@ void loss_figures(const PlottedDirectory& in, const PlotOptions& o, FigureSet& s
               o.logx,
               false,
               {},
-              "Loss against time; " + band + ". A repetition's loss at time t is the loss it last evaluated."};
+              "Loss against time" + std::string(o.logx ? log : "") + "; " + band +
+                  ". A repetition's loss at time t is the loss it last evaluated."};
   set.add(time,
           curves_csv(in, [](const PlottedRun& r) { return analysis::loss_over_time(r.iterations, r.completed); }));
   Figure rounds{"loss_rounds",
@@ -67,7 +69,7 @@ void loss_figures(const PlottedDirectory& in, const PlotOptions& o, FigureSet& s
                 true,
                 false,
                 {},
-                "Loss against cumulative communication rounds; " + band + "."};
+                "Loss against cumulative communication rounds" + log + "; " + band + "."};
   set.add(rounds, curves_csv(in, [](const PlottedRun& r) {
             return analysis::loss_over_iterations(r.iterations, r.completed, analysis::IterationAxis::COMM_ROUNDS);
           }));
@@ -79,7 +81,7 @@ void loss_figures(const PlottedDirectory& in, const PlotOptions& o, FigureSet& s
                true,
                false,
                {},
-               "Loss against cumulative payload bytes; " + band + "."};
+               "Loss against cumulative payload bytes" + log + "; " + band + "."};
   set.add(bytes, curves_csv(in, [](const PlottedRun& r) {
             return analysis::loss_over_iterations(r.iterations, r.completed, analysis::IterationAxis::BYTES);
           }));

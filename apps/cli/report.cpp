@@ -1,7 +1,6 @@
 // `sgdsim report STUDY_DIR`: report.md — the study's table, its provenance, the figures (drawn by `sgdsim plot`) with
 // captions, and the resolved scenario with what each variant changes in it.
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -18,16 +17,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using json = nlohmann::ordered_json;
-
-json read_json(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) SGDSIM_THROW(ConfigError, file.string() + ": cannot read");
-  try {
-    return json::parse(in);
-  } catch (const json::exception& e) {
-    SGDSIM_THROW(DataError, file.string() + ": not valid JSON: " + e.what());
-  }
-}
 
 // Every leaf of a JSON document by its dotted path (arrays as one value).
 void flatten(const json& j, const std::string& path, std::vector<std::pair<std::string, std::string>>& out) {
@@ -77,7 +66,7 @@ std::string report_markdown(const fs::path& dir, const PlottedDirectory& in, con
   const std::string name = in.stats ? in.stats->name : in.runs.front().label;
   out << "# " << name << "\n\n";
   const fs::path provenance_file = in.study ? dir / "study.json" : dir / "summary.json";
-  const json doc = read_json(provenance_file);
+  const json doc = read_json_file(provenance_file);
   if (doc.contains("provenance")) out << provenance_lines(doc["provenance"]) << "\n";
 
   out << "## Results\n\n```text\n";

@@ -69,6 +69,8 @@ def curves(spec, table, figdir):
     """Mean over repetitions with its 95% interval as a band, one line per label."""
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for label, rs in grouped(table, "label").items():
+        if spec.get("logx"):
+            rs = [r for r in rs if number(r["x"]) > 0]  # a log axis has no place for the starting point, x = 0
         x = [number(r["x"]) for r in rs]
         y = [number(r["mean"]) for r in rs]
         ci = [number(r["ci95"]) for r in rs]
@@ -78,11 +80,6 @@ def curves(spec, table, figdir):
             hi = [m + (0 if math.isnan(c) else c) for m, c in zip(y, ci)]
             ax.fill_between(x, lo, hi, color=line.get_color(), alpha=0.2, lw=0)
     ax.legend(fontsize=8)
-    positive = [number(r["x"]) for r in table if number(r["x"]) > 0]
-    if spec.get("logx") and positive and len(positive) < len(table):
-        # Logarithmic above the smallest positive x, linear below it, so that the starting point (x = 0) is shown.
-        ax.set_xscale("symlog", linthresh=min(positive), linscale=0.5)
-        spec = dict(spec, logx=False)
     finish(fig, ax, spec, figdir)
 
 

@@ -41,6 +41,9 @@ struct WorkerCalibration {
   double slowdown = NOT_EVALUATED;     // its mean (STRAGGLING) or shift (DELAY) over the median worker's
   double slowdown_se = NOT_EVALUATED;  // delta method, from its own fit's standard error
   bool significant = false;            // |slowdown − 1| > 3·slowdown_se and > 5%: written to the scenario
+  // Fewer than 2 observed tasks (a persistent straggler the parameter server never waited for): `slowdown` is the
+  // lower bound its censored times give (see calibrate_compute), written when above 1.05; slowdown_se is NaN.
+  bool lower_bound = false;
 };
 
 struct Calibration {
@@ -63,7 +66,10 @@ struct Calibration {
 //     whole task) or of its fitted shift to the median shift (DELAY: slowdown scales ℓ·s only) — a ratio of
 //     per-worker estimates, not a joint maximum likelihood; kept when significant (`fit_slowdown`);
 //  3. the slowdowns divided out (STRAGGLING: T / slowdown; DELAY: T − (slowdown − 1)·median shift), one pooled
-//     shifted exponential: shift a, scale θ. Then s = a/ℓ, and λ = ℓ/θ (STRAGGLING) or m = θ (DELAY);
+//     shifted exponential: shift a, scale θ. Then s = a/ℓ, and λ = ℓ/θ (STRAGGLING) or m = θ (DELAY). A worker with
+//     fewer than 2 observed tasks is left out of the pool (its censored times say only that it is slower than the
+//     awaited ones) and gets the slowdown its censored times c bound from below, T > c on average:
+//     mean(c)/(a + θ) (STRAGGLING) or (mean(c) − θ)/a (DELAY);
 //  4. goodness of fit: the Kolmogorov–Smirnov distance of the pooled Kaplan–Meier CDF from the fitted CDF, its
 //     p-value for n = the observed durations (kolmogorov_smirnov_pvalue: conservative, the parameters being fitted
 //     to the same data), and the QQ points.
