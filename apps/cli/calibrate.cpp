@@ -100,16 +100,13 @@ void calibration_figures(const analysis::Calibration& c, FigureSet& set) {
   std::ostringstream qq;
   qq << "fitted,observed\n";
   for (const auto& [fitted, observed] : c.qq) qq << csv_number(fitted) << ',' << csv_number(observed) << '\n';
-  set.add({"qq",
-           "qq",
-           "QQ: task times against the fitted shifted exponential",
-           "fitted quantile [s]",
-           "observed task time [s]",
-           false,
-           false,
-           {},
-           "Observed task times (slowdowns divided out; Kaplan-Meier plotting positions, censored tasks included) "
-           "against the quantiles of the fitted shifted exponential."},
+  set.add({.name = "qq",
+           .kind = "qq",
+           .title = "QQ: task times against the fitted shifted exponential",
+           .xlabel = "fitted quantile [s]",
+           .ylabel = "observed task time [s]",
+           .caption = "Observed task times (slowdowns divided out; Kaplan-Meier plotting positions, censored tasks "
+                      "included) against the quantiles of the fitted shifted exponential."},
           qq.str());
   std::ostringstream cdf;
   cdf << "label,kind,t,cdf\n";
@@ -120,15 +117,12 @@ void calibration_figures(const analysis::Calibration& c, FigureSet& set) {
     const double t = c.pooled.shift + (hi - c.pooled.shift) * i / 200;
     cdf << "tasks,closed_form," << csv_number(t) << ',' << csv_number(c.pooled.cdf(t)) << '\n';
   }
-  set.add({"task_cdf",
-           "cdf",
-           "Task times: Kaplan-Meier CDF and the fitted CDF",
-           "task time [s]",
-           "P(task time <= t)",
-           false,
-           false,
-           {},
-           "Kaplan-Meier CDF of the task times beside the fitted shifted exponential."},
+  set.add({.name = "task_cdf",
+           .kind = "cdf",
+           .title = "Task times: Kaplan-Meier CDF and the fitted CDF",
+           .xlabel = "task time [s]",
+           .ylabel = "P(task time <= t)",
+           .caption = "Kaplan-Meier CDF of the task times beside the fitted shifted exponential."},
           cdf.str());
   set.write_index();
 }

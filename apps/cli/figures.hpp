@@ -19,13 +19,14 @@ namespace sgdsim::cli {
 std::string read_text_file(const std::filesystem::path& file);
 nlohmann::ordered_json read_json_file(const std::filesystem::path& file);
 
+// Every member has a default, so that figures are written with designated initializers naming only what they set.
 struct Figure {
-  std::string name;  // file stem: <name>.csv (its data), <name>.png, <name>.svg
-  std::string kind;  // how the script draws it: curves, cdf, timeline, bars, sweep, qq
-  std::string title, xlabel, ylabel;
+  std::string name{};  // file stem: <name>.csv (its data), <name>.png, <name>.svg
+  std::string kind{};  // how the script draws it: curves, cdf, timeline, bars, sweep, qq
+  std::string title{}, xlabel{}, ylabel{};
   bool logx = false, logy = false;
-  std::vector<std::pair<std::string, std::string>> extra;  // further keys the kind reads (e.g. sweep: swept)
-  std::string caption;                                     // one sentence for the report
+  std::vector<std::pair<std::string, std::string>> extra{};  // further keys the kind reads (e.g. sweep: swept)
+  std::string caption{};                                     // one sentence for the report
 };
 
 // A folder of figures being prepared.

@@ -49,39 +49,33 @@ void loss_figures(const PlottedDirectory& in, const PlotOptions& o, FigureSet& s
   const std::string title = title_of(in);
   const std::string band = "mean over the completed repetitions, band: 95% confidence interval (Student t)";
   const std::string log = " (log axis: the starting point, at 0, is not drawn)";
-  Figure time{"loss_time",
-              "curves",
-              title + ": loss against time",
-              time_axis(in),
-              "loss F(x)",
-              o.logx,
-              false,
-              {},
-              "Loss against time" + std::string(o.logx ? log : "") + "; " + band +
-                  ". A repetition's loss at time t is the loss it last evaluated."};
+  Figure time{.name = "loss_time",
+              .kind = "curves",
+              .title = title + ": loss against time",
+              .xlabel = time_axis(in),
+              .ylabel = "loss F(x)",
+              .logx = o.logx,
+              .caption = "Loss against time" + std::string(o.logx ? log : "") + "; " + band +
+                         ". A repetition's loss at time t is the loss it last evaluated."};
   set.add(time,
           curves_csv(in, [](const PlottedRun& r) { return analysis::loss_over_time(r.iterations, r.completed); }));
-  Figure rounds{"loss_rounds",
-                "curves",
-                title + ": loss against communication rounds",
-                "communication rounds",
-                "loss F(x)",
-                true,
-                false,
-                {},
-                "Loss against cumulative communication rounds" + log + "; " + band + "."};
+  Figure rounds{.name = "loss_rounds",
+                .kind = "curves",
+                .title = title + ": loss against communication rounds",
+                .xlabel = "communication rounds",
+                .ylabel = "loss F(x)",
+                .logx = true,
+                .caption = "Loss against cumulative communication rounds" + log + "; " + band + "."};
   set.add(rounds, curves_csv(in, [](const PlottedRun& r) {
             return analysis::loss_over_iterations(r.iterations, r.completed, analysis::IterationAxis::COMM_ROUNDS);
           }));
-  Figure bytes{"loss_bytes",
-               "curves",
-               title + ": loss against bytes sent",
-               "bytes sent by all ranks [B]",
-               "loss F(x)",
-               true,
-               false,
-               {},
-               "Loss against cumulative payload bytes" + log + "; " + band + "."};
+  Figure bytes{.name = "loss_bytes",
+               .kind = "curves",
+               .title = title + ": loss against bytes sent",
+               .xlabel = "bytes sent by all ranks [B]",
+               .ylabel = "loss F(x)",
+               .logx = true,
+               .caption = "Loss against cumulative payload bytes" + log + "; " + band + "."};
   set.add(bytes, curves_csv(in, [](const PlottedRun& r) {
             return analysis::loss_over_iterations(r.iterations, r.completed, analysis::IterationAxis::BYTES);
           }));
@@ -120,16 +114,14 @@ void cdf_figure(const PlottedDirectory& in, FigureSet& set) {
       out << label << ",closed_form," << csv_number(t) << ',' << csv_number(law->cdf(t)) << '\n';
     }
   }
-  Figure f{"iteration_cdf",
-           "cdf",
-           title_of(in) + ": time per iteration",
-           "time of one iteration [s]",
-           "P(iteration time <= t)",
-           false,
-           false,
-           {},
-           "Empirical CDF of the iteration times (all completed repetitions) beside the closed-form CDF of the "
-           "modelled order statistic, which counts the compute part only (ideal network): " +
+  Figure f{.name = "iteration_cdf",
+           .kind = "cdf",
+           .title = title_of(in) + ": time per iteration",
+           .xlabel = "time of one iteration [s]",
+           .ylabel = "P(iteration time <= t)",
+           .caption =
+               "Empirical CDF of the iteration times (all completed repetitions) beside the closed-form CDF of "
+               "the modelled order statistic, which counts the compute part only (ideal network): " +
                formulas + "."};
   set.add(f, out.str());
 }
@@ -180,19 +172,15 @@ void timeline_figures(const PlottedDirectory& in, const PlotOptions& o, FigureSe
     }
     const std::string window = "iterations " + std::to_string(first) + "-" + std::to_string(last) + " of repetition " +
                                std::to_string(repetition);
-    Figure f{
-        "timeline-" + file_stem(run.label, taken),
-        "timeline",
-        run.label + ": workers, " + window,
-        time_axis(in),
-        "worker",
-        false,
-        false,
-        {},
-        "Per-worker timeline of " + run.label + ", " + window +
-            ": each task's modelled compute time, coloured by "
-            "what became of its result (used, dropped as late, interrupted by the next model), then waiting; ticks: "
-            "arrivals at the aggregator, vertical lines: ends of iterations."};
+    Figure f{.name = "timeline-" + file_stem(run.label, taken),
+             .kind = "timeline",
+             .title = run.label + ": workers, " + window,
+             .xlabel = time_axis(in),
+             .ylabel = "worker",
+             .caption = "Per-worker timeline of " + run.label + ", " + window +
+                        ": each task's modelled compute time, coloured by what became of its result (used, dropped as "
+                        "late, interrupted by the next model), then waiting; ticks: arrivals at the aggregator, "
+                        "vertical lines: ends of iterations."};
     set.add(f, out.str());
   }
 }
@@ -205,16 +193,12 @@ void speedup_figure(const analysis::StudyStats& stats, FigureSet& set) {
         << '\n';
   const std::string metric = analysis::speedup_metric_name(stats.metric);
   const std::string baseline = stats.variants[stats.baseline].label;
-  Figure f{"speedup",
-           "bars",
-           stats.name + ": speed-up over " + baseline,
-           "",
-           "speed-up (" + metric + ")",
-           false,
-           false,
-           {},
-           "Speed-up over the baseline " + baseline + ": baseline mean / variant mean of " + metric +
-               ", with the 95% delta-method interval (study.json)."};
+  Figure f{.name = "speedup",
+           .kind = "bars",
+           .title = stats.name + ": speed-up over " + baseline,
+           .ylabel = "speed-up (" + metric + ")",
+           .caption = "Speed-up over the baseline " + baseline + ": baseline mean / variant mean of " + metric +
+                      ", with the 95% delta-method interval (study.json)."};
   set.add(f, out.str());
 }
 
@@ -254,17 +238,14 @@ void sweep_figures(const analysis::StudyStats& stats, FigureSet& set) {
           << '\n';
     }
     const std::string time_label = to_target ? "time to target [s]" : "time at the end [s]";
-    Figure f{"sweep-" + file_stem(name, taken),
-             "sweep",
-             stats.name + ": sweep of " + path,
-             path,
-             "",
-             false,
-             false,
-             {{"swept", path}, {"time_label", time_label}},
-             "The sweep of " + path + ": final loss and " + time_label.substr(0, time_label.find(" [")) +
-                 " (mean and 95% interval over the completed repetitions) against the swept value, and the final "
-                 "loss against the communication rounds, each point labelled with its value."};
+    Figure f{.name = "sweep-" + file_stem(name, taken),
+             .kind = "sweep",
+             .title = stats.name + ": sweep of " + path,
+             .xlabel = path,
+             .extra = {{"swept", path}, {"time_label", time_label}},
+             .caption = "The sweep of " + path + ": final loss and " + time_label.substr(0, time_label.find(" [")) +
+                        " (mean and 95% interval over the completed repetitions) against the swept value, and the "
+                        "final loss against the communication rounds, each point labelled with its value."};
     set.add(f, out.str());
   }
 }
