@@ -35,6 +35,14 @@ if [ "$mode" = data ]; then
   set -e
   [ $code = 2 ] && [[ $err == *"neither a run directory (summary.json) nor a study directory"* ]] || fail "plot of a non-run directory: $code $err"
   [ $code2 = 2 ] && [[ $err2 == *"--window: expected FIRST:LAST"* ]] || fail "bad --window: $code2 $err2"
+  # Without matplotlib (python3 -S does not see Debian's dist-packages): exit 1, what to install, the data written.
+  printf '#!/bin/sh\nexec %s -S "$@"\n' "$python" > "$work/no-matplotlib" && chmod +x "$work/no-matplotlib"
+  set +e
+  err=$(SGDSIM_PYTHON="$work/no-matplotlib" "$sgdsim" plot "$study" --out "$work/none" 2>&1); code=$?
+  set -e
+  [ $code = 1 ] && [[ $err == *"matplotlib is not installed for $work/no-matplotlib (install python3-matplotlib"* ]] ||
+    fail "plot without matplotlib: $code $err"
+  [ -f "$work/none/loss_time.csv" ] && [ ! -f "$work/none/loss_time.png" ] || fail "plot without matplotlib: files"
   echo "figure data: ok"
   exit 0
 fi

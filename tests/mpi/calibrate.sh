@@ -3,7 +3,9 @@
 # `sgdsim calibrate` fitted to its workers.csv (a quarter of the tasks censored: AGC waits for 3 of 4), and the
 # calibrated scenario simulated with the same seed: its mean iteration time within 10% of the real run's. The loss is
 # evaluated only at the start and the end (output.every), so that the real run's iterations hold the tasks and the
-# communication the model describes, not the parameter server's loss evaluations.
+# communication the model describes, not the parameter server's loss evaluations. Timed: on a machine loaded by other
+# jobs the workers slow down together, which the model (independent task times) cannot express, and the calibrated
+# simulation comes out slower than the real run (docs/performance.md); the test runs alone (RUN_SERIAL).
 # Usage: calibrate.sh SGDSIM SOURCE_DIR MPIRUN [ARGS... -np N]
 set -euo pipefail
 sgdsim=$1; src=$2; shift 2
