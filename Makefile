@@ -1,7 +1,8 @@
 # Thin wrapper over the CMake presets: `make demo` and `make test` work on a fresh Debian 12 machine as root.
 # python3-matplotlib (with python3-numpy, which it draws with) for sgdsim plot / report / calibrate's figures.
 PACKAGES := cmake g++ make pkg-config libsimgrid-dev libeigen3-dev libboost-dev nlohmann-json3-dev doctest-dev libcli11-dev \
-            libbenchmark-dev libopenmpi-dev openmpi-bin zlib1g-dev python3-matplotlib python3-numpy
+            libbenchmark-dev libopenmpi-dev openmpi-bin zlib1g-dev libboost-context-dev \
+            python3-matplotlib python3-numpy
 DATA_PACKAGES := dataset-fashion-mnist
 JOBS ?= $(shell nproc)
 SCENARIO ?= scenarios/quickstart.json
