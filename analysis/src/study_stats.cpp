@@ -266,10 +266,17 @@ StudyStats parse_study_json(const std::string& text, const std::string& file) {
       v.repetitions = e.at("repetitions").get<int>();
       for (const auto& [name, n] : e.at("status").items()) v.status.emplace_back(name, n.get<int>());
       v.reached = e.at("reached_target").is_number() ? e.at("reached_target").get<int>() : -1;
-      for (const auto& m : MEASURES) {
+      // A classifier study writes the accuracy measures for every variant.
+      study.classifier = e.contains("reached_target_accuracy");
+      if (study.classifier) {
+        const json& reached = e.at("reached_target_accuracy");
+        v.reached_accuracy = reached.is_number() ? reached.get<int>() : -1;
+      }
+      for (const auto& m : measures_of(study)) {
         const json& j = e.at(m.name);
         v.*m.field = {j.at("n").get<int>(), number(j.at("mean")), number(j.at("sd")), number(j.at("ci95"))};
       }
+      v.classifier = study.classifier && v.final_test_accuracy.n > 0;
       v.speedup.value = number(e.at("speedup").at("value"));
       v.speedup.ci = number(e.at("speedup").at("ci95"));
       if (v.label == baseline) study.baseline = study.variants.size();
