@@ -27,6 +27,7 @@ int on_every_rank(int* argc, char*** argv, const std::function<int(int rank, int
   exec::MpiSession session(argc, argv);
   const int rank = session.rank();
   try {
+    exec::choose_threads();  // each rank's share of its node's cores
     return body(rank, session.size());
   } catch (const ConfigError& e) {
     report_rank_error(rank, e.what());
@@ -108,7 +109,10 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
       return verdict.exit_code;
     }
     const Job& job = *p.job;
-    const auto hosts = exec::gather_host_names();  // collective: only once every rank has agreed to start
+    // Collectives: only once every rank has agreed to start.
+    const exec::ThreadChoice threads = exec::choose_threads();
+    const auto hosts = exec::gather_host_names();
+    if (rank == 0) std::cout << "threads on rank 0's node: " << threads.describe() << "\n" << std::flush;
     ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, false);
     exec::MpiRunOptions options;
     options.observer = rank == 0 ? &line : nullptr;

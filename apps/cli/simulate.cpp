@@ -36,6 +36,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The simulation options of the command line: the engine and the SimGrid arguments (--cfg, --log).
+sim::SimulationOptions simulation_options(const Options& o) {
+  sim::SimulationOptions options;
+  options.simgrid_args = o.simgrid_args();
+  options.engine = o.engine == "analytic" ? sim::SimEngine::ANALYTIC : sim::SimEngine::SIMGRID;
+  return options;
+}
+
 RunFileOptions run_file_options(const Job& job, Provenance provenance, int repetitions = 0) {
   return {job.scenario.output.workers_every, std::move(provenance), repetitions};
 }
@@ -71,7 +79,8 @@ class Study {
                   job.scenario.repetitions,
                   {},
                   0,
-                  job.scenario.stop.target_loss.has_value()};
+                  job.scenario.stop.target_loss.has_value(),
+                  job.scenario.stop.target_accuracy.has_value()};
     }
   }
 
@@ -89,11 +98,11 @@ class Study {
       Provenance p = provenance_;
       p.started = now_utc();
       p.hosts = {host_name()};
-      RunWriter writer(part(t), job.scenario.resolved_json, "simgrid", true, run_file_options(job, p, 1));
+      RunWriter writer(part(t), job.scenario.resolved_json, o_.engine, true, run_file_options(job, p, 1));
       try {
         const Problem problem = make_problem(job.scenario);
         interrupt::check();
-        sim::SimulationOptions options;
+        sim::SimulationOptions options = simulation_options(o_);
         options.only_repetition = tasks_[t].repetition;
         sim::simulate(job.scenario, problem, writer, options);
       } catch (const Interrupted& e) {
@@ -225,13 +234,13 @@ std::vector<int> all_tasks(int count, int rank = 0, int ranks = 1) {
 // One job, one repetition: simulated in this process, with a progress line per iteration, its run directory streamed
 // (checked before anything is loaded or simulated; an interrupt leaves it in place, marked incomplete).
 int simulate_here(const Options& o, const Job& job) {
-  RunWriter writer(job.scenario.output.dir, job.scenario.resolved_json, "simgrid", o.force,
+  RunWriter writer(job.scenario.output.dir, job.scenario.resolved_json, o.engine, o.force,
                    run_file_options(job, provenance_of(o, {host_name()}, false)));
   try {
     const Problem problem = make_problem(job.scenario);
     interrupt::check();  // loading can take a while: do not start simulating after an interrupt
     ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, o.quiet);
-    sim::SimulationOptions options;
+    sim::SimulationOptions options = simulation_options(o);
     options.observer = &line;
     sim::simulate(job.scenario, problem, writer, options);
   } catch (const Interrupted&) {
@@ -381,10 +390,10 @@ int simulate_under_mpirun(const Options& o, int* argc, char*** argv) {
 
 }  // namespace
 
-RunResults simulate_one(const Job& job) {
+RunResults simulate_one(const Job& job, const Options& o) {
   const Problem problem = make_problem(job.scenario);
   ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, false);
-  sim::SimulationOptions options;
+  sim::SimulationOptions options = simulation_options(o);
   options.observer = &line;
   return sim::simulate(job.scenario, problem, options);
 }
@@ -402,11 +411,11 @@ int cmd_simulate(const Options& o, int* argc, char*** argv) {
   return simulate_study(o, plan);
 }
 #else
-RunResults simulate_one(const Job&) {
+RunResults simulate_one(const Job&, const Options&) {
   SGDSIM_THROW(NotCompiled, "this sgdsim was built without SimGrid (SGDSIM_WITH_SIMGRID=OFF): simulate is unavailable");
 }
-int cmd_simulate(const Options&, int*, char***) {
-  simulate_one({});
+int cmd_simulate(const Options& o, int*, char***) {
+  simulate_one({}, o);
   return EXIT_FAILED;
 }
 #endif

@@ -23,6 +23,19 @@ class MpiSession {
   [[noreturn]] void abort(int code) const;  // MPI_Abort: makes every rank of the run fail
 };
 
+// OpenMP threads per rank for the gradient kernels. Ranks that share a node share its cores: each rank gets
+// cores / (ranks on its node) threads (at least 1, never more than the cores it may run on), so that k ranks never start
+// k full OpenMP teams on the same cores. An explicit OMP_NUM_THREADS is respected. Collective over MPI_COMM_WORLD.
+struct ThreadChoice {
+  int threads = 1;
+  int cores = 1;           // processors online on this node
+  int node_ranks = 1;      // ranks on this node (MPI_COMM_TYPE_SHARED)
+  int allowed = 1;         // processors this rank may run on (its affinity mask, e.g. after mpirun --bind-to core)
+  bool from_environment = false;  // OMP_NUM_THREADS was set
+  std::string describe() const;
+};
+ThreadChoice choose_threads();
+
 // What the ranks agreed at start-up: go (exit_code 0), or the exit code every rank ends with and, for ranks that did
 // not fail themselves, the reason (which ranks rejected the scenario, or where the scenarios of the ranks differ).
 struct StartVerdict {

@@ -11,7 +11,13 @@
 
 namespace sgdsim::sim {
 
+// simgrid: SimGrid runs the simulation (any platform, any SimGrid network model). analytic: sgdsim's own
+// discrete-event engine with the CM02 network of generated star / cluster / ideal platforms in closed form (see
+// docs/design.md): the same algorithms and traces, equal to SimGrid's to rounding, many times faster at scale.
+enum class SimEngine { SIMGRID, ANALYTIC };
+
 struct SimulationOptions {
+  SimEngine engine = SimEngine::SIMGRID;
   std::vector<std::string> simgrid_args;  // extra --cfg=... / --log=... arguments for the SimGrid engine
   TraceSink* observer = nullptr;          // sees rank 0's records as they happen (progress)
   // Run only this repetition (its results are numbered by it). A repetition's results depend only on the scenario and
@@ -28,6 +34,10 @@ struct SimulationOptions {
 void simulate(const Scenario& scenario, const Problem& problem, RunSink& sink, const SimulationOptions& options = {});
 // The same, kept in memory.
 RunResults simulate(const Scenario& scenario, const Problem& problem, const SimulationOptions& options = {});
+// The analytic engine alone (simulate() calls it for SimEngine::ANALYTIC), streaming to `sink` like simulate().
+// Platform files and SimGrid options are ConfigErrors. Runs any number of times per process.
+void simulate_analytic(const Scenario& scenario, const Problem& problem, RunSink& sink,
+                       const SimulationOptions& options = {});
 
 // The SimGrid library's version, "3.32.0".
 std::string simgrid_version();
