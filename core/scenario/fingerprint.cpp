@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "sgdsim/error.hpp"
@@ -67,11 +68,17 @@ std::optional<std::string> difference(const json* a, const json* b, const std::s
 
 std::string scenario_fingerprint(const Scenario& scenario) {
   json doc = json::parse(scenario.resolved_json);
-  auto& data = doc["problem"]["data"];
-  for (const char* kind : {"libsvm", "csv"}) {
-    if (!data.contains(kind)) continue;
-    auto& path = data[kind]["path"];
-    path = path.get<std::string>() + " (crc32 " + crc32_of_file(path.get<std::string>()) + ")";
+  // Every file a rank reads its data from: the training data and the test set, in any format.
+  const std::pair<const char*, const char*> files[] = {{"libsvm", "path"}, {"csv", "path"}, {"idx", "images"},
+                                                        {"idx", "labels"}};
+  for (const char* source : {"data", "test"}) {
+    if (!doc["problem"].contains(source)) continue;
+    auto& data = doc["problem"][source];
+    for (const auto& [format, key] : files) {
+      if (!data.contains(format)) continue;
+      auto& path = data[format][key];
+      path = path.get<std::string>() + " (crc32 " + crc32_of_file(path.get<std::string>()) + ")";
+    }
   }
   return doc.dump();
 }

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 #include "sgdsim/core/scenario/fingerprint.hpp"
 #include "sgdsim/error.hpp"
@@ -38,5 +39,23 @@ TEST_CASE("the fingerprint of a scenario reading a data file changes with the fi
       "stop": {"iterations": 1}})";
   CHECK(first_difference(scenario_fingerprint(parse_scenario(synthetic)),
                          scenario_fingerprint(parse_scenario(synthetic, {"seed=2"}))) == "scenario.seed: 1 against 2");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the fingerprint covers every data file: both IDX files and the test set") {
+  const auto dir = std::filesystem::temp_directory_path() / ("sgdsim_fingerprint_idx_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  for (const char* name : {"i.idx", "l.idx", "t.svm"}) std::ofstream(dir / name) << "contents";
+  const std::string text = R"({"problem": {"model": {"name": "softmax"},
+      "data": {"idx": {"images": "i.idx", "labels": "l.idx"}}, "test": {"libsvm": {"path": "t.svm"}}},
+      "cluster": {"workers": 2}, "algorithm": {"name": "sync_sgd", "step_size": 0.1}, "stop": {"iterations": 1}})";
+  // Each file changed in turn (same size) makes the fingerprint differ first at that file's path.
+  for (const auto& [name, path] : {std::pair{"i.idx", "problem.data.idx.images"}, {"l.idx", "problem.data.idx.labels"},
+                                   {"t.svm", "problem.test.libsvm.path"}}) {
+    const std::string before = scenario_fingerprint(parse_scenario(text, {}, dir));
+    std::ofstream(dir / name) << "Contents";
+    const std::string where = first_difference(before, scenario_fingerprint(parse_scenario(text, {}, dir)));
+    CHECK(where.find(std::string("scenario.") + path + ": \"" + (dir / name).string() + " (crc32 ") == 0);
+  }
   std::filesystem::remove_all(dir);
 }
