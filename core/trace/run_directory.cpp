@@ -241,6 +241,12 @@ void RunWriter::iteration(const IterationRecord& r) {
   current_.comm_rounds = r.comm_rounds;
   current_.bytes = r.bytes;
   if (!std::isnan(r.loss)) current_.final_loss = r.loss;
+  current_.classifier = classifier_;
+  if (!std::isnan(r.test_accuracy)) {
+    current_.final_test_accuracy = r.test_accuracy;
+    if (std::isnan(current_.best_test_accuracy) || r.test_accuracy > current_.best_test_accuracy)
+      current_.best_test_accuracy = r.test_accuracy;
+  }
   current_has_rows_ = true;
   // Iteration rows are few next to worker rows: the place to look at the clock.
   if (wall_seconds() - last_flush_ >= 1.0) {

@@ -103,7 +103,7 @@ TEST_CASE("two writers of one directory never share files: the first commit wins
   CHECK(read(b.temporary_dir() / "trace.csv").find("0,1,2,") != std::string::npos);
 }
 
-TEST_CASE("an interrupted run gets a summary from its rows and stays marked incomplete; a failed one leaves nothing") {
+TEST_CASE("an interrupted run gets a summary from its rows and stays marked incomplete, a failed one leaves nothing") {
   Scratch scratch;
   {
     RunWriter writer(scratch.root / "run", SCENARIO, "simgrid", false);
@@ -130,4 +130,43 @@ TEST_CASE("an interrupted run gets a summary from its rows and stays marked inco
   }
   CHECK_FALSE(fs::exists(temporary));
   CHECK_FALSE(fs::exists(scratch.root / "failed"));
+}
+
+TEST_CASE("a classifier's run files have the accuracy columns and figures, also when interrupted") {
+  Scratch scratch;
+  const char* classifier = R"({"name": "c", "repetitions": 2, "algorithm": {"name": "sync_sgd"},
+                               "problem": {"model": {"name": "softmax"}}})";
+  RunWriter writer(scratch.root / "run", classifier, "simgrid", false);
+  IterationRecord r{0, 1, 0.5, 0.75, 1.0, 1, 8, 2};
+  r.accuracy = 0.5;
+  r.test_loss = 0.25;
+  r.test_accuracy = 0.625;
+  writer.iteration(r);
+  RunSummary done = summary(0, 1);
+  done.final_test_accuracy = 0.75;
+  done.best_test_accuracy = 0.875;
+  writer.repetition(done, std::vector<double>{1.0});
+  r = {1, 1, 0.5, 0.75, 1.0, 1, 8, 2};
+  r.test_accuracy = 0.5;
+  writer.iteration(r);
+  r = {1, 2, 1.0, 0.5, 1.0, 2, 16, 2};
+  r.test_accuracy = 0.25;
+  writer.iteration(r);
+  writer.iteration({1, 3, 1.5, NOT_EVALUATED, NOT_EVALUATED, 3, 24, 2});  // not evaluated: empty accuracy fields
+  writer.interrupted();
+  writer.commit();
+  CHECK(read(scratch.root / "run" / "trace.csv") ==
+        "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for,accuracy,test_loss,test_accuracy\n"
+        "0,1,0.5,0.75,1,1,8,2,0.5,0.25,0.625\n1,1,0.5,0.75,1,1,8,2,,,0.5\n1,2,1,0.5,1,2,16,2,,,0.25\n"
+        "1,3,1.5,,,3,24,2,,,\n");
+  const auto text = read(scratch.root / "run" / "summary.json");
+  CHECK(text.find("\"final_test_accuracy\": 0.75,") != std::string::npos);
+  CHECK(text.find("\"best_test_accuracy\": 0.875,") != std::string::npos);
+  REQUIRE(writer.summaries().size() == 2);
+  const RunSummary& cut = writer.summaries()[1];  // from its rows: the last evaluated and the best test accuracy
+  CHECK(cut.classifier);
+  CHECK(cut.final_test_accuracy == 0.25);
+  CHECK(cut.best_test_accuracy == 0.5);
+  CHECK(text.find("\"final_test_accuracy\": 0.25,") != std::string::npos);
+  // A linear objective's files have no accuracy column (the first test case checks its header).
 }

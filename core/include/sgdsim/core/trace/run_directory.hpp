@@ -52,7 +52,8 @@ class RunWriter final : public RunSink {
   void repetition(const RunSummary& summary, std::span<const double> model) override;
 
   // The repetition under way was interrupted: it gets a summary from the rows written so far (status
-  // "interrupted", final_loss the last evaluated loss), and the directory stays marked incomplete.
+  // "interrupted", final_loss the last evaluated loss; a classifier's final and best test accuracy from the evaluated
+  // rows), and the directory stays marked incomplete.
   void interrupted();
   // Ends the run directory (see above). summary.json says "incomplete": true when a repetition was interrupted or
   // fewer repetitions ended than the directory is for.
