@@ -26,8 +26,11 @@ check_trace() {
   echo $(( $(wc -l < "$1/trace.csv") - 2 ))
 }
 
+# Both engines stream the same way: SIGINT to a SimGrid run, SIGTERM to an analytic one.
 for signal in INT TERM; do
-  "$sgdsim" simulate "$q" --variant sync "${long[@]}" --out "$work/$signal" > "$work/$signal.log" 2>&1 & p=$!
+  engine=$([ $signal = INT ] && echo simgrid || echo analytic)
+  "$sgdsim" simulate "$q" --variant sync "${long[@]}" --engine $engine --out "$work/$signal" > "$work/$signal.log" 2>&1 &
+  p=$!
   pids+=($p)
   wait_rows "$work/$signal.partial-$p/trace.csv" 20
   kill -$signal $p
@@ -40,6 +43,7 @@ for signal in INT TERM; do
   summary="$work/$signal/summary.json"
   grep -q '"incomplete": true' "$summary" || fail "SIG$signal: summary.json not marked incomplete"
   grep -q '"status": "interrupted"' "$summary" || fail "SIG$signal: the run is not marked interrupted"
+  grep -q "\"backend\": \"$engine\"" "$summary" || fail "SIG$signal: summary.json does not name the $engine engine"
   grep -q "\"iterations\": $rows," "$summary" || fail "SIG$signal: summary iterations differ from the $rows rows"
   # workers.csv holds the complete iterations only, in (iteration, worker) order.
   awk -F, 'NR > 1 { if ($2 < it || ($2 == it && $3 <= w)) bad = 1; it = $2; w = $3; n[$2]++ }
