@@ -91,9 +91,9 @@ std::string summary_table(const std::vector<LabelledSummary>& rows) {
   const bool study = rows.size() > 1;
   std::ostringstream out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %11s %12s %12s %8s %11s%s\n", "run", "algorithm",
-                "rep", "status", "iterations", "time [s]", "s/iter", "final loss", "to target", "rounds", "bytes",
-                study ? "  speedup" : "");
+  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %11s %12s %12s %8s %11s %7s%s\n", "run",
+                "algorithm", "rep", "status", "iterations", "time [s]", "s/iter", "final loss", "to target", "rounds",
+                "bytes", "zeta", study ? "  speedup" : "");
   out << line;
   for (const auto& r : rows) {
     const auto& s = r.summary;
@@ -105,11 +105,11 @@ std::string summary_table(const std::vector<LabelledSummary>& rows) {
     } else if (s.mean_iteration_time > 0) {
       speedup = first.mean_iteration_time / s.mean_iteration_time;
     }
-    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-10s %10lld %12s %11s %12s %12s %8lld %11s", r.label.c_str(),
+    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-10s %10lld %12s %11s %12s %12s %8lld %11s %7s", r.label.c_str(),
                   r.algorithm.c_str(), s.run, status_name(s.status), static_cast<long long>(s.iterations),
                   fixed(s.time, "%.4g").c_str(), fixed(s.mean_iteration_time, "%.4g").c_str(),
                   fixed(s.final_loss, "%.6g").c_str(), fixed(s.time_to_target, "%.4g").c_str(),
-                  static_cast<long long>(s.comm_rounds), bytes_text(s.bytes).c_str());
+                  static_cast<long long>(s.comm_rounds), bytes_text(s.bytes).c_str(), fixed(s.zeta, "%.4g").c_str());
     out << line;
     if (study) {
       std::snprintf(line, sizeof line, "  %8s", fixed(speedup, "%.2fx").c_str());
@@ -138,6 +138,7 @@ std::vector<LabelledSummary> read_summaries(const std::filesystem::path& run_dir
     s.comm_rounds = run.at("comm_rounds").get<std::int64_t>();
     s.bytes = run.at("bytes").get<std::uint64_t>();
     s.mean_iteration_time = number_or_nan(run, "mean_iteration_time");
+    s.zeta = number_or_nan(run, "zeta");
     rows.push_back({label, j.value("algorithm", ""), s});
   }
   return rows;

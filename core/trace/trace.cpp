@@ -24,10 +24,13 @@ nlohmann::json json_number(double v) { return std::isfinite(v) ? nlohmann::json(
 
 std::string trace_csv(const std::vector<IterationRecord>& rows) {
   std::ostringstream out;
-  out << "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for\n";
-  for (const auto& r : rows)
+  out << "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for,tau,consensus\n";
+  for (const auto& r : rows) {
     out << r.run << ',' << r.iteration << ',' << number(r.time) << ',' << number(r.loss) << ','
-        << number(r.grad_norm) << ',' << r.comm_rounds << ',' << r.bytes << ',' << r.waited_for << '\n';
+        << number(r.grad_norm) << ',' << r.comm_rounds << ',' << r.bytes << ',' << r.waited_for << ',';
+    if (r.tau > 0) out << r.tau;
+    out << ',' << number(r.consensus) << '\n';
+  }
   return out.str();
 }
 
@@ -62,6 +65,7 @@ std::string summary_json(const std::string& resolved_scenario, const std::vector
                     {"comm_rounds", s.comm_rounds},
                     {"bytes", s.bytes},
                     {"mean_iteration_time", json_number(s.mean_iteration_time)}});
+    if (!std::isnan(s.zeta)) runs.back()["zeta"] = s.zeta;  // only for algorithms with a mixing matrix
   }
   const auto scenario = nlohmann::json::parse(resolved_scenario);
   nlohmann::json summary = {{"name", scenario.value("name", "")},

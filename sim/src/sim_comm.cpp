@@ -377,6 +377,31 @@ void SimComm::cancel(Request& request) {
   request.reset();
 }
 
+void SimComm::monitor_contribute(std::int64_t key, std::span<const double> values) {
+  MonitorSlot& slot = world_.monitor[{epoch_, key}];
+  const std::size_t n = values.size();
+  if (slot.contributed == 0) slot.values.assign(n * static_cast<std::size_t>(size()), 0.0);
+  if (slot.values.size() != n * static_cast<std::size_t>(size()))
+    SGDSIM_THROW(SimulationError, "SimComm: rank " + std::to_string(rank_) + " contributed " + std::to_string(n) +
+                                      " values to monitoring key " + std::to_string(key) + ", other ranks a different count");
+  std::copy(values.begin(), values.end(), slot.values.begin() + static_cast<std::ptrdiff_t>(n * static_cast<std::size_t>(rank_)));
+  ++slot.contributed;
+}
+
+bool SimComm::monitor_collect(std::int64_t key, std::vector<double>& all, bool wait) {
+  auto it = world_.monitor.find({epoch_, key});
+  if (it == world_.monitor.end() || it->second.contributed < size()) {
+    if (wait) {
+      SGDSIM_THROW(SimulationError, "SimComm: monitoring key " + std::to_string(key) + " collected before every rank " +
+                                        "contributed (a simulation cannot wait for it without taking simulated time)");
+    }
+    return false;
+  }
+  all = std::move(it->second.values);
+  world_.monitor.erase(it);
+  return true;
+}
+
 SimClock::SimClock() : start_(s4u::Engine::get_clock()) {}
 
 double SimClock::now() const { return s4u::Engine::get_clock() - start_; }

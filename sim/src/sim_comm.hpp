@@ -4,10 +4,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <map>
 #include <simgrid/s4u/Barrier.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Mailbox.hpp>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "sgdsim/core/comm/comm.hpp"
@@ -51,11 +53,18 @@ class MailboxTable {
   std::size_t created_ = 0;
 };
 
+// A monitoring gather in progress (SimComm::monitor_contribute): every rank's values, in rank order.
+struct MonitorSlot {
+  std::vector<double> values;
+  int contributed = 0;
+};
+
 // What the rank actors of one simulation share.
 class SimWorld {
  public:
   std::vector<simgrid::s4u::Host*> hosts;  // rank -> host
   MailboxTable mailboxes;
+  std::map<std::pair<int, std::int64_t>, MonitorSlot> monitor;  // (epoch, key) -> gather in progress
   simgrid::s4u::BarrierPtr barrier;  // all rank actors (RankContext::sync)
   std::exception_ptr error;          // the first exception an actor threw
   int finished = 0;                  // rank actors that returned (normally or by an exception)
@@ -83,6 +92,10 @@ class SimComm final : public Comm {
   // Ring all-reduce from point-to-point messages: reduce-scatter then all-gather, N−1 steps each, chunks of ⌈M/N⌉ or
   // ⌊M/N⌋ elements. With private links and CM02 it takes 2(N−1)(latency + max chunk bytes / bandwidth). Every rank
   // ends with bit-identical values (each chunk is reduced and scaled by one rank and then copied).
+
+  // Monitoring gathers through the simulation's shared memory: a plain copy, in zero simulated time.
+  void monitor_contribute(std::int64_t key, std::span<const double> values) override;
+  bool monitor_collect(std::int64_t key, std::vector<double>& all, bool wait) override;
 
   // Waits at most `timeout` simulated seconds for `request`; true (and the request emptied) if it completed.
   // A timeout ≤ 0 only tests.

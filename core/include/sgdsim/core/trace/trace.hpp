@@ -21,6 +21,8 @@ struct IterationRecord {
   std::int64_t comm_rounds = 0; // cumulative communication rounds
   std::uint64_t bytes = 0;      // cumulative payload bytes sent by all ranks
   int waited_for = 0;           // workers whose result was used this iteration
+  std::int64_t tau = 0;         // model averaging: the local steps of the round that ended here (0: no round ended)
+  double consensus = NOT_EVALUATED;  // model averaging: ‖X(I−J)‖²_F/m of the workers' models entering the round
 };
 
 struct WorkerRecord {
@@ -49,6 +51,7 @@ struct RunSummary {
   std::int64_t comm_rounds = 0;
   std::uint64_t bytes = 0;
   double mean_iteration_time = 0;
+  double zeta = NOT_EVALUATED;  // model averaging: ζ of the mixing matrix (NaN: the algorithm has none)
 };
 
 // What an algorithm reports to. The aggregating rank (PS, or rank 0) reports iterations; every rank reports the
