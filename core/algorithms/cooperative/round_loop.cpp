@@ -147,7 +147,8 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
       mine.push_back(w);
     }
     if (p.tau.needs_loss()) {
-      tau = loss_rule_tau(f0, loss.evaluate(t, own, traffic), p.tau.tau0, last - t);
+      // Only for a round to come: at the iteration limit there is none.
+      if (t < last) tau = loss_rule_tau(f0, loss.evaluate(t, own, traffic), p.tau.tau0, last - t);
     } else {
       tau = p.tau.tau(rounds);
     }
