@@ -10,6 +10,7 @@
 #include "sgdsim/analysis/agc_bounds.hpp"
 #include "sgdsim/analysis/closed_forms.hpp"
 #include "sgdsim/analysis/estimate.hpp"
+#include "sgdsim/analysis/text_table.hpp"
 #include "sgdsim/core/algorithms/gradient_coding.hpp"
 #include "sgdsim/core/algorithms/cooperative/params.hpp"
 #include "sgdsim/core/data/assignment.hpp"
@@ -25,30 +26,6 @@ std::string number(double x, int precision = 6) {
   out << x;
   return out.str();
 }
-
-// Rows of cells printed with every column padded to its widest cell; the last column is left unpadded.
-class Table {
- public:
-  void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
-  void print(std::ostream& out, const std::string& indent = "  ") const {
-    std::vector<std::size_t> width;
-    for (const auto& r : rows_) {
-      if (width.size() < r.size()) width.resize(r.size(), 0);
-      for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-    }
-    for (const auto& r : rows_) {
-      out << indent;
-      for (std::size_t i = 0; i < r.size(); ++i) {
-        out << r[i];
-        if (i + 1 < r.size()) out << std::string(width[i] - r[i].size() + 2, ' ');
-      }
-      out << '\n';
-    }
-  }
-
- private:
-  std::vector<std::vector<std::string>> rows_;
-};
 
 std::string bound_text(const Bound& b) {
   if (b.applies) return number(b.value);
@@ -185,7 +162,7 @@ std::string bounds_report(const Scenario& scenario, const Problem& problem, cons
 
   // Iteration times.
   out << "Mean iteration time, closed forms (compute part, ideal network)\n";
-  Table times;
+  TextTable times;
   times.row({"algorithm", "mean [s]", "std [s]", "formula"});
   const IterationClosedForm own = scenario_iteration_time(scenario, n_samples);
   auto add_time = [&](const std::string& label, const IterationClosedForm& f) {
@@ -209,7 +186,7 @@ std::string bounds_report(const Scenario& scenario, const Problem& problem, cons
 
   if (simulated != nullptr) {
     const ObservedIterationTime obs = observed_iteration_time(*simulated);
-    Table sim;
+    TextTable sim;
     sim.row({"simulated mean [s]", "std. error [s]", "iterations", "closed form [s]", "ratio sim/closed"});
     const double reference = total ? *total : (own.time ? own.time->mean : std::nan(""));
     sim.row({number(obs.mean), number(obs.standard_error), std::to_string(obs.iterations), number(reference),
@@ -237,7 +214,7 @@ std::string bounds_report(const Scenario& scenario, const Problem& problem, cons
     sigma2 = estimate_partition_gradient_bound(problem, parts, {x0, opt.x});
     sigma2.how += " (the k shards of repetition 0)";
   }
-  Table constants;
+  TextTable constants;
   constants.row({"beta", number(beta.value), beta.how});
   constants.row({"mu", number(mu.value), mu.how});
   constants.row({"F*", number(opt.loss, 10), opt.how + (opt.converged ? "" : " (NOT converged)")});
@@ -268,7 +245,7 @@ std::string bounds_report(const Scenario& scenario, const Problem& problem, cons
   if (alg.step.inverse && b1.condition.rfind("step size", 0) == 0) {
     b1.condition = "constant step size gamma = 1/beta required, scenario uses eta0/(t + a)";
   }
-  Table th1;
+  TextTable th1;
   th1.row({"c, r", std::to_string(t1.c) + ", " + std::to_string(t1.r)});
   th1.row({"bound on Delta_T", bound_text(b1)});
   th1.row({"noise floor", number(agc_theorem1_floor(t1))});
@@ -305,7 +282,7 @@ std::string bounds_report(const Scenario& scenario, const Problem& problem, cons
     }
     if (t2.epsilon >= delta0) eps_how += "; epsilon >= Delta_0, so x_0 already qualifies";
     auto seconds = [](const Bound& b) { return b.applies ? number(b.value) + " s" : bound_text(b); };
-    Table th2;
+    TextTable th2;
     th2.row({"epsilon", number(t2.epsilon) + "  (" + eps_how + ")"});
     th2.row({"c = 1/(lambda s)", number(b2.c)});
     th2.row({"E[T_unc] <=", seconds(b2.uncoded)});

@@ -91,7 +91,7 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
   // Per iteration and worker: arrival time and whether the result was used (merged into the workers' own records).
   std::vector<double> arrival;
   std::vector<char> used;
-  RunBook book(c);
+  RunBook book(c, x);
   std::uint64_t delivered = 0;  // payload bytes of results that reached the PS
   std::int64_t t = 0;
 

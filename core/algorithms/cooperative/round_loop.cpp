@@ -91,7 +91,7 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
   // Rank 0's rows wait in `rows` for their consensus distance; the book reports through it.
   ConsensusRows rows(c.trace, m, d);
   const RunContext book_context{c.scenario, c.problem, c.repetition, c.comm, c.compute, c.clock, rows};
-  RunBook book(book_context);
+  RunBook book(book_context, own);  // rank 0 reports the start as iteration 0
   DistributedLoss loss(c, gradient.get(), mixing->consensus());
   Traffic traffic;
   std::vector<WorkerRecord> mine;
