@@ -387,6 +387,7 @@ OutputSpec read_output(const Obj& root, const std::string& name) {
 ordered_json to_json(const Scenario& s) {
   ordered_json j;
   j["name"] = s.name;
+  if (!s.description.empty()) j["description"] = s.description;
   j["seed"] = s.seed;
   j["repetitions"] = s.repetitions;
 
@@ -486,7 +487,8 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
   s.source = source;
   s.base_dir = base_dir;
   const Obj obj(root, "scenario");
-  check_keys(obj, {"name", "seed", "repetitions", "problem", "cluster", "algorithm", "stop", "output"});
+  check_keys(obj, {"name", "seed", "repetitions", "problem", "cluster", "algorithm", "stop", "output", "description"});
+  if (const json* v = obj.get("description")) s.description = read_string(*v, obj.at("description"));
   if (const json* v = obj.get("name")) {
     s.name = read_string(*v, obj.at("name"), "must be a non-empty string");
   } else {

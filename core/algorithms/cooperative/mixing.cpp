@@ -71,9 +71,22 @@ MixingMatrix MixingMatrix::checked(std::vector<double> w, int workers, const std
   m.description_ = std::move(description);
   bool average = n == workers;
   for (double v : w) average = average && std::fabs(v - 1.0 / workers) <= AVERAGE_TOLERANCE;
-  if (average) return m;  // J: ζ = 0, no entries kept
+  if (average) {  // J: ζ = 0, no entries kept
+    const std::int64_t k = workers;
+    m.links_workers_ = m.links_all_ = k * (k - 1);
+    return m;
+  }
   m.average_ = false;
   m.zeta_ = mixing_zeta(w, n);
+  m.columns_.resize(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) {
+      if (at(j, i) == 0) continue;
+      m.columns_[static_cast<std::size_t>(i)].push_back({j, at(j, i)});
+      if (j == i) continue;
+      ++m.links_all_;
+      if (i < workers && j < workers) ++m.links_workers_;
+    }
   m.w_ = std::move(w);
   return m;
 }
@@ -84,11 +97,9 @@ double MixingMatrix::at(int i, int j) const {
 }
 
 std::vector<MixingMatrix::Entry> MixingMatrix::column(int i) const {
+  if (!average_) return columns_[static_cast<std::size_t>(i)];
   std::vector<Entry> entries;
-  for (int j = 0; j < nodes_; ++j) {
-    const double w = at(j, i);
-    if (w != 0) entries.push_back({j, w});
-  }
+  for (int j = 0; j < nodes_; ++j) entries.push_back({j, 1.0 / workers_});
   return entries;
 }
 

@@ -54,9 +54,7 @@ class GraphMix final : public MixingStep {
         replica_terms_.push_back(e);  // an auxiliary model this worker keeps a copy of
       }
     }
-    for (int q = 0; q < ranks; ++q)
-      for (const auto& e : w_.column(q))
-        if (e.node < ranks && e.node != q) round_bytes_ += d * sizeof(double);
+    round_bytes_ = static_cast<std::uint64_t>(w_.links(ranks)) * d * sizeof(double);
     if (replicated_ > 0) {
       contribution_.resize(static_cast<std::size_t>(replicated_) * d);
       mixed_.resize(static_cast<std::size_t>(replicated_));

@@ -113,6 +113,7 @@ struct OutputSpec {
 
 struct Scenario {
   std::string name;
+  std::string description;  // free text (what the scenario shows, how it is scaled); no effect on a run
   std::uint64_t seed = 1;
   int repetitions = 1;
   ProblemSpec problem;

@@ -34,6 +34,9 @@ class MixingMatrix {
   double at(int i, int j) const;
   // The non-zero entries of column i (= row i, W is symmetric) in node order, i itself included: what node i mixes.
   std::vector<Entry> column(int i) const;
+  // Pairs (i, j), i ≠ j, of the first `nodes` nodes (the workers, or all nodes) with W_ij ≠ 0: the messages of one
+  // round in which each of those nodes sends its model to every node it mixes with.
+  std::int64_t links(int nodes) const { return nodes >= nodes_ ? links_all_ : links_workers_; }
   // ζ = max(|λ2(W)|, |λ_{m+v}(W)|), with the eigenvalues in decreasing order (Eigen's self-adjoint solver, computed
   // once when the matrix is made): 0 for J, 1 for independent workers (W = I).
   double zeta() const { return zeta_; }
@@ -43,7 +46,10 @@ class MixingMatrix {
   int workers_ = 1;
   int nodes_ = 1;
   bool average_ = true;
-  std::vector<double> w_;  // row-major nodes_²; empty for J
+  std::vector<double> w_;                    // row-major nodes_²; empty for J
+  std::vector<std::vector<Entry>> columns_;  // the non-zero entries of each column; empty for J
+  std::int64_t links_workers_ = 0;
+  std::int64_t links_all_ = 0;
   double zeta_ = 0;
   std::string description_ = "complete averaging (J)";
 };
