@@ -20,11 +20,9 @@ const KeyDoc TAU{"tau", "1",
                  "{\"schedule\": \"linear\", \"tau0\", \"alpha\" or \"rounds\"} | {\"schedule\": \"loss\", \"tau0\"}"};
 const KeyDoc WEIGHTS{"weights", "uniform", "edge weights: uniform 1/(deg+1), or metropolis (the default for erdos_renyi)"};
 
-std::string topology_doc(const char* fallback) {
-  return std::string("the graph of W: complete, ring, torus, hypercube, or {\"graph\": \"torus\", \"rows\": r} | "
-                     "{\"graph\": \"erdos_renyi\", \"p\": p, \"seed\": s} (default ") +
-         fallback + ")";
-}
+const std::string TOPOLOGY_DOC =
+    "the graph of W: complete, ring, torus, hypercube, or {\"graph\": \"torus\", \"rows\": r} | "
+    "{\"graph\": \"erdos_renyi\", \"p\": p, \"seed\": s}";
 
 // Writes the keys of whichever preset made `p`: what it holds beyond the all-reduce of sync SGD.
 void resolve(const CooperativeParams& p, config::ordered_json& out) {
@@ -34,11 +32,11 @@ void resolve(const CooperativeParams& p, config::ordered_json& out) {
   cooperative::write_mixing(p, out);
 }
 
-AlgorithmDef preset(std::string name, std::string description, std::vector<KeyDoc> keys,
+// `shape` is the layout of the preset's defaults, for the listing; a scenario's keys decide its own (shape_of).
+AlgorithmDef preset(std::string name, std::string description, CommShape shape, std::vector<KeyDoc> keys,
                     std::function<CooperativeParams(const config::Object&, const Scenario&)> parse) {
-  AlgorithmDef def = make_algorithm<CooperativeParams>(std::move(name), std::move(description), CommShape::PEERS,
-                                                       std::move(keys), std::move(parse), resolve,
-                                                       cooperative::run_cooperative);
+  AlgorithmDef def = make_algorithm<CooperativeParams>(std::move(name), std::move(description), shape, std::move(keys),
+                                                       std::move(parse), resolve, cooperative::run_cooperative);
   def.shape_of = [](const AlgorithmParams& a) { return dynamic_cast<const CooperativeParams&>(a).shape(); };
   def.derived = [](const AlgorithmParams& a) { return cooperative::derived(dynamic_cast<const CooperativeParams&>(a)); };
   return def;
@@ -48,7 +46,7 @@ AlgorithmDef preset(std::string name, std::string description, std::vector<KeyDo
 AlgorithmDef sync_sgd() {
   return preset("sync_sgd",
                 "synchronous SGD: every iteration all-reduces the workers' mini-batch gradients, one step with their mean",
-                {BATCH_SIZE}, [](const config::Object& o, const Scenario& s) {
+                CommShape::PEERS, {BATCH_SIZE}, [](const config::Object& o, const Scenario& s) {
                   CooperativeParams p;
                   p.batch_size = read_batch_size(o);
                   p.average_gradients = true;
@@ -61,7 +59,7 @@ AlgorithmDef sync_sgd() {
 AlgorithmDef local_sgd() {
   return preset("local_sgd",
                 "local SGD (PR-SGD, LUPA-SGD, ADA-LUPA with a schedule): tau local steps, then an all-reduce of the models",
-                {BATCH_SIZE, TAU}, [](const config::Object& o, const Scenario& s) {
+                CommShape::PEERS, {BATCH_SIZE, TAU}, [](const config::Object& o, const Scenario& s) {
                   CooperativeParams p;
                   p.batch_size = read_batch_size(o);
                   p.tau = read_tau(o, s, /*schedules=*/true);
@@ -74,7 +72,7 @@ AlgorithmDef local_sgd() {
 AlgorithmDef easgd() {
   return preset("easgd",
                 "elastic averaging SGD: every tau steps each worker moves alpha towards an anchor z, z towards the workers",
-                {BATCH_SIZE, TAU, {"alpha", "required", "elasticity alpha, 0 < alpha < 1/workers"},
+                CommShape::PEERS_AND_SERVER, {BATCH_SIZE, TAU, {"alpha", "required", "elasticity alpha, 0 < alpha < 1/workers"},
                  {"anchor", "server", "where z lives: server (one more rank, as in the EASGD paper) or replicated "
                                       "(a copy on every worker, from an all-reduce)"}},
                 [](const config::Object& o, const Scenario& s) {
@@ -92,8 +90,8 @@ AlgorithmDef easgd() {
 // A(τ, W_graph, 0), τ = 1 by default.
 AlgorithmDef dpsgd() {
   return preset("dpsgd", "decentralized parallel SGD: each worker averages its model with its neighbours' on a graph",
-                {BATCH_SIZE, {"tau", "1", "local steps per round (an integer)"},
-                 {"topology", "ring", topology_doc("ring")}, WEIGHTS},
+                CommShape::PEERS, {BATCH_SIZE, {"tau", "1", "local steps per round (an integer)"},
+                 {"topology", "ring", TOPOLOGY_DOC}, WEIGHTS},
                 [](const config::Object& o, const Scenario& s) {
                   CooperativeParams p;
                   p.batch_size = read_batch_size(o);
@@ -109,7 +107,7 @@ AlgorithmDef dpsgd() {
 AlgorithmDef cooperative_sgd() {
   return preset("cooperative",
                 "Cooperative SGD A(tau, W, v): tau local steps, then X <- X W for a topology or an explicit matrix",
-                {BATCH_SIZE, TAU, {"topology", "complete", topology_doc("complete") + "; or give mixing"}, WEIGHTS,
+                CommShape::PEERS, {BATCH_SIZE, TAU, {"topology", "complete", TOPOLOGY_DOC + "; or give mixing"}, WEIGHTS,
                  {"mixing", "-", "W itself instead of a topology: an array of rows or a CSV file, (m+v) x (m+v), "
                                  "nodes m.. are auxiliary models"},
                  {"anchor", "replicated", "with auxiliary models: replicated (every worker keeps a copy) or server "
