@@ -31,6 +31,12 @@ int cmd_bounds(const Options& o) {
   if (!o.no_simulate && jobs.size() > 1)
     SGDSIM_THROW(ConfigError, "bounds with a simulation takes one variant: add --variant LABEL or --no-simulate");
   for (const auto& job : jobs) {
+    // The constants (smoothness, PL, gradient bounds) are estimated for the linear objectives.
+    if (job.scenario.problem.model) {
+      SGDSIM_THROW(ConfigError, "scenario.problem.model: bounds estimates the theorems' constants of the linear "
+                                "objectives (logistic, least_squares) only, not of model " +
+                                    job.scenario.problem.model->def->name);
+    }
     const Problem problem = make_problem(job.scenario);
     RunResults results;
     const RunResults* simulated = nullptr;

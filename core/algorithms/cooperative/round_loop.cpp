@@ -83,10 +83,11 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
   auto gradient = worker >= 0 ? make_local_gradient(c, p, worker) : nullptr;
   auto mixing = make_mixing_step(p, rank, ranks, d);
   // This rank's node of X (a worker's model, or the server's auxiliary model) and its copies of replicated ones.
-  std::vector<double> own(d, 0.0), grad(d, 0.0);
+  // Every node starts from the same point (all zeros for the linear objectives), auxiliary models included.
+  std::vector<double> own = c.problem.initial_point(s.seed, c.repetition), grad(d, 0.0);
   std::vector<std::vector<double>> replicas;
   if (p.mixing.auxiliary() > 0 && p.anchor == AnchorPlacement::REPLICATED)
-    replicas.assign(static_cast<std::size_t>(p.mixing.auxiliary()), std::vector<double>(d, 0.0));
+    replicas.assign(static_cast<std::size_t>(p.mixing.auxiliary()), own);
 
   // Rank 0's rows wait in `rows` for their consensus distance; the book reports through it.
   ConsensusRows rows(c.trace, m, d);
