@@ -10,8 +10,8 @@ class ShardMiniBatch final : public LocalGradient {
  public:
   ShardMiniBatch(const RunContext& c, int batch_size, int worker)
       : compute_(c.compute),
-        shards_(c.problem.samples(), c.scenario.cluster.workers, c.scenario.seed, c.repetition),
-        sampler_(shards_.shard(worker), batch_size, c.scenario.seed, c.repetition, worker),
+        shards_(Shards::shared(c.problem.samples(), c.scenario.cluster.workers, c.scenario.seed, c.repetition)),
+        sampler_(shards_->shard(worker), batch_size, c.scenario.seed, c.repetition, worker),
         worker_(worker),
         load_(static_cast<double>(batch_size) / static_cast<double>(c.problem.samples())) {}
 
@@ -19,11 +19,11 @@ class ShardMiniBatch final : public LocalGradient {
     compute_.gradient(kernels::SampleSet::list(sampler_.next()), x, grad);
     return load_;
   }
-  std::span<const std::int64_t> partition() const override { return shards_.shard(worker_); }
+  std::span<const std::int64_t> partition() const override { return shards_->shard(worker_); }
 
  private:
   Compute& compute_;
-  Shards shards_;
+  std::shared_ptr<const Shards> shards_;
   BatchSampler sampler_;
   int worker_;
   double load_;
