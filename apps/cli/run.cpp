@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "console.hpp"
+#include "sgdsim/core/algorithms/registry.hpp"
 #include "sgdsim/core/models/problem.hpp"
 #include "sgdsim/core/scenario/fingerprint.hpp"
 #include "sgdsim/core/trace/run_directory.hpp"
@@ -67,7 +68,7 @@ int prepare(const Options& o, int rank, Prepared& p) {
     if (rank == 0) {
       const Provenance provenance{version(), o.command_line, {}, now_utc(), "", {{"mpi", exec::mpi_library_version()}}};
       p.writer = std::make_unique<RunWriter>(s.output.dir, s.resolved_json, "mpi", o.force,
-                                             RunFileOptions{s.output.workers_every, provenance});
+                                             RunFileOptions{s.output.workers_every, provenance, 0, s.algorithm.def->averaging_rounds});
     }
     p.problem.emplace(make_problem(s));
     p.fingerprint = scenario_fingerprint(s);

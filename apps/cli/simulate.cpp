@@ -15,6 +15,7 @@
 #include "commands.hpp"
 #include "console.hpp"
 #include "sgdsim/analysis/study_stats.hpp"
+#include "sgdsim/core/algorithms/registry.hpp"
 #include "sgdsim/core/models/problem.hpp"
 #include "sgdsim/core/trace/run_directory.hpp"
 #include "sgdsim/error.hpp"
@@ -45,7 +46,8 @@ sim::SimulationOptions simulation_options(const Options& o) {
 }
 
 RunFileOptions run_file_options(const Job& job, Provenance provenance, int repetitions = 0) {
-  return {job.scenario.output.workers_every, std::move(provenance), repetitions};
+  return {job.scenario.output.workers_every, std::move(provenance), repetitions,
+          job.scenario.algorithm.def->averaging_rounds};
 }
 
 bool is_interrupt_status(int status) { return status == 128 + SIGINT || status == 128 + SIGTERM; }

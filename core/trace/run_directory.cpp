@@ -41,14 +41,22 @@ void append_row(std::string& out, const Fields&... fields) {
   out += '\n';
 }
 
-// Classifiers (problem.model) have three more columns; a linear objective's rows are as they always were.
-void trace_row(std::string& out, const IterationRecord& r, bool classifier) {
+// Classifiers (problem.model) have three more columns, model averaging two more after them (tau empty where no
+// averaging round ended); a linear objective's rows of another algorithm are as they always were.
+void trace_row(std::string& out, const IterationRecord& r, bool classifier, bool averaging) {
   if (classifier) {
     append_row(out, r.run, r.iteration, r.time, r.loss, r.grad_norm, r.comm_rounds, r.bytes, r.waited_for, r.accuracy,
                r.test_loss, r.test_accuracy);
   } else {
     append_row(out, r.run, r.iteration, r.time, r.loss, r.grad_norm, r.comm_rounds, r.bytes, r.waited_for);
   }
+  if (!averaging) return;
+  out.pop_back();  // the row's '\n'
+  out += ',';
+  if (r.tau > 0) out += std::to_string(r.tau);
+  out += ',';
+  out += csv_number(r.consensus);
+  out += '\n';
 }
 
 // Whether the resolved scenario is a classifier's (problem.model set): its files carry the accuracy figures.
@@ -207,10 +215,11 @@ RunWriter::RunWriter(fs::path dir, std::string resolved_scenario, std::string ba
   stamp_finished_ = options_.provenance && options_.provenance->finished.empty();
   const fs::path& at = staged_->path();
   write_file(at / "scenario.json", resolved_scenario_);
-  trace_ = std::make_unique<Appender>(at / "trace.csv",
-                                      classifier_ ? "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for,"
-                                                    "accuracy,test_loss,test_accuracy\n"
-                                                  : "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for\n");
+  std::string header = "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for";
+  if (classifier_) header += ",accuracy,test_loss,test_accuracy";
+  if (options_.averaging_rounds) header += ",tau,consensus";
+  header += "\n";
+  trace_ = std::make_unique<Appender>(at / "trace.csv", header.c_str());
   workers_ = std::make_unique<Appender>(at / "workers.csv",
                                         "run,iteration,worker,start,compute,arrival,computed,used,dropped\n");
   model_ = std::make_unique<Appender>(at / "model.csv", "run,index,value\n");
@@ -234,7 +243,7 @@ void RunWriter::flush_rows() {
 }
 
 void RunWriter::iteration(const IterationRecord& r) {
-  trace_row(trace_->buffer(), r, classifier_);
+  trace_row(trace_->buffer(), r, classifier_, options_.averaging_rounds);
   current_.run = r.run;
   current_.iterations = r.iteration;
   current_.time = r.time;
@@ -303,6 +312,7 @@ void RunWriter::write_summary(bool incomplete) {
       run["best_test_accuracy"] = json_number(s.best_test_accuracy);
       run["time_to_target_accuracy"] = json_number(s.time_to_target_accuracy);
     }
+    if (!std::isnan(s.zeta)) run["zeta"] = s.zeta;  // only for algorithms with a mixing matrix
     if (!s.silent_workers.empty()) run["silent_workers"] = s.silent_workers;
     runs.push_back(std::move(run));
   }
@@ -400,6 +410,9 @@ void write_run_directory(const fs::path& dir, const std::string& resolved_scenar
                          const std::string& backend, const RunFileOptions& options) {
   RunFileOptions all = options;
   if (all.repetitions <= 0) all.repetitions = std::max<int>(1, static_cast<int>(results.summaries.size()));
+  // In memory the rows are all known: a round ending in any of them asks for the averaging columns.
+  if (std::any_of(results.iterations.begin(), results.iterations.end(), [](const auto& r) { return r.tau > 0; }))
+    all.averaging_rounds = true;
   RunWriter writer(dir, resolved_scenario, backend, true, all);
   for (const auto& r : results.iterations) writer.iteration(r);
   for (const auto& r : results.workers) writer.worker(r);

@@ -26,11 +26,13 @@ struct RunFileOptions {
   int workers_every = 1;                 // workers.csv keeps the iterations divisible by this; 0 keeps none
   std::optional<Provenance> provenance;  // written into summary.json when given (an empty "finished": when written)
   int repetitions = 0;                   // the repetitions the directory will hold (0: the scenario's)
+  bool averaging_rounds = false;         // the algorithm's AlgorithmDef::averaging_rounds: trace columns tau, consensus
 };
 
 // Writes one run directory: scenario.json, trace.csv, workers.csv, model.csv and summary.json. A scenario with
 // problem.model (a classifier) gets three more trace columns (accuracy, test_loss, test_accuracy) and the
-// test-accuracy figures in summary.json; the files of a linear objective are as they always were.
+// test-accuracy figures in summary.json; a model-averaging algorithm (options.averaging_rounds) two more after them
+// (tau, consensus) and its summaries' zeta. Other runs' files are as they always were.
 //
 // The constructor checks `dir` (check_run_directory), creates a fresh directory `<dir>.partial-<pid>` beside it (a
 // unique name: never shared with another process, so two runs cannot mix their files), and writes scenario.json, the
@@ -85,7 +87,8 @@ class RunWriter final : public RunSink {
   double last_flush_ = 0;
 };
 
-// Writes a whole run from memory through a RunWriter (replacing a run directory already there).
+// Writes a whole run from memory through a RunWriter (replacing a run directory already there); the averaging
+// columns also when any row ends an averaging round.
 void write_run_directory(const std::filesystem::path& dir, const std::string& resolved_scenario,
                          const RunResults& results, const std::string& backend, const RunFileOptions& options = {});
 
