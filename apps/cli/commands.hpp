@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "sgdsim/core/scenario/preflight.hpp"
 #include "sgdsim/core/scenario/scenario.hpp"
 
 namespace sgdsim::cli {
@@ -17,6 +18,7 @@ struct Options {
   std::vector<std::string> sets;
   std::string out;
   std::string variant;
+  std::string max_memory;  // --max-memory: empty means the available memory
   bool no_simulate = false;
   std::string dir_a, dir_b;
 };
@@ -27,8 +29,13 @@ struct Job {
   Scenario scenario;
 };
 
-// The scenario file of the options, split into its variants (one job for a plain scenario), with --set applied.
+// The scenario file of the options, split into its variants (one job for a plain scenario), with --set applied;
+// the files each names are checked to exist.
 std::vector<Job> resolve_jobs(const Options& o);
+
+// A job's memory guard: its estimate against --max-memory, or the available memory shared by `processes` on this
+// machine.
+MemoryGuard memory_guard(const Options& o, const Job& job, Placement placement, int processes = 1);
 
 int cmd_simulate(const Options& o);
 int cmd_run(const Options& o, int* argc, char*** argv);

@@ -4,18 +4,41 @@
 #include "commands.hpp"
 #include "console.hpp"
 #include "sgdsim/analysis/report.hpp"
+#include "sgdsim/core/data/dataset.hpp"
 #include "sgdsim/core/models/problem.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim::cli {
 
-RunResults simulate_one(const Job& job);  // simulate.cpp
+RunResults simulate_one(const Options& o, const Job& job);  // simulate.cpp
+
+namespace {
+
+// The memory a job needs simulated (all ranks in one process) and per process of a real run; refused (exit 2) when
+// the simulation would not fit. Data files are read (and so checked too) to know their features.
+void print_memory(const Options& o, const Job& job) {
+  const MemoryGuard simulated = memory_guard(o, job, Placement::ALL_RANKS);
+  const MemoryGuard real = memory_guard(o, job, Placement::ONE_RANK);
+  DataShape shape = simulated.planned_shape();
+  if (!std::holds_alternative<SyntheticData>(job.scenario.problem.data)) {
+    shape = MemoryGuard::shape_of(load_dataset(job.scenario.problem, job.scenario.seed, &simulated));
+  }
+  std::cout << "# memory: simulate needs about " << simulated.estimate(shape).text() << "\n"
+            << "# memory: run needs about " << real.estimate(shape).text() << " per process (rank 0)\n";
+  if (simulated.budget().bytes > 0)
+    std::cout << "# memory: " << bytes_text(simulated.budget().bytes) << " " << simulated.budget().source << "\n";
+  std::cout << std::flush;
+  simulated.check(shape, "simulate");
+}
+
+}  // namespace
 
 int cmd_check(const Options& o) {
   for (const auto& job : resolve_jobs(o)) {
     if (!job.label.empty() && job.label != job.scenario.name) std::cout << "# variant " << job.label << "\n";
     std::cout << job.scenario.resolved_json;
     if (job.scenario.resolved_json.empty() || job.scenario.resolved_json.back() != '\n') std::cout << "\n";
+    print_memory(o, job);
   }
   return EXIT_OK;
 }
@@ -25,12 +48,14 @@ int cmd_bounds(const Options& o) {
   if (!o.no_simulate && jobs.size() > 1)
     SGDSIM_THROW(ConfigError, "bounds with a simulation takes one variant: add --variant LABEL or --no-simulate");
   for (const auto& job : jobs) {
-    const Problem problem = make_problem(job.scenario);
+    const MemoryGuard guard = memory_guard(o, job, Placement::ALL_RANKS);
+    const Problem problem = make_problem(job.scenario, &guard);
+    guard.check_loaded(problem.data());
     RunResults results;
     const RunResults* simulated = nullptr;
 #ifdef SGDSIM_HAVE_SIMGRID
     if (!o.no_simulate) {
-      results = simulate_one(job);
+      results = simulate_one(o, job);
       simulated = &results;
     }
 #endif

@@ -2,12 +2,14 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "sgdsim/core/scenario/json_text.hpp"
 #include "sgdsim/core/scenario/variants.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim::cli {
+namespace {
 
-std::vector<Job> resolve_jobs(const Options& o) {
+std::vector<Job> split_jobs(const Options& o) {
   const std::filesystem::path file = o.scenario;
   const Study study = read_study(file);
   const auto base_dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
@@ -40,6 +42,20 @@ std::vector<Job> resolve_jobs(const Options& o) {
   }
   if (jobs.empty()) SGDSIM_THROW(ConfigError, "--variant " + o.variant + ": no variant has this label");
   return jobs;
+}
+
+}  // namespace
+
+std::vector<Job> resolve_jobs(const Options& o) {
+  // --out becomes the resolved scenario's output.dir, a JSON string: it must be UTF-8.
+  if (invalid_utf8_at(o.out) != std::string::npos) SGDSIM_THROW(ConfigError, "--out: is not valid UTF-8");
+  std::vector<Job> jobs = split_jobs(o);
+  for (const auto& job : jobs) check_files(job.scenario);
+  return jobs;
+}
+
+MemoryGuard memory_guard(const Options& o, const Job& job, Placement placement, int processes) {
+  return MemoryGuard(job.scenario, placement, memory_budget(o.max_memory, processes));
 }
 
 }  // namespace sgdsim::cli

@@ -1,4 +1,5 @@
 // `mpirun -np N sgdsim run`: one scenario for real, one rank per worker (plus the PS for the PS family).
+#include <cstdlib>
 #include <iostream>
 
 #include "commands.hpp"
@@ -12,6 +13,21 @@
 namespace sgdsim::cli {
 
 #ifdef SGDSIM_HAVE_MPI
+namespace {
+
+// Ranks of this run on this machine, as the MPI launcher tells them (OpenMPI, MPICH), else 1.
+int ranks_on_this_machine() {
+  for (const char* name : {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"}) {
+    if (const char* value = std::getenv(name)) {
+      const int n = std::atoi(value);
+      if (n > 0) return n;
+    }
+  }
+  return 1;
+}
+
+}  // namespace
+
 int cmd_run(const Options& o, int* argc, char*** argv) {
   exec::MpiSession session(argc, argv);
   const int rank = session.rank();
@@ -21,7 +37,10 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
       SGDSIM_THROW(ConfigError, "run takes one scenario: this study has " + std::to_string(jobs.size()) +
                                     " variants, pick one with --variant LABEL");
     const Job& job = jobs.front();
-    const Problem problem = make_problem(job.scenario);
+    // One rank per process, sized for rank 0 (which holds the most); the ranks on this machine share its memory.
+    const MemoryGuard guard = memory_guard(o, job, Placement::ONE_RANK, ranks_on_this_machine());
+    const Problem problem = make_problem(job.scenario, &guard);
+    guard.check_loaded(problem.data());
     ProgressLine line(job.label);
     const RunResults results = exec::run_mpi(job.scenario, problem, rank == 0 ? &line : nullptr);
     if (rank == 0) {

@@ -17,8 +17,11 @@ namespace sgdsim::cli {
 #ifdef SGDSIM_HAVE_SIMGRID
 namespace {
 
-RunResults simulate_job(const Job& job, bool progress) {
-  const Problem problem = make_problem(job.scenario);
+RunResults simulate_job(const Options& o, const Job& job, bool progress) {
+  // Every simulated rank lives in this process: refused before anything large is allocated when it cannot fit.
+  const MemoryGuard guard = memory_guard(o, job, Placement::ALL_RANKS);
+  const Problem problem = make_problem(job.scenario, &guard);
+  guard.check_loaded(problem.data());
   ProgressLine line(job.label);
   sim::SimulationOptions options;
   if (progress) options.observer = &line;
@@ -29,7 +32,7 @@ void write_job(const Job& job, const RunResults& results, const char* backend) {
   write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, backend);
 }
 
-int simulate_in_child(const Job& job) {
+int simulate_in_child(const Options& o, const Job& job) {
   std::cout.flush();
   std::cerr.flush();
   const pid_t pid = fork();
@@ -37,7 +40,7 @@ int simulate_in_child(const Job& job) {
   if (pid == 0) {
     int code = EXIT_OK;
     try {
-      write_job(job, simulate_job(job, true), "simgrid");
+      write_job(job, simulate_job(o, job, true), "simgrid");
     } catch (const ConfigError& e) {
       std::cerr << "error: " << job.label << ": " << e.what() << "\n";
       code = EXIT_BAD_INPUT;
@@ -60,13 +63,13 @@ int simulate_in_child(const Job& job) {
 
 }  // namespace
 
-RunResults simulate_one(const Job& job) { return simulate_job(job, true); }
+RunResults simulate_one(const Options& o, const Job& job) { return simulate_job(o, job, true); }
 
 int cmd_simulate(const Options& o) {
   const auto jobs = resolve_jobs(o);
   if (jobs.size() == 1) {
     const Job& job = jobs.front();
-    const RunResults results = simulate_job(job, true);
+    const RunResults results = simulate_job(o, job, true);
     write_job(job, results, "simgrid");
     std::vector<LabelledSummary> rows;
     for (const auto& s : results.summaries) rows.push_back({job.label, algorithm_name(job.scenario.algorithm.kind), s});
@@ -77,7 +80,7 @@ int cmd_simulate(const Options& o) {
   int worst = EXIT_OK;
   std::vector<LabelledSummary> rows;
   for (const auto& job : jobs) {
-    const int code = simulate_in_child(job);
+    const int code = simulate_in_child(o, job);
     worst = std::max(worst, code);
     if (code == EXIT_OK) {
       auto r = read_summaries(job.scenario.output.dir, job.label);
@@ -89,12 +92,12 @@ int cmd_simulate(const Options& o) {
   return worst;
 }
 #else
-RunResults simulate_one(const Job&) {
+RunResults simulate_one(const Options&, const Job&) {
   SGDSIM_THROW(NotCompiled, "this sgdsim was built without SimGrid (SGDSIM_WITH_SIMGRID=OFF): simulate is unavailable");
 }
 int cmd_simulate(const Options& o) {
   (void)o;
-  simulate_one({});
+  simulate_one(o, {});
   return EXIT_FAILED;
 }
 #endif

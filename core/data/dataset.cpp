@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "sgdsim/core/scenario/preflight.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim {
@@ -117,16 +118,17 @@ void map_labels(std::vector<double>& labels, const std::vector<std::int64_t>& li
 
 }  // namespace detail
 
-Dataset load_dataset(const ProblemSpec& problem, std::uint64_t seed) {
+Dataset load_dataset(const ProblemSpec& problem, std::uint64_t seed, const MemoryGuard* guard) {
+  if (guard) guard->check_planned();  // synthetic data exactly, a file by its size, before anything is allocated
   return std::visit(
       [&](const auto& source) -> Dataset {
         using Source = std::decay_t<decltype(source)>;
         if constexpr (std::is_same_v<Source, SyntheticData>) {
           return generate_synthetic(source, problem.objective, seed);
         } else if constexpr (std::is_same_v<Source, LibsvmData>) {
-          return load_libsvm(source.path, source.features, problem.objective);
+          return load_libsvm(source.path, source, problem.objective, guard);
         } else {
-          return load_csv(source.path, source, problem.objective);
+          return load_csv(source.path, source, problem.objective, guard);
         }
       },
       problem.data);

@@ -14,8 +14,8 @@ double Problem::loss_grad(kernels::SampleSet rows, std::span<const double> x, st
   return engine_->loss_grad(rows, x, grad);
 }
 
-Problem make_problem(const Scenario& s) {
-  return Problem(load_dataset(s.problem, s.seed), s.problem.objective, s.problem.l2, s.cluster.compute.device);
+Problem make_problem(const Scenario& s, const MemoryGuard* guard) {
+  return Problem(load_dataset(s.problem, s.seed, guard), s.problem.objective, s.problem.l2, s.cluster.compute.device);
 }
 
 double Problem::full_loss(std::span<const double> x) const {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "sgdsim/core/scenario/json_text.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim {
@@ -22,6 +24,15 @@ using ordered_json = nlohmann::ordered_json;
 
 constexpr std::int64_t INT64_MAX_V = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t INT_MAX_V = std::numeric_limits<int>::max();
+
+// Physically meaningful ranges of the quantities that reach the simulator (SimGrid aborts on an infinite bandwidth
+// or duration; these bounds keep every modelled time far from overflowing). Every modelled duration (a pass, a
+// delay's or straggler's mean, a latency) is at most MAX_SECONDS; slowdowns are factors within [1/MAX_FACTOR,
+// MAX_FACTOR]; a link carries between 1 bit/s and 1000 TB/s.
+constexpr double MAX_SECONDS = 1e6;
+constexpr double MAX_FACTOR = 1e6;
+constexpr double MIN_BANDWIDTH = 1.0 / 8;  // bytes/s
+constexpr double MAX_BANDWIDTH = 1e15;     // bytes/s
 
 // ---------------------------------------------------------------------------------------------------------------
 // Error messages: "scenario.<path>: <what was expected>, got <what was there>".
@@ -148,6 +159,30 @@ double read_number(const json& v, const std::string& path, Bound bound) {
   return d;
 }
 
+// 1e6 rather than 1e+06.
+std::string number_text(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", v);
+  std::string text = buffer;
+  const auto e = text.find('e');
+  if (e == std::string::npos) return text;
+  std::string exponent = text.substr(e + 1);
+  const bool negative = exponent[0] == '-';
+  exponent.erase(0, exponent.find_first_not_of("+-0"));
+  return text.substr(0, e + 1) + (negative ? "-" : "") + exponent;
+}
+
+// A finite number in [lo, hi], or in (lo, hi] when lo_open (hi may be infinity: no upper bound).
+double read_between(const json& v, const std::string& path, double lo, bool lo_open, double hi,
+                    const std::string& unit) {
+  const std::string expect = "must be a number " + std::string(lo_open ? "> " : ">= ") + number_text(lo) +
+                             (std::isinf(hi) ? "" : " and <= " + number_text(hi)) + unit;
+  if (!v.is_number()) fail_got(path, expect, v);
+  const double d = v.get<double>();
+  if (!std::isfinite(d) || d < lo || (lo_open && d == lo) || d > hi) fail_got(path, expect, v);
+  return d;
+}
+
 std::string read_string(const json& v, const std::string& path, const std::string& expected = "must be a string") {
   if (!v.is_string() || v.get_ref<const std::string&>().empty()) fail_got(path, expected, v);
   return v.get<std::string>();
@@ -207,27 +242,36 @@ double bandwidth_at(const std::string& text, const std::string& path) {
       {"GiBps", 1073741824.0},
       {"TiBps", 1099511627776.0},
   };
-  const std::string expect = "must be a bandwidth > 0 with a unit like \"1Gbps\", \"100MBps\" or \"10MiBps\"";
+  const std::string expect =
+      "must be a bandwidth > 0 with a unit like \"1Gbps\", \"100MBps\" or \"10MiBps\", from 1bps to 1000TBps (" +
+      number_text(MAX_BANDWIDTH) + " bytes/s)";
   double value = 0.0;
   std::string_view unit;
   if (split_quantity(text, value, unit) && value > 0.0) {
     for (const auto& u : UNITS) {
-      if (u.name == unit) return value * u.factor;
+      // The range is checked in bytes/s: "1e308TBps" is a finite number but an infinite bandwidth.
+      if (u.name == unit && value * u.factor >= MIN_BANDWIDTH && value * u.factor <= MAX_BANDWIDTH) {
+        return value * u.factor;
+      }
     }
   }
   fail_got(path, expect, json(text));
 }
 
 double duration_at(const std::string& text, const std::string& path) {
-  const std::string expect = "must be a duration >= 0 like \"50us\", \"1ms\" or \"0.1s\" (plain numbers are seconds)";
+  const std::string expect =
+      "must be a duration >= 0 like \"50us\", \"1ms\" or \"0.1s\" (plain numbers are seconds), at most " +
+      number_text(MAX_SECONDS) + "s";
   double value = 0.0;
   std::string_view unit;
   if (split_quantity(text, value, unit) && value >= 0.0) {
-    if (unit.empty() || unit == "s") return value;
+    double seconds = -1.0;
     // Division by the exact power of ten rounds once, so "50us" gives exactly the double nearest to 5e-5.
-    if (unit == "ms") return value / 1e3;
-    if (unit == "us") return value / 1e6;
-    if (unit == "ns") return value / 1e9;
+    if (unit.empty() || unit == "s") seconds = value;
+    if (unit == "ms") seconds = value / 1e3;
+    if (unit == "us") seconds = value / 1e6;
+    if (unit == "ns") seconds = value / 1e9;
+    if (seconds >= 0.0 && seconds <= MAX_SECONDS) return seconds;
   }
   fail_got(path, expect, json(text));
 }
@@ -235,32 +279,13 @@ double duration_at(const std::string& text, const std::string& path) {
 // ---------------------------------------------------------------------------------------------------------------
 // JSON text and overrides.
 
-json parse_json(const std::string& text, const std::string& origin) {
-  try {
-    return json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/false);
-  } catch (const json::parse_error& e) {
-    // nlohmann reports a byte offset (1-based, the character it stopped at); turn it into line:column.
-    std::size_t line = 1;
-    std::size_t column = 1;
-    const std::size_t end = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    for (std::size_t i = 0; i < end; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string detail = e.what();
-    auto pos = detail.find("column");
-    if (pos != std::string::npos) pos = detail.find(": ", pos);
-    if (pos != std::string::npos) detail = detail.substr(pos + 2);
-    SGDSIM_THROW(ConfigError,
-                 origin + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid JSON: " + detail);
-  }
-}
-
 void apply_override(json& root, const std::string& text) {
+  if (const auto bad = invalid_utf8_at(text); bad != std::string::npos) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[bad])));
+    fail("--set", "is not valid UTF-8 (byte " + std::string(byte) + " at offset " + std::to_string(bad) + " of \"" +
+                      text.substr(0, bad) + "...\")");
+  }
   const std::string name = "--set " + text;
   const auto eq = text.find('=');
   if (eq == std::string::npos) fail(name, "must be path=value (e.g. cluster.workers=64)");
@@ -280,12 +305,8 @@ void apply_override(json& root, const std::string& text) {
   }
 
   // The value is JSON when it parses as JSON ("64", "true", "{\"rate\": 2}"), else a plain string ("ideal").
-  json value;
-  try {
-    value = json::parse(value_text);
-  } catch (const json::parse_error&) {
-    value = value_text;
-  }
+  json value = value_text;
+  if (json::accept(value_text)) value = parse_json_text(value_text, name);  // depth and range checked
 
   json* node = &root;
   std::string walked = "scenario";
@@ -301,6 +322,11 @@ void apply_override(json& root, const std::string& text) {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Sections.
+
+void require_utf8(const std::string& text, const std::string& path, const std::string& subject) {
+  if (invalid_utf8_at(text) != std::string::npos)
+    fail(path, subject + " is not valid UTF-8, which the resolved scenario (JSON) needs");
+}
 
 std::filesystem::path resolve_path(const std::string& text, const std::filesystem::path& base_dir) {
   // Absolute, so that the resolved scenario means the same file wherever it is read back from.
@@ -346,11 +372,15 @@ ProblemSpec read_problem(const Obj& root, const std::filesystem::path& base_dir)
     p.data = d;
   } else if (const json* v = data.get("libsvm")) {
     const Obj s = as_object(*v, data.at("libsvm"));
-    check_keys(s, {"path", "features"});
+    check_keys(s, {"path", "features", "zero_based"});
     LibsvmData d;
     d.path =
         resolve_path(read_string(require(s, "path", "a file path"), s.at("path"), "must be a file path"), base_dir);
     if (const json* x = s.get("features")) d.features = read_int(*x, s.at("features"), 1, INT_MAX_V);
+    if (const json* x = s.get("zero_based")) {
+      if (!x->is_boolean() && *x != "auto") fail_got(s.at("zero_based"), "must be \"auto\", true or false", *x);
+      if (x->is_boolean()) d.zero_based = x->get<bool>();
+    }
     p.data = d;
   } else {
     const Obj s = as_object(*data.get("csv"), data.at("csv"));
@@ -406,17 +436,19 @@ ComputeSpec read_compute(const Obj& cluster, int workers) {
   const Obj obj = as_object(*v, cluster.at("compute"));
   check_keys(obj, {"seconds_per_pass", "straggling", "delay", "slowdown", "inject", "device", "numerics"});
   if (const json* x = obj.get("seconds_per_pass")) {
-    c.seconds_per_pass = read_number(*x, obj.at("seconds_per_pass"), Bound::POSITIVE);
+    c.seconds_per_pass = read_between(*x, obj.at("seconds_per_pass"), 0.0, true, MAX_SECONDS, " (seconds)");
   }
   if (const json* x = obj.get("straggling")) {
     const Obj s = as_object(*x, obj.at("straggling"));
     check_keys(s, {"rate"});
-    c.straggling_rate = read_number(require(s, "rate", "a number > 0"), s.at("rate"), Bound::POSITIVE);
+    // A mean straggling time 1/rate of at most MAX_SECONDS.
+    c.straggling_rate = read_between(require(s, "rate", "a number > 0"), s.at("rate"), 1.0 / MAX_SECONDS, false,
+                                     std::numeric_limits<double>::infinity(), " (per second)");
   }
   if (const json* x = obj.get("delay")) {
     const Obj s = as_object(*x, obj.at("delay"));
     check_keys(s, {"mean"});
-    c.delay_mean = read_number(require(s, "mean", "a number > 0"), s.at("mean"), Bound::POSITIVE);
+    c.delay_mean = read_between(require(s, "mean", "a number > 0"), s.at("mean"), 0.0, true, MAX_SECONDS, " (seconds)");
   }
   if (const json* x = obj.get("slowdown")) {
     const Obj s = as_object(*x, obj.at("slowdown"));
@@ -431,7 +463,7 @@ ComputeSpec read_compute(const Obj& cluster, int workers) {
              "must be a worker index in [0, cluster.workers = " + std::to_string(workers) + "), got \"" + key + "\"");
       }
       if (it->is_null()) continue;
-      c.slowdown[index] = read_number(*it, s.at(key), Bound::POSITIVE);
+      c.slowdown[index] = read_between(*it, s.at(key), 1.0 / MAX_FACTOR, false, MAX_FACTOR, " (a factor)");
     }
   }
   if (const json* x = obj.get("inject")) {
@@ -589,6 +621,11 @@ ordered_json to_json(const Scenario& s) {
     ordered_json x;
     x["path"] = l->path.string();
     if (l->features) x["features"] = *l->features;
+    if (l->zero_based) {
+      x["zero_based"] = *l->zero_based;
+    } else {
+      x["zero_based"] = "auto";
+    }
     data["libsvm"] = x;
   } else {
     const auto& c = std::get<CsvData>(s.problem.data);
@@ -658,7 +695,7 @@ ordered_json to_json(const Scenario& s) {
 
 Scenario parse_impl(const std::string& text, const std::vector<std::string>& overrides,
                     const std::filesystem::path& base_dir, const std::filesystem::path& source) {
-  json root = parse_json(text, source.empty() ? std::string("scenario") : source.string());
+  json root = parse_json_text(text, source.empty() ? std::string("scenario") : source.string());
   if (!root.is_object()) fail_got("scenario", "must be an object", root);
   for (const auto& o : overrides) apply_override(root, o);
 
@@ -684,6 +721,15 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
   s.algorithm = read_algorithm(obj, s.cluster.workers);
   s.stop = read_stop(obj);
   s.output = read_output(obj, s.name);
+  // The resolved scenario is JSON, whose strings must be UTF-8; names that come from the file system may not be.
+  if (!obj.has("name")) require_utf8(s.name, "scenario.name", "the default, the scenario's file name,");
+  if (const auto* l = std::get_if<LibsvmData>(&s.problem.data)) {
+    require_utf8(l->path.string(), "scenario.problem.data.libsvm.path", "the resolved path");
+  } else if (const auto* c = std::get_if<CsvData>(&s.problem.data)) {
+    require_utf8(c->path.string(), "scenario.problem.data.csv.path", "the resolved path");
+  }
+  require_utf8(s.cluster.network.platform_file.string(), "scenario.cluster.network", "the resolved path");
+  require_utf8(s.output.dir.string(), "scenario.output.dir", "the directory");
   s.resolved_json = to_json(s).dump(2) + "\n";
   return s;
 }

@@ -6,13 +6,15 @@
 #include <set>
 #include <sstream>
 
+#include "sgdsim/core/scenario/json_text.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim {
 namespace {
 
+// Labels become directory names: "." and ".." would name the study's directory or its parent.
 bool valid_label(const std::string& label) {
-  if (label.empty()) return false;
+  if (label.empty() || label == "." || label == "..") return false;
   for (char ch : label)
     if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != '-') return false;
   return true;
@@ -20,13 +22,8 @@ bool valid_label(const std::string& label) {
 
 }  // namespace
 
-Study split_variants(const std::string& json_text) {
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error&) {
-    return Study{json_text, {}};  // the scenario parser reports the syntax error with its position
-  }
+Study split_variants(const std::string& json_text, const std::string& origin) {
+  nlohmann::json doc = parse_json_text(json_text, origin);
   if (!doc.is_object() || !doc.contains("variants")) return Study{json_text, {}};
   const auto list = doc["variants"];
   doc.erase("variants");
@@ -41,7 +38,7 @@ Study split_variants(const std::string& json_text) {
     for (const auto& [key, _] : v.items())
       if (key != "label" && key != "set") SGDSIM_THROW(ConfigError, at + "." + key + ": unknown key");
     if (!v.contains("label") || !v["label"].is_string() || !valid_label(v["label"].get<std::string>()))
-      SGDSIM_THROW(ConfigError, at + ".label: must be a non-empty string of letters, digits, '.', '_', '-'");
+      SGDSIM_THROW(ConfigError, at + ".label: must be a non-empty string of letters, digits, '.', '_', '-' (not \".\" or \"..\")");
     Variant variant{v["label"].get<std::string>(), {}};
     if (!seen.insert(variant.label).second)
       SGDSIM_THROW(ConfigError, at + ".label: \"" + variant.label + "\" is used by an earlier variant");
@@ -58,7 +55,7 @@ Study read_study(const std::filesystem::path& file) {
   if (!in) SGDSIM_THROW(ConfigError, file.string() + ": cannot read the scenario file");
   std::ostringstream text;
   text << in.rdbuf();
-  return split_variants(text.str());
+  return split_variants(text.str(), file.string());
 }
 
 }  // namespace sgdsim

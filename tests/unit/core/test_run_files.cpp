@@ -89,4 +89,13 @@ TEST_CASE("malformed variants are errors naming their path") {
   CHECK(message(R"({"variants": [{"label": "a b", "set": {}}]})").find("scenario.variants[0].label:") == 0);
   CHECK(message(R"({"variants": [{"label": "a", "set": 3}]})").find("scenario.variants[0].set:") == 0);
   CHECK(message(R"({"variants": [{"label": "a", "set": {}, "x": 1}]})").find("scenario.variants[0].x: unknown key") == 0);
+  // Labels are directory names: "." and ".." would name the study's directory and its parent.
+  CHECK(message(R"({"variants": [{"label": ".", "set": {}}]})").find("scenario.variants[0].label:") == 0);
+  CHECK(message(R"({"variants": [{"label": "a", "set": {}}, {"label": "..", "set": {}}]})")
+            .find("scenario.variants[1].label:") == 0);
+  CHECK(message(R"({"variants": [{"label": "...", "set": {}}]})") == "no error");
+  // Text that is not JSON, or nests too deeply, is reported with its position.
+  CHECK(message("{\"variants\": [}") == "scenario:1:15: invalid JSON: syntax error while parsing value - unexpected '}'; "
+                                         "expected '[', '{', or a literal");
+  CHECK(message(R"({"variants": [{"label": "a", "set": {"x": )" + std::string(70, '[')).find("scenario:1:") == 0);
 }

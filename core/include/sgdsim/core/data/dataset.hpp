@@ -12,6 +12,8 @@
 
 namespace sgdsim {
 
+class MemoryGuard;  // sgdsim/core/scenario/preflight.hpp
+
 struct Dataset {
   std::int64_t rows = 0;
   std::int64_t cols = 0;
@@ -31,13 +33,20 @@ struct Dataset {
 // x* ~ N(0, I/d). With density < 1 each entry is kept with that probability (CSR); kept entries as above.
 Dataset generate_synthetic(const SyntheticData& spec, kernels::Loss objective, std::uint64_t seed);
 
-// LIBSVM/svmlight: "label idx:val idx:val ..." (1-based increasing indices; '#' comments). Labels for logistic must
-// be ±1 (0/1 and {1,2} are mapped to ±1). Errors name file:line.
-Dataset load_libsvm(const std::filesystem::path& path, std::optional<std::int64_t> features, kernels::Loss objective);
+// The loaders take an optional guard, which they ask as the data grows (a LIBSVM file's features are known only as
+// its indices are read): a data set that would make the run exceed its memory budget is refused (ConfigError naming
+// file:line) before it is allocated.
+//
+// LIBSVM/svmlight: "label idx:val idx:val ..." (increasing indices, from 1, or from 0 as spec.zero_based says; '#'
+// comments); spec.path is not used (`path` is the file). Labels for logistic must be ±1 (0/1 and {1,2} are mapped
+// to ±1). Errors name file:line.
+Dataset load_libsvm(const std::filesystem::path& path, const LibsvmData& spec, kernels::Loss objective,
+                    const MemoryGuard* guard = nullptr);
 // CSV: numeric columns, one of them the label (by index or, with a header, by name). Errors name file:line.
-Dataset load_csv(const std::filesystem::path& path, const CsvData& spec, kernels::Loss objective);
+Dataset load_csv(const std::filesystem::path& path, const CsvData& spec, kernels::Loss objective,
+                 const MemoryGuard* guard = nullptr);
 
-// Dispatches on the scenario's data source.
-Dataset load_dataset(const ProblemSpec& problem, std::uint64_t seed);
+// Dispatches on the scenario's data source (synthetic data is generated: check its size with the guard first).
+Dataset load_dataset(const ProblemSpec& problem, std::uint64_t seed, const MemoryGuard* guard = nullptr);
 
 }  // namespace sgdsim

@@ -23,6 +23,9 @@ struct SyntheticData {
 struct LibsvmData {
   std::filesystem::path path;  // resolved against the scenario file's folder
   std::optional<std::int64_t> features;
+  // Whether the file counts feature indices from 0 (scikit-learn's export) or from 1 (LIBSVM's convention). Unset
+  // ("auto", the default): from 0 exactly when the file holds an index 0, as scikit-learn's zero_based="auto".
+  std::optional<bool> zero_based;
 };
 struct CsvData {
   std::filesystem::path path;
