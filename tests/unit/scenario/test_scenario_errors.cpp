@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario_test_util.hpp"
 #include "sgdsim/core/scenario/scenario.hpp"
 #include "sgdsim/error.hpp"
 
@@ -20,12 +21,7 @@ const char* const BASE = R"({
 
 // The ConfigError message of BASE with the overrides applied, or "(no error)".
 std::string error_of(const std::vector<std::string>& overrides, const std::string& text = BASE) {
-  try {
-    parse_scenario(text, overrides);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return test::scenario_error(text, overrides);
 }
 
 }  // namespace

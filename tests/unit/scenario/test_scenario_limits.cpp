@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sgdsim/core/scenario/json_text.hpp"
+#include "scenario_test_util.hpp"
 #include "sgdsim/core/scenario/scenario.hpp"
 #include "sgdsim/error.hpp"
 
@@ -20,12 +21,7 @@ const char* const BASE = R"({
 })";
 
 std::string error_of(const std::vector<std::string>& overrides, const std::string& text = BASE) {
-  try {
-    parse_scenario(text, overrides);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return test::scenario_error(text, overrides);
 }
 
 // BASE with `depth` levels of arrays nested as the value of "name" (BASE itself is depth 1).
@@ -62,6 +58,9 @@ TEST_CASE("JSON nested deeper than MAX_JSON_DEPTH is an error naming line and co
   CHECK(error_of({}, nested(100000)).starts_with("scenario:1:"));
   CHECK(error_of({"seed=" + std::string(100000, '[') + std::string(100000, ']')})
             .starts_with("--set seed=[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["));
+  std::string long_path = "a";
+  for (int i = 0; i < 100000; ++i) long_path += ".a";
+  CHECK(error_of({long_path + "=1"}).ends_with(": the path has 100001 components, more than 64"));
   // Brackets inside strings do not count.
   CHECK(error_of({}, std::string(R"({"name": ")") + std::string(1000, '[') + "\"," + std::string(BASE).substr(1)) ==
         "(no error)");
