@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 SCENARIO ?= scenarios/quickstart.json
 BUILD := build
 
-.PHONY: all deps configure build demo test bench clean
+.PHONY: all deps configure build demo test bench fuzz clean
 
 all: build
 
@@ -33,5 +33,10 @@ test: build
 bench: build
 	tools/run_benchmarks.sh $(BUILD)
 
+# libFuzzer on the scenario parser and the LIBSVM and CSV loaders (needs clang++ and libclang-rt-dev; build-fuzz/).
+FUZZ_SECONDS ?= 60
+fuzz:
+	tools/fuzz.sh --seconds $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-fuzz
