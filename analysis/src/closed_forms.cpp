@@ -5,6 +5,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "sgdsim/core/algorithms/model_averaging.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim::analysis {
@@ -165,20 +166,22 @@ std::optional<TaskLaw> task_law(const ComputeSpec& compute, double load, std::st
 
 }  // namespace
 
-IterationClosedForm coding_iteration_time(const ComputeSpec& compute, int workers, AlgorithmKind kind, int c, int r) {
+IterationClosedForm coding_iteration_time(const ComputeSpec& compute, int workers, const CodingParams& params) {
   IterationClosedForm out;
   const std::int64_t k = workers;
   const double kd = static_cast<double>(workers);
+  const int c = params.tasks_per_worker;
+  const int r = params.wait_for;
   std::string law;
-  switch (kind) {
-    case AlgorithmKind::UNCODED: {
+  switch (params.rule) {
+    case WaitRule::ALL: {
       auto task = task_law(compute, 1.0 / kd, out.formula, law);
       if (!task) return out;
       out.time = wait_all_iteration(k, *task);
       out.formula = "uncoded: l = 1/k, max of k = " + std::to_string(k) + "; " + law;
       return out;
     }
-    case AlgorithmKind::EGC: {
+    case WaitRule::EVERY_GROUP: {
       if (c < 1 || k % c != 0) {
         out.formula = "no closed form: egc needs c | k (c = " + std::to_string(c) + ", k = " + std::to_string(k) + ")";
         return out;
@@ -190,9 +193,8 @@ IterationClosedForm coding_iteration_time(const ComputeSpec& compute, int worker
                     " groups of min over c = " + std::to_string(c) + "; " + law;
       return out;
     }
-    case AlgorithmKind::AGC:
-    case AlgorithmKind::IGNORE_STRAGGLERS: {
-      const bool agc = kind == AlgorithmKind::AGC;
+    case WaitRule::FIRST_R: {
+      const bool agc = !params.rescale;
       if (r < 1 || r > k || (agc && c < 1)) {
         out.formula = "no closed form: need 1 <= r <= k and c >= 1";
         return out;
@@ -205,21 +207,21 @@ IterationClosedForm coding_iteration_time(const ComputeSpec& compute, int worker
                     ", r-th of k (r = " + std::to_string(r) + ", k = " + std::to_string(k) + "); " + law;
       return out;
     }
-    default:
-      out.formula = std::string("no closed form for ") + algorithm_name(kind) + " in the gradient-coding family";
-      return out;
   }
+  return out;
 }
 
 IterationClosedForm scenario_iteration_time(const Scenario& scenario, std::int64_t samples) {
-  const AlgorithmSpec& algorithm = scenario.algorithm;
   const int k = scenario.cluster.workers;
-  if (is_parameter_server(algorithm.kind)) {
-    return coding_iteration_time(scenario.cluster.compute, k, algorithm.kind, algorithm.tasks_per_worker,
-                                 algorithm.wait_for);
-  }
+  if (const auto* coding = scenario.algorithm.params_if<CodingParams>())
+    return coding_iteration_time(scenario.cluster.compute, k, *coding);
   IterationClosedForm out;
-  if (algorithm.kind == AlgorithmKind::LOCAL_SGD && algorithm.tau > 1) {
+  const auto* averaging = scenario.algorithm.params_if<AveragingParams>();
+  if (averaging == nullptr) {
+    out.formula = "no closed form for algorithm " + scenario.algorithm.name();
+    return out;
+  }
+  if (averaging->tau > 1) {
     out.formula = "no closed form: a local SGD round is the max over workers of a sum of tau task times";
     return out;
   }
@@ -227,7 +229,7 @@ IterationClosedForm scenario_iteration_time(const Scenario& scenario, std::int64
     out.formula = "no closed form: empty data set";
     return out;
   }
-  const double load = std::min(1.0, static_cast<double>(algorithm.batch_size) / static_cast<double>(samples));
+  const double load = std::min(1.0, static_cast<double>(averaging->batch_size) / static_cast<double>(samples));
   std::string law;
   auto task = task_law(scenario.cluster.compute, load, out.formula, law);
   if (!task) return out;

@@ -10,6 +10,9 @@
 #include "sgdsim/analysis/agc_bounds.hpp"
 #include "sgdsim/analysis/closed_forms.hpp"
 #include "sgdsim/analysis/estimate.hpp"
+#include "sgdsim/analysis/text_table.hpp"
+#include "sgdsim/core/algorithms/gradient_coding.hpp"
+#include "sgdsim/core/algorithms/model_averaging.hpp"
 #include "sgdsim/core/data/assignment.hpp"
 
 namespace sgdsim::analysis {
@@ -23,30 +26,6 @@ std::string number(double x, int precision = 6) {
   out << x;
   return out.str();
 }
-
-// Rows of cells printed with every column padded to its widest cell; the last column is left unpadded.
-class Table {
- public:
-  void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
-  void print(std::ostream& out, const std::string& indent = "  ") const {
-    std::vector<std::size_t> width;
-    for (const auto& r : rows_) {
-      if (width.size() < r.size()) width.resize(r.size(), 0);
-      for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-    }
-    for (const auto& r : rows_) {
-      out << indent;
-      for (std::size_t i = 0; i < r.size(); ++i) {
-        out << r[i];
-        if (i + 1 < r.size()) out << std::string(width[i] - r[i].size() + 2, ' ');
-      }
-      out << '\n';
-    }
-  }
-
- private:
-  std::vector<std::vector<std::string>> rows_;
-};
 
 std::string bound_text(const Bound& b) {
   if (b.applies) return number(b.value);
@@ -73,7 +52,7 @@ NetworkTerm network_term(const Scenario& scenario, std::int64_t dimension) {
     return out;
   }
   const std::string msg = "M = " + number(bytes) + " B, bw = " + net.bandwidth_text + ", lat = " + net.latency_text;
-  if (is_parameter_server(scenario.algorithm.kind)) {
+  if (scenario.algorithm.params_if<CodingParams>() != nullptr) {
     if (net.topology != Topology::STAR) {
       out.formula = "no closed form: PS algorithms are modelled on the star topology";
       return out;
@@ -85,8 +64,8 @@ NetworkTerm network_term(const Scenario& scenario, std::int64_t dimension) {
         msg;
     return out;
   }
-  if (scenario.algorithm.kind == AlgorithmKind::SYNC_SGD ||
-      (scenario.algorithm.kind == AlgorithmKind::LOCAL_SGD && scenario.algorithm.tau == 1)) {
+  const auto* averaging = scenario.algorithm.params_if<AveragingParams>();
+  if (averaging != nullptr && averaging->tau == 1) {
     out.time = ring_allreduce_time(k, bytes, net.bandwidth, net.latency);
     out.formula = "ring all-reduce, CM02: 2(k-1)(lat + M/(k bw)); " + msg;
     return out;
@@ -103,23 +82,21 @@ struct CodeParameters {
   std::string why;
 };
 CodeParameters code_parameters(const Scenario& scenario) {
-  const auto& a = scenario.algorithm;
   const int k = scenario.cluster.workers;
-  switch (a.kind) {
-    case AlgorithmKind::UNCODED:
+  const auto* a = scenario.algorithm.params_if<CodingParams>();
+  if (a == nullptr)
+    return {false, 1, 0, scenario.algorithm.name() + " is mini-batch SGD; the theorems are about GD with a gradient code"};
+  if (a->rescale)
+    return {false, 1, a->wait_for, "ignore_stragglers rescales by k/r; the theorems cover the unscaled FRC decoder"};
+  switch (a->rule) {
+    case WaitRule::ALL:
       return {true, 1, k, ""};
-    case AlgorithmKind::EGC:
-      return {true, a.tasks_per_worker, k - a.tasks_per_worker + 1, ""};
-    case AlgorithmKind::AGC:
-      return {true, a.tasks_per_worker, a.wait_for, ""};
-    case AlgorithmKind::IGNORE_STRAGGLERS:
-      return {false, 1, a.wait_for, "ignore_stragglers rescales by k/r; the theorems cover the unscaled FRC decoder"};
-    default:
-      return {false, 1, 0,
-              std::string(algorithm_name(a.kind)) +
-                  " is mini-batch SGD; the theorems are about GD with a "
-                  "gradient code"};
+    case WaitRule::EVERY_GROUP:
+      return {true, a->tasks_per_worker, k - a->tasks_per_worker + 1, ""};
+    case WaitRule::FIRST_R:
+      return {true, a->tasks_per_worker, a->wait_for, ""};
   }
+  return {};
 }
 
 }  // namespace
@@ -178,26 +155,26 @@ std::string bounds_report(const Scenario& scenario, const Problem& problem, cons
   if (compute.straggling_rate) out << ", straggling rate lambda = " << number(*compute.straggling_rate);
   if (compute.delay_mean) out << ", additive delay mean m = " << number(*compute.delay_mean);
   if (!compute.slowdown.empty()) out << ", " << compute.slowdown.size() << " slowed-down worker(s)";
-  out << "\n  algorithm: " << algorithm_name(alg.kind) << " (c = " << alg.tasks_per_worker << ", r = " << alg.wait_for
-      << ")\n\n";
+  const auto* coding = alg.params_if<CodingParams>();
+  const int c = coding ? coding->tasks_per_worker : 1;
+  const int r = coding ? coding->wait_for : k;
+  out << "\n  algorithm: " << alg.name() << " (c = " << c << ", r = " << r << ")\n\n";
 
   // Iteration times.
   out << "Mean iteration time, closed forms (compute part, ideal network)\n";
-  Table times;
+  TextTable times;
   times.row({"algorithm", "mean [s]", "std [s]", "formula"});
   const IterationClosedForm own = scenario_iteration_time(scenario, n_samples);
   auto add_time = [&](const std::string& label, const IterationClosedForm& f) {
     times.row({label, f.time ? number(f.time->mean) : "-", f.time ? number(f.time->stddev()) : "-", f.formula});
   };
-  add_time(std::string(algorithm_name(alg.kind)) + " (scenario)", own);
-  const int c = alg.tasks_per_worker;
-  const int r = alg.wait_for;
-  add_time("uncoded", coding_iteration_time(compute, k, AlgorithmKind::UNCODED, 1, k));
-  add_time("egc c=" + std::to_string(c), coding_iteration_time(compute, k, AlgorithmKind::EGC, c, k - c + 1));
+  add_time(alg.name() + " (scenario)", own);
+  add_time("uncoded", coding_iteration_time(compute, k, CodingParams::uncoded(k)));
+  add_time("egc c=" + std::to_string(c), coding_iteration_time(compute, k, CodingParams::egc(k, c)));
   add_time("agc c=" + std::to_string(c) + " r=" + std::to_string(r),
-           coding_iteration_time(compute, k, AlgorithmKind::AGC, c, r));
+           coding_iteration_time(compute, k, CodingParams::agc(k, c, r)));
   add_time("ignore_stragglers r=" + std::to_string(r),
-           coding_iteration_time(compute, k, AlgorithmKind::IGNORE_STRAGGLERS, 1, r));
+           coding_iteration_time(compute, k, CodingParams::ignore_stragglers(k, r)));
   times.print(out);
 
   const NetworkTerm net = network_term(scenario, d);
@@ -209,7 +186,7 @@ std::string bounds_report(const Scenario& scenario, const Problem& problem, cons
 
   if (simulated != nullptr) {
     const ObservedIterationTime obs = observed_iteration_time(*simulated);
-    Table sim;
+    TextTable sim;
     sim.row({"simulated mean [s]", "std. error [s]", "iterations", "closed form [s]", "ratio sim/closed"});
     const double reference = total ? *total : (own.time ? own.time->mean : std::nan(""));
     sim.row({number(obs.mean), number(obs.standard_error), std::to_string(obs.iterations), number(reference),
@@ -237,7 +214,7 @@ std::string bounds_report(const Scenario& scenario, const Problem& problem, cons
     sigma2 = estimate_partition_gradient_bound(problem, parts, {x0, opt.x});
     sigma2.how += " (the k shards of repetition 0)";
   }
-  Table constants;
+  TextTable constants;
   constants.row({"beta", number(beta.value), beta.how});
   constants.row({"mu", number(mu.value), mu.how});
   constants.row({"F*", number(opt.loss, 10), opt.how + (opt.converged ? "" : " (NOT converged)")});
@@ -268,7 +245,7 @@ std::string bounds_report(const Scenario& scenario, const Problem& problem, cons
   if (alg.step.inverse && b1.condition.rfind("step size", 0) == 0) {
     b1.condition = "constant step size gamma = 1/beta required, scenario uses eta0/(t + a)";
   }
-  Table th1;
+  TextTable th1;
   th1.row({"c, r", std::to_string(t1.c) + ", " + std::to_string(t1.r)});
   th1.row({"bound on Delta_T", bound_text(b1)});
   th1.row({"noise floor", number(agc_theorem1_floor(t1))});
@@ -305,7 +282,7 @@ std::string bounds_report(const Scenario& scenario, const Problem& problem, cons
     }
     if (t2.epsilon >= delta0) eps_how += "; epsilon >= Delta_0, so x_0 already qualifies";
     auto seconds = [](const Bound& b) { return b.applies ? number(b.value) + " s" : bound_text(b); };
-    Table th2;
+    TextTable th2;
     th2.row({"epsilon", number(t2.epsilon) + "  (" + eps_how + ")"});
     th2.row({"c = 1/(lambda s)", number(b2.c)});
     th2.row({"E[T_unc] <=", seconds(b2.uncoded)});

@@ -1,9 +1,13 @@
-// The commands that look at a scenario or at runs without running one: check, bounds, compare.
+// The commands that look at a scenario, the algorithms or runs without running anything: check, bounds, compare,
+// algorithms.
+#include <cstdio>
 #include <iostream>
+#include <sstream>
 
 #include "commands.hpp"
 #include "console.hpp"
 #include "sgdsim/analysis/report.hpp"
+#include "sgdsim/core/algorithms/registry.hpp"
 #include "sgdsim/core/data/dataset.hpp"
 #include "sgdsim/core/models/problem.hpp"
 #include "sgdsim/error.hpp"
@@ -62,6 +66,27 @@ int cmd_bounds(const Options& o) {
     if (!job.label.empty()) std::cout << "== " << job.label << "\n";
     std::cout << analysis::bounds_report(job.scenario, problem, simulated) << "\n";
   }
+  return EXIT_OK;
+}
+
+std::string algorithms_listing() {
+  std::ostringstream out;
+  out << "Algorithms (scenario key algorithm.name). Every algorithm takes step_size: a number > 0, or\n"
+         "{\"schedule\": \"inverse\", \"eta0\": e, \"a\": a} for e/(t + a). Its own keys, with their defaults:\n";
+  for (const auto& def : AlgorithmRegistry::instance().all()) {
+    out << "\n" << def.name << "  (" << shape_name(def.shape) << ")\n  " << def.description << "\n";
+    for (const auto& key : def.keys) {
+      char line[512];
+      std::snprintf(line, sizeof line, "    %-18s %-10s %s\n", key.name.c_str(), key.default_value.c_str(),
+                    key.description.c_str());
+      out << line;
+    }
+  }
+  return out.str();
+}
+
+int cmd_algorithms() {
+  std::cout << algorithms_listing();
   return EXIT_OK;
 }
 

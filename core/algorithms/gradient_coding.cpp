@@ -1,11 +1,48 @@
 // The gradient-coding family: uncoded, EGC, AGC and ignore-stragglers GD with a parameter server and k workers.
+#include "sgdsim/core/algorithms/gradient_coding.hpp"
+
 #include <algorithm>
 #include <cmath>
 
-#include "run_common.hpp"
+#include "builtin.hpp"
+#include "sgdsim/core/algorithms/run_book.hpp"
 #include "sgdsim/core/data/assignment.hpp"
 
-namespace sgdsim::detail {
+namespace sgdsim {
+
+CodingParams CodingParams::uncoded(int k) {
+  CodingParams p;
+  p.wait_for = k;
+  return p;
+}
+
+CodingParams CodingParams::egc(int k, int c) {
+  CodingParams p;
+  p.algorithm = "egc";
+  p.rule = WaitRule::EVERY_GROUP;
+  p.tasks_per_worker = c;
+  p.wait_for = k;
+  return p;
+}
+
+CodingParams CodingParams::agc(int, int c, int r) {
+  CodingParams p;
+  p.algorithm = "agc";
+  p.rule = WaitRule::FIRST_R;
+  p.tasks_per_worker = c;
+  p.wait_for = r;
+  return p;
+}
+
+CodingParams CodingParams::ignore_stragglers(int, int r) {
+  CodingParams p;
+  p.algorithm = "ignore_stragglers";
+  p.rule = WaitRule::FIRST_R;
+  p.wait_for = r;
+  p.rescale = true;
+  return p;
+}
+
 namespace {
 
 // The rows a worker computes on: its c partitions (FRC) or its own partition (uncoded, ignore_stragglers).
@@ -15,10 +52,7 @@ struct WorkerTask {
 };
 
 // Uncoded algorithms are the code with c = 1: every group is one worker holding one partition.
-FrcCode code_of(const AlgorithmSpec& a, int k) {
-  const bool coded = a.kind == AlgorithmKind::EGC || a.kind == AlgorithmKind::AGC;
-  return FrcCode{k, coded ? a.tasks_per_worker : 1};
-}
+FrcCode code_of(const CodingParams& a, int k) { return FrcCode{k, a.tasks_per_worker}; }
 
 WorkerTask task_of(const Shards& shards, const FrcCode& code, int worker) {
   WorkerTask task;
@@ -32,19 +66,19 @@ WorkerTask task_of(const Shards& shards, const FrcCode& code, int worker) {
 }
 
 // Whether the PS has what it waits for, given the arrivals so far.
-bool enough(AlgorithmKind kind, int arrived, int groups_covered, int groups, int k, int wait_for) {
-  switch (kind) {
-    case AlgorithmKind::UNCODED: return arrived == k;
-    case AlgorithmKind::EGC: return groups_covered == groups;
-    default: return arrived >= wait_for;  // agc, ignore_stragglers
+bool enough(WaitRule rule, int arrived, int groups_covered, int groups, int k, int wait_for) {
+  switch (rule) {
+    case WaitRule::ALL: return arrived == k;
+    case WaitRule::EVERY_GROUP: return groups_covered == groups;
+    case WaitRule::FIRST_R: return arrived >= wait_for;
   }
+  return true;
 }
 
 // Rank 0 (the PS): per iteration, sends [x, control] to every worker, waits for results until the rule of the
 // algorithm is met, withdraws the rest (late results are dropped and never reach a later iteration), decodes, steps.
-RunOutcome run_server(const RunContext& c) {
+RunOutcome run_server(const RunContext& c, const CodingParams& a) {
   const Scenario& s = c.scenario;
-  const AlgorithmSpec& a = s.algorithm;
   const int k = s.cluster.workers;
   const FrcCode code = code_of(a, k);
   const auto d = static_cast<std::size_t>(c.problem.dimension());
@@ -57,7 +91,7 @@ RunOutcome run_server(const RunContext& c) {
   // Per iteration and worker: arrival time and whether the result was used (merged into the workers' own records).
   std::vector<double> arrival;
   std::vector<char> used;
-  RunBook book(c);
+  RunBook book(c, x);
   std::uint64_t delivered = 0;  // payload bytes of results that reached the PS
   std::int64_t t = 0;
 
@@ -81,7 +115,7 @@ RunOutcome run_server(const RunContext& c) {
     int arrived = 0, covered = 0;
     std::fill(group_used.begin(), group_used.end(), 0);
     std::fill(g.begin(), g.end(), 0.0);
-    while (!enough(a.kind, arrived, covered, code.groups(), k, a.wait_for)) {
+    while (!enough(a.rule, arrived, covered, code.groups(), k, a.wait_for)) {
       const auto w = static_cast<int>(c.comm.wait_any(pending));
       ++arrived;
       delivered += d * sizeof(double);
@@ -98,8 +132,8 @@ RunOutcome run_server(const RunContext& c) {
     for (auto& r : pending)
       if (r.pending()) c.comm.cancel(r);
     // AGC sums without rescaling (Wang, Charles & Papailiopoulos 2019); ignore_stragglers rescales by k/r.
-    if (a.kind == AlgorithmKind::IGNORE_STRAGGLERS) kernels::scale(static_cast<double>(k) / arrived, g);
-    kernels::axpy(-a.step.at(t - 1), g, x);
+    if (a.rescale) kernels::scale(static_cast<double>(k) / arrived, g);
+    kernels::axpy(-s.algorithm.step.at(t - 1), g, x);
 
     IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, t,
                       c.comm.bytes_sent() + delivered, arrived};
@@ -124,12 +158,12 @@ RunOutcome run_server(const RunContext& c) {
 
 // Ranks 1..k (workers 0..k−1): receive the model, compute the task, send the result unless the next model (which
 // means the PS has moved on) arrives first; a result still in flight when the next model arrives is withdrawn.
-RunOutcome run_worker(const RunContext& c) {
+RunOutcome run_worker(const RunContext& c, const CodingParams& a) {
   const Scenario& s = c.scenario;
   const int k = s.cluster.workers;
   const int worker = c.comm.rank() - 1;
   const Shards shards(c.problem.samples(), k, s.seed, c.repetition);
-  const WorkerTask task = task_of(shards, code_of(s.algorithm, k), worker);
+  const WorkerTask task = task_of(shards, code_of(a, k), worker);
   const auto d = static_cast<std::size_t>(c.problem.dimension());
 
   std::vector<double> x(d), message(d + 1), result(d);
@@ -154,10 +188,70 @@ RunOutcome run_worker(const RunContext& c) {
   return {};
 }
 
-}  // namespace
-
-RunOutcome run_parameter_server(const RunContext& context) {
-  return context.comm.rank() == 0 ? run_server(context) : run_worker(context);
+RunOutcome run_coding(const RunContext& context, const CodingParams& params) {
+  return context.comm.rank() == 0 ? run_server(context, params) : run_worker(context, params);
 }
 
-}  // namespace sgdsim::detail
+// The keys each member takes: egc and agc the code's c, agc and ignore_stragglers r.
+void resolve_coding(const CodingParams& p, config::ordered_json& out) {
+  const bool coded = p.rule == WaitRule::EVERY_GROUP || (p.rule == WaitRule::FIRST_R && !p.rescale);
+  if (coded) out["tasks_per_worker"] = p.tasks_per_worker;
+  if (p.rule == WaitRule::FIRST_R) out["wait_for"] = p.wait_for;
+}
+
+int read_tasks_per_worker(const config::Object& o, int k) {
+  const config::json* x = o.get("tasks_per_worker");
+  if (x == nullptr) return 1;
+  const int c = config::read_int32(*x, o.at("tasks_per_worker"), 1);
+  if (k % c != 0) config::fail_got(o.at("tasks_per_worker"), "must divide cluster.workers (" + std::to_string(k) + ")", *x);
+  return c;
+}
+
+int read_wait_for(const config::Object& o, int k) {
+  const std::string expect = "must be between 1 and cluster.workers (" + std::to_string(k) + ")";
+  return config::read_int32(o.require("wait_for", "an integer between 1 and cluster.workers"), o.at("wait_for"), 1, k,
+                            expect);
+}
+
+const KeyDoc TASKS_PER_WORKER{"tasks_per_worker", "1", "c: partitions per worker; workers form k/c groups (c | k)"};
+const KeyDoc WAIT_FOR{"wait_for", "required", "r: results the parameter server waits for per iteration (1..k)"};
+
+AlgorithmDef coding_algorithm(std::string name, std::string description, std::vector<KeyDoc> keys,
+                              std::function<CodingParams(const config::Object&, int k)> parse) {
+  return make_algorithm<CodingParams>(
+      std::move(name), std::move(description), CommShape::PARAMETER_SERVER, std::move(keys),
+      [parse](const config::Object& o, const Scenario& s) { return parse(o, s.cluster.workers); }, resolve_coding,
+      run_coding);
+}
+
+}  // namespace
+
+namespace builtin {
+
+AlgorithmDef uncoded() {
+  return coding_algorithm("uncoded", "full-gradient GD, one partition per worker; the parameter server waits for all",
+                          {}, [](const config::Object&, int k) { return CodingParams::uncoded(k); });
+}
+
+AlgorithmDef egc() {
+  return coding_algorithm(
+      "egc", "exact gradient coding (fractional repetition code): waits for one finisher in every group",
+      {TASKS_PER_WORKER},
+      [](const config::Object& o, int k) { return CodingParams::egc(k, read_tasks_per_worker(o, k)); });
+}
+
+AlgorithmDef agc() {
+  return coding_algorithm(
+      "agc", "approximate gradient coding: waits for the first r workers, sums one result per covered group",
+      {TASKS_PER_WORKER, WAIT_FOR},
+      [](const config::Object& o, int k) { return CodingParams::agc(k, read_tasks_per_worker(o, k), read_wait_for(o, k)); });
+}
+
+AlgorithmDef ignore_stragglers() {
+  return coding_algorithm(
+      "ignore_stragglers", "uncoded GD that waits for the first r workers and rescales their sum by k/r", {WAIT_FOR},
+      [](const config::Object& o, int k) { return CodingParams::ignore_stragglers(k, read_wait_for(o, k)); });
+}
+
+}  // namespace builtin
+}  // namespace sgdsim

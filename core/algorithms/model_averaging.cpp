@@ -1,31 +1,35 @@
 // sync SGD and local SGD (τ local steps, then model averaging): every worker keeps a model, mixing is an all-reduce.
+#include "sgdsim/core/algorithms/model_averaging.hpp"
+
 #include <cmath>
 
-#include "run_common.hpp"
+#include "builtin.hpp"
+#include "sgdsim/core/algorithms/run_book.hpp"
 #include "sgdsim/core/data/assignment.hpp"
 
-namespace sgdsim::detail {
+namespace sgdsim {
+namespace {
 
 // Ranks 0..k−1 are workers 0..k−1; rank 0 also keeps the trace. Per iteration each worker draws a mini-batch of B rows
 // from its shard, computes the gradient at its model and spends the modelled time of load B/N. sync SGD all-reduces
 // the gradient every iteration and takes the step with the mean; local SGD steps on its own model and all-reduces
 // the models every τ iterations (and at the last). The all-reduced vector carries one extra element, each rank's
 // cumulative bytes sent (this round included), so the trace reports the exact total volume of all ranks.
-RunOutcome run_model_averaging(const RunContext& c) {
+RunOutcome run_model_averaging(const RunContext& c, const AveragingParams& a) {
   const Scenario& s = c.scenario;
-  const AlgorithmSpec& a = s.algorithm;
+  const StepSize& step = s.algorithm.step;
   const int k = s.cluster.workers;
   const int rank = c.comm.rank();
   const auto d = static_cast<std::size_t>(c.problem.dimension());
-  const bool local = a.kind == AlgorithmKind::LOCAL_SGD;
-  const int tau = local ? a.tau : 1;
+  const bool local = a.average_models;
+  const int tau = a.tau;
 
   const Shards shards(c.problem.samples(), k, s.seed, c.repetition);
   BatchSampler sampler(shards.shard(rank), a.batch_size, s.seed, c.repetition, rank);
   const double load = static_cast<double>(a.batch_size) / static_cast<double>(c.problem.samples());
 
   std::vector<double> x(d, 0.0), grad(d), buffer(d + 1);
-  RunBook book(c);
+  RunBook book(c, x);
   const std::int64_t last = book.max_iterations();
   std::vector<WorkerRecord> mine;
   std::int64_t rounds = 0;
@@ -35,7 +39,7 @@ RunOutcome run_model_averaging(const RunContext& c) {
     const double start = c.clock.now();
     c.compute.gradient(kernels::SampleSet::list(sampler.next()), x, grad);
     c.compute.spend(load, t, start);
-    const double eta = a.step.at(t - 1);
+    const double eta = step.at(t - 1);
     WorkerRecord w{c.repetition, t, rank, start, c.compute.last_modelled(), NOT_EVALUATED, true, true, false};
     if (local) kernels::axpy(-eta, grad, x);
 
@@ -90,4 +94,42 @@ RunOutcome run_model_averaging(const RunContext& c) {
   return outcome;
 }
 
-}  // namespace sgdsim::detail
+void resolve_averaging(const AveragingParams& a, config::ordered_json& out) {
+  out["batch_size"] = a.batch_size;
+  if (a.average_models) out["tau"] = a.tau;
+}
+
+const KeyDoc BATCH_SIZE{"batch_size", "32", "mini-batch size B per worker and iteration"};
+
+}  // namespace
+
+namespace builtin {
+
+AlgorithmDef sync_sgd() {
+  return make_algorithm<AveragingParams>(
+      "sync_sgd", "synchronous SGD: every iteration all-reduces the workers' mini-batch gradients, one step with their mean",
+      CommShape::PEERS, {BATCH_SIZE},
+      [](const config::Object& o, const Scenario&) {
+        AveragingParams a;
+        a.batch_size = o.int32_or("batch_size", a.batch_size, 1);
+        return a;
+      },
+      resolve_averaging, run_model_averaging);
+}
+
+AlgorithmDef local_sgd() {
+  return make_algorithm<AveragingParams>(
+      "local_sgd", "local SGD (PR-SGD, LUPA-SGD): tau local steps on each worker, then an all-reduce of the models",
+      CommShape::PEERS, {BATCH_SIZE, {"tau", "1", "local steps between averaging rounds (1: average every step)"}},
+      [](const config::Object& o, const Scenario&) {
+        AveragingParams a;
+        a.average_models = true;
+        a.batch_size = o.int32_or("batch_size", a.batch_size, 1);
+        a.tau = o.int32_or("tau", a.tau, 1);
+        return a;
+      },
+      resolve_averaging, run_model_averaging);
+}
+
+}  // namespace builtin
+}  // namespace sgdsim

@@ -1,28 +1,27 @@
-// Dispatch, message tags, the per-rank run driver and the run bookkeeping shared by the algorithm families.
+// The per-rank run driver both backends call, the rank layout, and message tags.
 #include "sgdsim/core/algorithms/algorithm.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <limits>
-
-#include "run_common.hpp"
+#include "sgdsim/core/algorithms/registry.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim {
 
 int ranks_needed(const Scenario& scenario) {
-  return scenario.cluster.workers + (is_parameter_server(scenario.algorithm.kind) ? 1 : 0);
+  return scenario.cluster.workers + (scenario.algorithm.def->shape == CommShape::PARAMETER_SERVER ? 1 : 0);
+}
+
+int worker_of_rank(const Scenario& scenario, int rank) {
+  return scenario.algorithm.def->shape == CommShape::PARAMETER_SERVER ? rank - 1 : rank;
 }
 
 int message_tag(std::int64_t iteration, MessageKind kind) { return static_cast<int>(iteration * 8 + static_cast<int>(kind)); }
 
 RunOutcome run_algorithm(const RunContext& context) {
   if (context.comm.size() != ranks_needed(context.scenario))
-    SGDSIM_THROW(ConfigError, "algorithm " + std::string(algorithm_name(context.scenario.algorithm.kind)) + " needs " +
+    SGDSIM_THROW(ConfigError, "algorithm " + context.scenario.algorithm.name() + " needs " +
                                   std::to_string(ranks_needed(context.scenario)) + " ranks, the backend has " +
                                   std::to_string(context.comm.size()));
-  return is_parameter_server(context.scenario.algorithm.kind) ? detail::run_parameter_server(context)
-                                                              : detail::run_model_averaging(context);
+  return context.scenario.algorithm.def->run(context);
 }
 
 namespace {
@@ -62,107 +61,4 @@ RunOutcome run_rank(const Scenario& scenario, const Problem& problem, int repeti
   return outcome;
 }
 
-namespace detail {
-
-bool all_finite(std::span<const double> x) {
-  for (double v : x)
-    if (!std::isfinite(v)) return false;
-  return true;
-}
-
-RunBook::RunBook(const RunContext& context) : context_(context) {
-  summary_.run = context.repetition;
-  grad_.resize(static_cast<std::size_t>(context.problem.dimension()));
-}
-
-bool RunBook::evaluate_at(std::int64_t t) const {
-  const auto& s = context_.scenario;
-  if (!s.cluster.compute.numerics) return false;
-  return s.stop.target_loss.has_value() || t % s.output.every == 0 || (s.stop.iterations && t == *s.stop.iterations);
-}
-
-void RunBook::evaluate(IterationRecord& record, std::span<const double> x) {
-  if (!context_.scenario.cluster.compute.numerics) return;
-  // Loss evaluation is bookkeeping: it is not charged to the run's (simulated) time.
-  record.loss = context_.problem.loss_grad(kernels::SampleSet::range(0, context_.problem.samples()), x, grad_);
-  double norm2 = 0;
-  for (double g : grad_) norm2 += g * g;
-  record.grad_norm = std::sqrt(norm2);
-}
-
-bool RunBook::record(IterationRecord r, std::span<const double> x, bool decide) {
-  const auto& stop = context_.scenario.stop;
-  r.run = context_.repetition;
-  context_.trace.iteration(r);
-  summary_.iterations = r.iteration;
-  summary_.time = r.time;
-  summary_.comm_rounds = r.comm_rounds;
-  summary_.bytes = r.bytes;
-  if (!std::isnan(r.loss)) summary_.final_loss = r.loss;
-  if (!decide) return false;
-  if (!all_finite(x)) {
-    summary_.status = RunStatus::DIVERGED;
-    summary_.stop_reason = "diverged";
-    return stop_ = true;
-  }
-  if (stop.target_loss && !std::isnan(r.loss) && r.loss <= *stop.target_loss && std::isnan(summary_.time_to_target)) {
-    summary_.time_to_target = r.time;
-    summary_.stop_reason = "target_loss";
-    return stop_ = true;
-  }
-  if (stop.time && r.time >= *stop.time) {
-    summary_.stop_reason = "time";
-    return stop_ = true;
-  }
-  if (stop.iterations && r.iteration >= *stop.iterations) {
-    summary_.stop_reason = "iterations";
-    return stop_ = true;
-  }
-  return false;
-}
-
-std::int64_t RunBook::max_iterations() const {
-  return context_.scenario.stop.iterations.value_or(std::numeric_limits<std::int64_t>::max());
-}
-
-bool RunBook::needs_stop_broadcast() const {
-  const auto& stop = context_.scenario.stop;
-  return stop.time.has_value() || stop.target_loss.has_value();
-}
-
-RunSummary RunBook::finish(std::span<const double> x) {
-  if (summary_.status == RunStatus::COMPLETED && context_.scenario.cluster.compute.numerics && all_finite(x)) {
-    summary_.final_loss = context_.problem.full_loss(x);
-  }
-  summary_.mean_iteration_time = summary_.iterations > 0 ? summary_.time / static_cast<double>(summary_.iterations) : 0;
-  if (summary_.stop_reason.empty()) summary_.stop_reason = "iterations";
-  return summary_;
-}
-
-std::vector<WorkerRecord> gather_worker_records(Comm& comm, const std::vector<WorkerRecord>& local) {
-  const int tag = message_tag(0, MessageKind::GATHER);
-  if (comm.rank() != 0) {
-    const auto packed = pack_worker_records(local);
-    const double count = static_cast<double>(packed.size());
-    comm.send(0, tag, std::span<const double>(&count, 1));
-    comm.send(0, tag, packed);
-    return {};
-  }
-  std::vector<WorkerRecord> all = local;
-  std::vector<double> packed;
-  for (int src = 1; src < comm.size(); ++src) {
-    double count = 0;
-    comm.recv(src, tag, std::span<double>(&count, 1));
-    packed.resize(static_cast<std::size_t>(count));
-    comm.recv(src, tag, packed);
-    const auto records = unpack_worker_records(packed);
-    all.insert(all.end(), records.begin(), records.end());
-  }
-  std::stable_sort(all.begin(), all.end(), [](const WorkerRecord& p, const WorkerRecord& q) {
-    return p.iteration != q.iteration ? p.iteration < q.iteration : p.worker < q.worker;
-  });
-  return all;
-}
-
-}  // namespace detail
 }  // namespace sgdsim

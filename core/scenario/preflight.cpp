@@ -9,6 +9,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "sgdsim/core/algorithms/gradient_coding.hpp"
 #include "sgdsim/core/data/dataset.hpp"
 #include "sgdsim/core/trace/trace.hpp"
 #include "sgdsim/error.hpp"
@@ -29,6 +30,10 @@ constexpr double KERNEL_PARTIALS = 256;
 constexpr double ACTOR_BYTES = 64 << 10;
 // A worker record's share of workers.csv while the run directory is written.
 constexpr double CSV_BYTES_PER_RECORD = 64;
+
+bool parameter_server(const Scenario& s) {
+  return s.algorithm.def != nullptr && s.algorithm.def->shape == CommShape::PARAMETER_SERVER;
+}
 
 std::string setting_of_data(const Scenario& s) {
   if (std::holds_alternative<SyntheticData>(s.problem.data))
@@ -151,14 +156,13 @@ DataShape MemoryGuard::planned_shape() const {
 MemoryEstimate MemoryGuard::estimate(const DataShape& shape) const {
   const Scenario& s = scenario_;
   const double k = s.cluster.workers;
-  const bool ps = is_parameter_server(s.algorithm.kind);
+  const bool ps = parameter_server(s);
   const double ranks = ps ? k + 1 : k;
   const double here = placement_ == Placement::ALL_RANKS ? ranks : 1;  // ranks in this process
   const double vector = (shape.cols + 1) * 8;
-  // The PS family: each worker holds its c partitions' rows (uncoded and ignore_stragglers: c = 1).
-  const double c = s.algorithm.kind == AlgorithmKind::EGC || s.algorithm.kind == AlgorithmKind::AGC
-                       ? s.algorithm.tasks_per_worker
-                       : 1;
+  // A gradient-coding worker holds its c partitions' rows (another parameter-server algorithm: counted as c = 1).
+  const auto* coding = s.algorithm.params_if<CodingParams>();
+  const double c = coding ? coding->tasks_per_worker : 1;
 
   MemoryEstimate e;
   e.data = shape.bytes;
@@ -193,7 +197,7 @@ void MemoryGuard::check(const DataShape& shape, const std::string& cause) const 
   char d[32];
   std::snprintf(d, sizeof d, "%.0f", shape.cols);
   consider(e.models, "the models: " + std::string(d) + " features x the ranks of cluster.workers = " + k +
-                         (is_parameter_server(s.algorithm.kind) ? " (the parameter server keeps a result per worker)" : ""));
+                         (parameter_server(s) ? " (the parameter server keeps a result per worker)" : ""));
   consider(e.assignment, "the shards: every rank of cluster.workers = " + k + " keeps an order of all samples");
   consider(e.traces, "the traces: stop.iterations x cluster.workers = " + k + " worker records x repetitions");
   consider(e.actors, "the simulated ranks of cluster.workers = " + k);

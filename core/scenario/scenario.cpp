@@ -12,18 +12,22 @@
 #include <string_view>
 #include <system_error>
 
+#include "sgdsim/core/algorithms/registry.hpp"
+#include "sgdsim/core/scenario/config.hpp"
 #include "sgdsim/core/scenario/json_text.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim {
 namespace {
 
-using json = nlohmann::json;
-// The resolved scenario keeps the key order of SCENARIO.md, so it is written with an insertion-ordered object.
-using ordered_json = nlohmann::ordered_json;
+using namespace config;  // NOLINT: the reading toolkit of config.hpp is this file's vocabulary
+using Obj = config::Object;
 
-constexpr std::int64_t INT64_MAX_V = std::numeric_limits<std::int64_t>::max();
-constexpr std::int64_t INT_MAX_V = std::numeric_limits<int>::max();
+Obj as_object(const json& v, const std::string& path) { return Obj(v, path); }
+void check_keys(const Obj& obj, const Names& allowed) { obj.check_keys(allowed); }
+const json& require(const Obj& obj, std::string_view key, const std::string& expected) {
+  return obj.require(key, expected);
+}
 
 // Physically meaningful ranges of the quantities that reach the simulator (SimGrid aborts on an infinite bandwidth
 // or duration; these bounds keep every modelled time far from overflowing). Every modelled duration (a pass, a
@@ -33,131 +37,6 @@ constexpr double MAX_SECONDS = 1e6;
 constexpr double MAX_FACTOR = 1e6;
 constexpr double MIN_BANDWIDTH = 1.0 / 8;  // bytes/s
 constexpr double MAX_BANDWIDTH = 1e15;     // bytes/s
-
-// ---------------------------------------------------------------------------------------------------------------
-// Error messages: "scenario.<path>: <what was expected>, got <what was there>".
-
-std::string describe(const json& v) {
-  if (v.is_object()) return "an object";
-  if (v.is_array()) return "an array";
-  std::string text = v.dump();
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
-  return text;
-}
-
-[[noreturn]] void fail(const std::string& path, const std::string& message) {
-  SGDSIM_THROW(ConfigError, path + ": " + message);
-}
-
-[[noreturn]] void fail_got(const std::string& path, const std::string& expected, const json& got) {
-  fail(path, expected + ", got " + describe(got));
-}
-
-using Names = std::vector<std::string_view>;
-
-std::string join(const Names& names) {
-  std::string out;
-  for (auto name : names) {
-    if (!out.empty()) out += ", ";
-    out += name;
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Reading typed values. A JSON null counts as "absent", so an override such as cluster.compute.straggling=null can
-// remove an optional key again.
-
-// A JSON object together with its path, for looking keys up and naming them in errors.
-struct Obj {
-  const json* value;
-  std::string path;
-
-  const json* get(std::string_view key) const {
-    auto it = value->find(key);
-    if (it == value->end() || it->is_null()) return nullptr;
-    return &*it;
-  }
-  std::string at(std::string_view key) const { return path + "." + std::string(key); }
-  bool has(std::string_view key) const { return get(key) != nullptr; }
-};
-
-Obj as_object(const json& v, const std::string& path) {
-  if (!v.is_object()) fail_got(path, "must be an object", v);
-  return Obj{&v, path};
-}
-
-void check_keys(const Obj& obj, const Names& allowed) {
-  for (auto it = obj.value->begin(); it != obj.value->end(); ++it) {
-    if (it->is_null()) continue;  // absent
-    if (std::find(allowed.begin(), allowed.end(), std::string_view(it.key())) == allowed.end()) {
-      fail(obj.at(it.key()), "unknown key (expected one of " + join(allowed) + ")");
-    }
-  }
-}
-
-const json& require(const Obj& obj, std::string_view key, const std::string& expected) {
-  const json* v = obj.get(key);
-  if (v == nullptr) fail(obj.at(key), "is required (" + expected + ")");
-  return *v;
-}
-
-std::string int_expectation(std::int64_t lo, std::int64_t hi) {
-  if (hi == INT64_MAX_V || hi == INT_MAX_V) return "must be an integer >= " + std::to_string(lo);
-  return "must be an integer between " + std::to_string(lo) + " and " + std::to_string(hi);
-}
-
-// Integers must be integral: 3 and 3.0 are accepted, 3.5 is not.
-std::int64_t read_int(const json& v, const std::string& path, std::int64_t lo, std::int64_t hi,
-                      const std::string& expected = {}) {
-  const std::string expect = expected.empty() ? int_expectation(lo, hi) : expected;
-  std::int64_t n = 0;
-  if (v.is_number_unsigned()) {
-    auto u = v.get<std::uint64_t>();
-    if (u > static_cast<std::uint64_t>(INT64_MAX_V)) fail_got(path, expect, v);
-    n = static_cast<std::int64_t>(u);
-  } else if (v.is_number_integer()) {
-    n = v.get<std::int64_t>();
-  } else if (v.is_number_float()) {
-    double d = v.get<double>();
-    if (!std::isfinite(d) || std::floor(d) != d || std::fabs(d) >= 9.2e18) fail_got(path, expect, v);
-    n = static_cast<std::int64_t>(d);
-  } else {
-    fail_got(path, expect, v);
-  }
-  if (n < lo || n > hi) fail_got(path, expect, v);
-  return n;
-}
-
-int read_int32(const json& v, const std::string& path, int lo, int hi = INT_MAX_V, const std::string& expected = {}) {
-  return static_cast<int>(read_int(v, path, lo, hi, expected));
-}
-
-enum class Bound { ANY, POSITIVE, NON_NEGATIVE, UNIT_INTERVAL };
-
-double read_number(const json& v, const std::string& path, Bound bound) {
-  static constexpr const char* EXPECT[] = {"must be a number", "must be a number > 0", "must be a number >= 0",
-                                           "must be a number in (0, 1]"};
-  const char* expect = EXPECT[static_cast<int>(bound)];
-  if (!v.is_number()) fail_got(path, expect, v);
-  double d = v.get<double>();
-  bool ok = std::isfinite(d);
-  switch (bound) {
-    case Bound::ANY:
-      break;
-    case Bound::POSITIVE:
-      ok = ok && d > 0.0;
-      break;
-    case Bound::NON_NEGATIVE:
-      ok = ok && d >= 0.0;
-      break;
-    case Bound::UNIT_INTERVAL:
-      ok = ok && d > 0.0 && d <= 1.0;
-      break;
-  }
-  if (!ok) fail_got(path, expect, v);
-  return d;
-}
 
 // 1e6 rather than 1e+06.
 std::string number_text(double v) {
@@ -181,26 +60,6 @@ double read_between(const json& v, const std::string& path, double lo, bool lo_o
   const double d = v.get<double>();
   if (!std::isfinite(d) || d < lo || (lo_open && d == lo) || d > hi) fail_got(path, expect, v);
   return d;
-}
-
-std::string read_string(const json& v, const std::string& path, const std::string& expected = "must be a string") {
-  if (!v.is_string() || v.get_ref<const std::string&>().empty()) fail_got(path, expected, v);
-  return v.get<std::string>();
-}
-
-bool read_bool(const json& v, const std::string& path) {
-  if (!v.is_boolean()) fail_got(path, "must be a boolean", v);
-  return v.get<bool>();
-}
-
-// Returns the index of the name in `names`.
-std::size_t read_choice(const json& v, const std::string& path, const Names& names) {
-  const std::string expect = "must be one of " + join(names);
-  if (!v.is_string()) fail_got(path, expect, v);
-  const auto& s = v.get_ref<const std::string&>();
-  auto it = std::find(names.begin(), names.end(), std::string_view(s));
-  if (it == names.end()) fail_got(path, expect, v);
-  return static_cast<std::size_t>(it - names.begin());
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -355,12 +214,12 @@ ProblemSpec read_problem(const Obj& root, const std::filesystem::path& base_dir)
   }
   const int count = static_cast<int>(data.has("synthetic")) + static_cast<int>(data.has("libsvm")) +
                     static_cast<int>(data.has("csv"));
-  if (count != 1) fail(data.path, "must have exactly one of synthetic, libsvm, csv, got " + (count ? present : "none"));
+  if (count != 1) fail(data.path(), "must have exactly one of synthetic, libsvm, csv, got " + (count ? present : "none"));
 
   if (const json* v = data.get("synthetic")) {
     const Obj s = as_object(*v, data.at("synthetic"));
     const bool logistic = p.objective == kernels::Loss::LOGISTIC;
-    for (auto it = s.value->begin(); it != s.value->end(); ++it) {
+    for (auto it = s.value().begin(); it != s.value().end(); ++it) {
       if (it->is_null()) continue;  // absent
       // separation/noise are known keys, but only for their objective.
       if ((it.key() == "separation" && !logistic) || (it.key() == "noise" && logistic)) {
@@ -417,7 +276,7 @@ NetworkSpec read_network(const Obj& cluster, const std::filesystem::path& base_d
     return n;
   }
   if (!v->is_object()) fail_got(path, "must be a platform file path or an object", *v);
-  const Obj obj{v, path};
+  const Obj obj(*v, path);
   check_keys(obj, {"topology", "bandwidth", "latency"});
   if (const json* x = obj.get("topology")) {
     static constexpr Topology TOPOLOGIES[] = {Topology::STAR, Topology::CLUSTER, Topology::IDEAL};
@@ -457,7 +316,7 @@ ComputeSpec read_compute(const Obj& cluster, int workers) {
   }
   if (const json* x = obj.get("slowdown")) {
     const Obj s = as_object(*x, obj.at("slowdown"));
-    for (auto it = s.value->begin(); it != s.value->end(); ++it) {
+    for (auto it = s.value().begin(); it != s.value().end(); ++it) {
       const std::string& key = it.key();
       int index = -1;
       auto [ptr, ec] = std::from_chars(key.data(), key.data() + key.size(), index);
@@ -494,11 +353,6 @@ ClusterSpec read_cluster(const Obj& root, const std::filesystem::path& base_dir)
   return c;
 }
 
-const Names& algorithm_names() {
-  static const Names names = {"sync_sgd", "local_sgd", "uncoded", "egc", "agc", "ignore_stragglers"};
-  return names;
-}
-
 StepSize read_step(const json& v, const std::string& path) {
   StepSize step;
   if (v.is_number()) {
@@ -507,7 +361,7 @@ StepSize read_step(const json& v, const std::string& path) {
   }
   if (!v.is_object())
     fail_got(path, "must be a number > 0 or {\"schedule\": \"inverse\", \"eta0\": ..., \"a\": ...}", v);
-  const Obj obj{&v, path};
+  const Obj obj(v, path);
   check_keys(obj, {"schedule", "eta0", "a"});
   read_choice(require(obj, "schedule", "inverse"), obj.at("schedule"), {"inverse"});
   step.inverse = true;
@@ -516,58 +370,20 @@ StepSize read_step(const json& v, const std::string& path) {
   return step;
 }
 
-AlgorithmSpec read_algorithm(const Obj& root, int workers) {
+// The registry entry the name selects, the common step_size, then the algorithm's own keys (parsed by its definition;
+// keys it does not declare are errors, so a key of another algorithm is never silently ignored).
+AlgorithmSpec read_algorithm(const Obj& root, const Scenario& scenario) {
   AlgorithmSpec a;
+  const auto& registry = AlgorithmRegistry::instance();
+  const Names names = registry.names();
   const Obj obj = as_object(require(root, "algorithm", "an object with name and step_size"), root.at("algorithm"));
-  const auto index =
-      read_choice(require(obj, "name", "one of " + join(algorithm_names())), obj.at("name"), algorithm_names());
-  a.kind = static_cast<AlgorithmKind>(index);
+  a.def = &registry.all()[read_choice(require(obj, "name", "one of " + join(names)), obj.at("name"), names)];
 
-  // The keys each algorithm takes; a key of another algorithm is an error, not silently ignored.
-  Names allowed;
-  switch (a.kind) {
-    case AlgorithmKind::SYNC_SGD:
-      allowed = {"name", "step_size", "batch_size"};
-      break;
-    case AlgorithmKind::LOCAL_SGD:
-      allowed = {"name", "step_size", "batch_size", "tau"};
-      break;
-    case AlgorithmKind::UNCODED:
-      allowed = {"name", "step_size"};
-      break;
-    case AlgorithmKind::EGC:
-      allowed = {"name", "step_size", "tasks_per_worker"};
-      break;
-    case AlgorithmKind::AGC:
-      allowed = {"name", "step_size", "tasks_per_worker", "wait_for"};
-      break;
-    case AlgorithmKind::IGNORE_STRAGGLERS:
-      allowed = {"name", "step_size", "wait_for"};
-      break;
-  }
-  for (auto it = obj.value->begin(); it != obj.value->end(); ++it) {
-    if (it->is_null()) continue;  // absent
-    if (std::find(allowed.begin(), allowed.end(), std::string_view(it.key())) == allowed.end()) {
-      fail(obj.at(it.key()), "unknown key for algorithm " + std::string(algorithm_name(a.kind)) + " (expected one of " +
-                                 join(allowed) + ")");
-    }
-  }
-
+  Names allowed = {"name", "step_size"};
+  for (const auto& key : a.def->keys) allowed.emplace_back(key.name);
+  obj.check_keys(allowed, "for algorithm " + a.def->name);
   a.step = read_step(require(obj, "step_size", "a number > 0 or an inverse schedule"), obj.at("step_size"));
-  if (const json* x = obj.get("batch_size")) a.batch_size = read_int32(*x, obj.at("batch_size"), 1);
-  if (const json* x = obj.get("tau")) a.tau = read_int32(*x, obj.at("tau"), 1);
-  if (const json* x = obj.get("tasks_per_worker")) {
-    a.tasks_per_worker = read_int32(*x, obj.at("tasks_per_worker"), 1);
-    if (workers % a.tasks_per_worker != 0) {
-      fail_got(obj.at("tasks_per_worker"), "must divide cluster.workers (" + std::to_string(workers) + ")", *x);
-    }
-  }
-  a.wait_for = workers;
-  if (a.kind == AlgorithmKind::AGC || a.kind == AlgorithmKind::IGNORE_STRAGGLERS) {
-    const std::string expect = "must be between 1 and cluster.workers (" + std::to_string(workers) + ")";
-    a.wait_for = read_int32(require(obj, "wait_for", "an integer between 1 and cluster.workers"), obj.at("wait_for"), 1,
-                            workers, expect);
-  }
+  a.params = a.def->parse(obj, scenario);
   return a;
 }
 
@@ -581,7 +397,7 @@ StopSpec read_stop(const Obj& root) {
   if (const json* x = obj.get("iterations")) s.iterations = read_int(*x, obj.at("iterations"), 1, INT64_MAX_V);
   if (const json* x = obj.get("time")) s.time = read_number(*x, obj.at("time"), Bound::POSITIVE);
   if (const json* x = obj.get("target_loss")) s.target_loss = read_number(*x, obj.at("target_loss"), Bound::ANY);
-  if (!s.iterations && !s.time && !s.target_loss) fail(obj.path, expect + ", got none");
+  if (!s.iterations && !s.time && !s.target_loss) fail(obj.path(), expect + ", got none");
   return s;
 }
 
@@ -591,10 +407,14 @@ OutputSpec read_output(const Obj& root, const std::string& name) {
   const json* v = root.get("output");
   if (v == nullptr) return o;
   const Obj obj = as_object(*v, root.at("output"));
-  check_keys(obj, {"dir", "every"});
+  check_keys(obj, {"dir", "every", "workers"});
   // Relative to the current directory (where the user runs sgdsim), not to the scenario file.
   if (const json* x = obj.get("dir")) o.dir = read_string(*x, obj.at("dir"), "must be a directory path");
   if (const json* x = obj.get("every")) o.every = read_int32(*x, obj.at("every"), 1);
+  if (const json* x = obj.get("workers")) {
+    const std::string expect = "must be true, false or an integer N >= 1 (every N-th iteration)";
+    o.workers_every = x->is_boolean() ? (x->get<bool>() ? 1 : 0) : read_int32(*x, obj.at("workers"), 1, INT_MAX_V, expect);
+  }
   return o;
 }
 
@@ -676,16 +496,13 @@ ordered_json to_json(const Scenario& s) {
 
   const auto& a = s.algorithm;
   ordered_json algorithm;
-  algorithm["name"] = algorithm_name(a.kind);
+  algorithm["name"] = a.name();
   if (a.step.inverse) {
     algorithm["step_size"] = ordered_json{{"schedule", "inverse"}, {"eta0", a.step.eta0}, {"a", a.step.a}};
   } else {
     algorithm["step_size"] = a.step.eta;
   }
-  if (a.kind == AlgorithmKind::SYNC_SGD || a.kind == AlgorithmKind::LOCAL_SGD) algorithm["batch_size"] = a.batch_size;
-  if (a.kind == AlgorithmKind::LOCAL_SGD) algorithm["tau"] = a.tau;
-  if (a.kind == AlgorithmKind::EGC || a.kind == AlgorithmKind::AGC) algorithm["tasks_per_worker"] = a.tasks_per_worker;
-  if (a.kind == AlgorithmKind::AGC || a.kind == AlgorithmKind::IGNORE_STRAGGLERS) algorithm["wait_for"] = a.wait_for;
+  a.def->resolve(*a.params, algorithm);
   j["algorithm"] = algorithm;
 
   ordered_json stop = ordered_json::object();
@@ -694,7 +511,10 @@ ordered_json to_json(const Scenario& s) {
   if (s.stop.target_loss) stop["target_loss"] = *s.stop.target_loss;
   j["stop"] = stop;
 
-  j["output"] = ordered_json{{"dir", s.output.dir.string()}, {"every", s.output.every}};
+  const int workers = s.output.workers_every;
+  j["output"] = ordered_json{{"dir", s.output.dir.string()},
+                             {"every", s.output.every},
+                             {"workers", workers <= 1 ? ordered_json(workers == 1) : ordered_json(workers)}};
   return j;
 }
 
@@ -706,7 +526,7 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
 
   Scenario s;
   s.source = source;
-  const Obj obj{&root, "scenario"};
+  const Obj obj(root, "scenario");
   check_keys(obj, {"name", "seed", "repetitions", "problem", "cluster", "algorithm", "stop", "output"});
   if (const json* v = obj.get("name")) {
     s.name = read_string(*v, obj.at("name"), "must be a non-empty string");
@@ -723,9 +543,9 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
   if (const json* v = obj.get("repetitions")) s.repetitions = read_int32(*v, obj.at("repetitions"), 1);
   s.problem = read_problem(obj, base_dir);
   s.cluster = read_cluster(obj, base_dir);
-  s.algorithm = read_algorithm(obj, s.cluster.workers);
   s.stop = read_stop(obj);
   s.output = read_output(obj, s.name);
+  s.algorithm = read_algorithm(obj, s);
   // The resolved scenario is JSON, whose strings must be UTF-8; names that come from the file system may not be.
   if (!obj.has("name")) require_utf8(s.name, "scenario.name", "the default, the scenario's file name,");
   if (const auto* l = std::get_if<LibsvmData>(&s.problem.data)) {
@@ -740,38 +560,6 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
 }
 
 }  // namespace
-
-bool is_parameter_server(AlgorithmKind kind) {
-  switch (kind) {
-    case AlgorithmKind::UNCODED:
-    case AlgorithmKind::EGC:
-    case AlgorithmKind::AGC:
-    case AlgorithmKind::IGNORE_STRAGGLERS:
-      return true;
-    case AlgorithmKind::SYNC_SGD:
-    case AlgorithmKind::LOCAL_SGD:
-      return false;
-  }
-  return false;
-}
-
-const char* algorithm_name(AlgorithmKind kind) {
-  switch (kind) {
-    case AlgorithmKind::SYNC_SGD:
-      return "sync_sgd";
-    case AlgorithmKind::LOCAL_SGD:
-      return "local_sgd";
-    case AlgorithmKind::UNCODED:
-      return "uncoded";
-    case AlgorithmKind::EGC:
-      return "egc";
-    case AlgorithmKind::AGC:
-      return "agc";
-    case AlgorithmKind::IGNORE_STRAGGLERS:
-      return "ignore_stragglers";
-  }
-  return "unknown";
-}
 
 Scenario parse_scenario(const std::string& json_text, const std::vector<std::string>& overrides,
                         const std::filesystem::path& base_dir) {

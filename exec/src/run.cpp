@@ -20,7 +20,7 @@ void check_world_size(const Scenario& scenario, int world) {
   const int needed = ranks_needed(scenario);
   if (world == needed) return;
   const int k = scenario.cluster.workers;
-  const std::string layout = is_parameter_server(scenario.algorithm.kind)
+  const std::string layout = worker_of_rank(scenario, 0) < 0
                                  ? "1 parameter server + " + std::to_string(k) + " workers"
                                  : std::to_string(k) + " workers, one per rank";
   SGDSIM_THROW(ConfigError, "this scenario needs " + std::to_string(needed) + " ranks (" + layout +
@@ -36,7 +36,7 @@ RunResults run_mpi(const Scenario& scenario, const Problem& problem, TraceSink* 
   SGDSIM_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &world));
   SGDSIM_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
   check_world_size(scenario, world);
-  const int worker = is_parameter_server(scenario.algorithm.kind) ? rank - 1 : rank;  // -1: the PS
+  const int worker = worker_of_rank(scenario, rank);  // -1: the PS
 
   RunResults results;
   for (int repetition = 0; repetition < scenario.repetitions; ++repetition) {

@@ -1,6 +1,8 @@
 // run_mpi under mpirun -np 2: a scenario needing another number of ranks fails with a ConfigError on every rank.
 #include <doctest/doctest.h>
 
+#include "sgdsim/core/algorithms/gradient_coding.hpp"
+#include "sgdsim/core/algorithms/model_averaging.hpp"
 #include "sgdsim/error.hpp"
 #include "sgdsim/exec/run.hpp"
 
@@ -17,7 +19,7 @@ using test::tiny_problem;
 TEST_CASE("a model-averaging scenario for 3 workers under 2 ranks is a ConfigError on every rank") {
   Scenario s;
   s.cluster.workers = 3;
-  s.algorithm.kind = AlgorithmKind::SYNC_SGD;
+  s.algorithm = algorithm_spec("sync_sgd", AveragingParams{});
   s.stop.iterations = 1;
   const Problem problem = tiny_problem();
   CHECK_THROWS_WITH_AS(exec::run_mpi(s, problem),
@@ -28,9 +30,7 @@ TEST_CASE("a model-averaging scenario for 3 workers under 2 ranks is a ConfigErr
 TEST_CASE("a parameter-server scenario for 30 workers under 2 ranks names the 31 ranks it needs on every rank") {
   Scenario s;
   s.cluster.workers = 30;
-  s.algorithm.kind = AlgorithmKind::AGC;
-  s.algorithm.tasks_per_worker = 2;
-  s.algorithm.wait_for = 25;
+  s.algorithm = algorithm_spec("agc", CodingParams::agc(30, 2, 25));
   s.stop.iterations = 1;
   const Problem problem = tiny_problem();
   CHECK_THROWS_WITH_AS(

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sgdsim/analysis/closed_forms.hpp"
+#include "sgdsim/core/algorithms/model_averaging.hpp"
 #include "sgdsim/error.hpp"
 
 using namespace sgdsim;
@@ -132,9 +133,7 @@ TEST_CASE("the scenario's compute spec selects the multiplicative, additive or n
   Scenario s;
   s.cluster.workers = 4;
   s.cluster.compute.seconds_per_pass = 1.0;
-  s.algorithm.kind = AlgorithmKind::AGC;
-  s.algorithm.tasks_per_worker = 2;
-  s.algorithm.wait_for = 2;
+  s.algorithm = algorithm_spec("agc", CodingParams::agc(4, 2, 2));
   s.cluster.compute.straggling_rate = 1.0;
   CHECK(scenario_iteration_time(s, 100).time->mean == doctest::Approx(19.0 / 24.0));
   s.cluster.compute.straggling_rate.reset();
@@ -148,7 +147,8 @@ TEST_CASE("the scenario's compute spec selects the multiplicative, additive or n
   s.cluster.compute.slowdown.clear();
   s.cluster.compute.delay_mean.reset();
   s.cluster.compute.straggling_rate = 1.0;
-  s.algorithm.kind = AlgorithmKind::SYNC_SGD;
-  s.algorithm.batch_size = 10;  // ℓ = 10/100, all 4 waited for: 0.1 (1 + H_4)
+  AveragingParams sync_params;
+  sync_params.batch_size = 10;  // ℓ = 10/100, all 4 waited for: 0.1 (1 + H_4)
+  s.algorithm = algorithm_spec("sync_sgd", sync_params);
   CHECK(scenario_iteration_time(s, 100).time->mean == doctest::Approx(0.1 * (1.0 + 25.0 / 12.0)));
 }

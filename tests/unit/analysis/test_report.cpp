@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sgdsim/analysis/report.hpp"
+#include "sgdsim/core/algorithms/gradient_coding.hpp"
 
 using namespace sgdsim;
 using namespace sgdsim::analysis;
@@ -42,10 +43,9 @@ TEST_CASE("bounds report prints the AGC closed form, the constants and the simul
   s.cluster.network.topology = Topology::IDEAL;
   s.cluster.compute.seconds_per_pass = 1.0;
   s.cluster.compute.straggling_rate = 1.0;
-  s.algorithm.kind = AlgorithmKind::AGC;
-  s.algorithm.tasks_per_worker = 2;
-  s.algorithm.wait_for = 2;
-  s.algorithm.step.eta = 1.0;
+  StepSize step;
+  step.eta = 1.0;
+  s.algorithm = algorithm_spec("agc", CodingParams::agc(4, 2, 2), step);
   s.stop.iterations = 10;
   Dataset d;
   d.rows = 4;

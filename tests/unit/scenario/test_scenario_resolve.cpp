@@ -6,6 +6,8 @@
 #include <random>
 #include <string>
 
+#include "sgdsim/core/algorithms/gradient_coding.hpp"
+#include "sgdsim/core/algorithms/model_averaging.hpp"
 #include "sgdsim/core/scenario/scenario.hpp"
 #include "sgdsim/error.hpp"
 
@@ -61,15 +63,16 @@ TEST_CASE("defaults are filled in for every optional key") {
   CHECK(s.cluster.compute.inject == Inject::NONE);
   CHECK(s.cluster.compute.device == kernels::Device::CPU);
   CHECK(s.cluster.compute.numerics);
-  CHECK(s.algorithm.kind == AlgorithmKind::SYNC_SGD);
+  CHECK(s.algorithm.name() == "sync_sgd");
   CHECK_FALSE(s.algorithm.step.inverse);
   CHECK(s.algorithm.step.at(7) == 0.5);
-  CHECK(s.algorithm.batch_size == 32);
-  CHECK(s.algorithm.wait_for == 30);  // resolved to the number of workers
+  CHECK(s.algorithm.params_as<AveragingParams>().batch_size == 32);
+  CHECK_FALSE(s.algorithm.params_as<AveragingParams>().average_models);
   CHECK(s.stop.iterations == 10);
   CHECK_FALSE(s.stop.time.has_value());
   CHECK(s.output.dir == std::filesystem::path("results/scenario"));
   CHECK(s.output.every == 1);
+  CHECK(s.output.workers_every == 1);
   CHECK(s.source.empty());
 }
 
@@ -81,6 +84,7 @@ TEST_CASE("resolved_json lists the defaults in canonical order") {
   CHECK(j.find("\"latency\": \"50us\"") != std::string::npos);
   CHECK(j.find("\"batch_size\": 32") != std::string::npos);
   CHECK(j.find("\"dir\": \"results/scenario\"") != std::string::npos);
+  CHECK(j.find("\"workers\": true") != std::string::npos);
   CHECK(j.find("wait_for") == std::string::npos);  // not a key of sync_sgd
   const char* order[] = {"\"name\"",    "\"seed\"",      "\"repetitions\"", "\"problem\"",
                          "\"cluster\"", "\"algorithm\"", "\"stop\"",        "\"output\""};
@@ -100,7 +104,7 @@ TEST_CASE("parsing resolved_json again gives an identical scenario") {
     "algorithm": {"name": "agc", "tasks_per_worker": 3, "wait_for": 7,
                   "step_size": {"schedule": "inverse", "eta0": 2.0, "a": 10}},
     "stop": {"iterations": 500, "time": 12.5, "target_loss": 0.1},
-    "output": {"dir": "out/full", "every": 5}
+    "output": {"dir": "out/full", "every": 5, "workers": 10}
   })";
   const Scenario a = parse_scenario(text, {}, "/base");
   const Scenario b = parse_scenario(a.resolved_json, {}, "/elsewhere");
@@ -125,9 +129,10 @@ TEST_CASE("parsing resolved_json again gives an identical scenario") {
   CHECK(b.cluster.compute.inject == Inject::MODEL);
   CHECK(b.cluster.compute.device == kernels::Device::CUDA);
   CHECK_FALSE(b.cluster.compute.numerics);
-  CHECK(b.algorithm.kind == AlgorithmKind::AGC);
-  CHECK(b.algorithm.tasks_per_worker == 3);
-  CHECK(b.algorithm.wait_for == 7);
+  CHECK(b.algorithm.name() == "agc");
+  CHECK(b.algorithm.params_as<CodingParams>().rule == WaitRule::FIRST_R);
+  CHECK(b.algorithm.params_as<CodingParams>().tasks_per_worker == 3);
+  CHECK(b.algorithm.params_as<CodingParams>().wait_for == 7);
   CHECK(b.algorithm.step.inverse);
   CHECK(b.algorithm.step.at(0) == doctest::Approx(0.2));  // 2 / (0 + 10)
   CHECK(b.stop.iterations == 500);
@@ -135,6 +140,7 @@ TEST_CASE("parsing resolved_json again gives an identical scenario") {
   CHECK(b.stop.target_loss == 0.1);
   CHECK(b.output.dir == std::filesystem::path("out/full"));  // stays relative to the current directory
   CHECK(b.output.every == 5);
+  CHECK(b.output.workers_every == 10);
 }
 
 TEST_CASE("round trip keeps a platform file, libsvm data and local_sgd keys") {
@@ -151,10 +157,10 @@ TEST_CASE("round trip keeps a platform file, libsvm data and local_sgd keys") {
   const auto& l = std::get<LibsvmData>(b.problem.data);
   CHECK(l.path == std::filesystem::path("/data/a9a.svm"));
   CHECK(l.features == 123);
-  CHECK(b.algorithm.kind == AlgorithmKind::LOCAL_SGD);
-  CHECK(b.algorithm.tau == 8);
-  CHECK(b.algorithm.batch_size == 16);
-  CHECK(b.algorithm.wait_for == 4);
+  CHECK(b.algorithm.name() == "local_sgd");
+  CHECK(b.algorithm.params_as<AveragingParams>().tau == 8);
+  CHECK(b.algorithm.params_as<AveragingParams>().batch_size == 16);
+  CHECK(b.algorithm.params_as<AveragingParams>().average_models);
   CHECK(b.stop.time == 60.0);
 }
 
@@ -172,8 +178,8 @@ TEST_CASE("load_scenario names the scenario after the file and resolves data pat
   CHECK(s.source == dir / "my-run.json");
   CHECK(std::get<LibsvmData>(s.problem.data).path == (dir / "data/train.svm").lexically_normal());
   CHECK(s.output.dir == std::filesystem::path("results/my-run"));
-  CHECK(s.algorithm.kind == AlgorithmKind::UNCODED);
-  CHECK(is_parameter_server(s.algorithm.kind));
+  CHECK(s.algorithm.name() == "uncoded");
+  CHECK(ranks_needed(s) == 3);  // the parameter server and 2 workers
   std::filesystem::remove_all(dir);
 }
 
@@ -193,19 +199,4 @@ TEST_CASE("load_scenario reports a missing file and a JSON syntax error with fil
   write_file(dir / "comment.json", "{\n  // no comments in JSON\n}");
   CHECK(error_of(dir / "comment.json").starts_with((dir / "comment.json").string() + ":2:3: invalid JSON"));
   std::filesystem::remove_all(dir);
-}
-
-TEST_CASE("algorithm names and which algorithms use a parameter server") {
-  CHECK(std::string(algorithm_name(AlgorithmKind::SYNC_SGD)) == "sync_sgd");
-  CHECK(std::string(algorithm_name(AlgorithmKind::LOCAL_SGD)) == "local_sgd");
-  CHECK(std::string(algorithm_name(AlgorithmKind::UNCODED)) == "uncoded");
-  CHECK(std::string(algorithm_name(AlgorithmKind::EGC)) == "egc");
-  CHECK(std::string(algorithm_name(AlgorithmKind::AGC)) == "agc");
-  CHECK(std::string(algorithm_name(AlgorithmKind::IGNORE_STRAGGLERS)) == "ignore_stragglers");
-  CHECK_FALSE(is_parameter_server(AlgorithmKind::SYNC_SGD));
-  CHECK_FALSE(is_parameter_server(AlgorithmKind::LOCAL_SGD));
-  CHECK(is_parameter_server(AlgorithmKind::UNCODED));
-  CHECK(is_parameter_server(AlgorithmKind::EGC));
-  CHECK(is_parameter_server(AlgorithmKind::AGC));
-  CHECK(is_parameter_server(AlgorithmKind::IGNORE_STRAGGLERS));
 }

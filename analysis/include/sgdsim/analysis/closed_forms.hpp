@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "sgdsim/core/algorithms/gradient_coding.hpp"
 #include "sgdsim/core/scenario/scenario.hpp"
 
 namespace sgdsim::analysis {
@@ -109,8 +110,8 @@ struct IterationClosedForm {
 // slowdown, or local SGD with τ > 1: none) and the algorithm's load and waiting rule. `samples` is N (sync SGD's load
 // is batch_size/N, capped at 1).
 IterationClosedForm scenario_iteration_time(const Scenario& scenario, std::int64_t samples);
-// The same for another algorithm of the gradient-coding family on the scenario's cluster (for comparison columns):
-// kind ∈ {UNCODED, EGC, AGC, IGNORE_STRAGGLERS} with c and r (ignored where they do not apply).
-IterationClosedForm coding_iteration_time(const ComputeSpec& compute, int workers, AlgorithmKind kind, int c, int r);
+// The same for a member of the gradient-coding family on the scenario's cluster (also for comparison columns: e.g.
+// CodingParams::egc(k, c) beside the scenario's AGC).
+IterationClosedForm coding_iteration_time(const ComputeSpec& compute, int workers, const CodingParams& params);
 
 }  // namespace sgdsim::analysis

@@ -1,4 +1,5 @@
-// The algorithms, written once against Comm / Compute / Clock: nothing here knows which backend runs them.
+// What every algorithm runs on: its context (Comm / Compute / Clock, no backend named), its outcome, the per-rank run
+// driver both backends call, the rank layout and message tags.
 #pragma once
 
 #include <cstdint>
@@ -17,34 +18,33 @@ struct RunContext {
   const Problem& problem;  // the whole data set; a worker only touches its assigned rows
   int repetition = 0;
   Comm& comm;
-  Compute& compute;  // this rank's compute (unused on the parameter server)
+  Compute& compute;  // this rank's compute (unused on a parameter server)
   const Clock& clock;
   TraceSink& trace;
 };
 
-// Ranks: model-averaging algorithms use ranks 0..k-1 as workers (rank 0 also aggregates the trace);
-// parameter-server algorithms use rank 0 as the PS and ranks 1..k as workers 0..k-1.
-int ranks_needed(const Scenario& scenario);
-
-// Runs this rank's part of one repetition. The returned summary (and the final model) are meaningful on rank 0.
+// What a rank's part of a repetition returns. The summary and the final model are meaningful on rank 0.
 struct RunOutcome {
   RunSummary summary;
   std::vector<double> model;
 };
+
+// The rank layout of the scenario's algorithm (its CommShape, see registry.hpp): the ranks it needs (k, or k + 1 with
+// a parameter server), and the worker a rank plays (−1: the parameter server).
+int ranks_needed(const Scenario& scenario);
+int worker_of_rank(const Scenario& scenario, int rank);
+
+// Runs this rank's part of one repetition with the scenario's algorithm (ConfigError if comm.size() is not
+// ranks_needed).
 RunOutcome run_algorithm(const RunContext& context);
+
+// Runs repetition `repetition` on this rank: the algorithm, with rank 0's records appended to `results` (other ranks
+// leave it alone). Used by both backends. `observer`, if given, also receives rank 0's records as they happen.
+RunOutcome run_rank(const Scenario& scenario, const Problem& problem, int repetition, Comm& comm, Compute& compute,
+                    const Clock& clock, RunResults& results, TraceSink* observer = nullptr);
 
 // Message tags: the iteration and the message kind, so that a message of iteration t never matches one of t+1.
 enum class MessageKind : int { MODEL = 0, RESULT = 1, AVERAGE = 2, CONTROL = 3, GATHER = 4 };
 int message_tag(std::int64_t iteration, MessageKind kind);
-
-}  // namespace sgdsim
-
-namespace sgdsim {
-
-// Runs repetition `repetition` on this rank: the algorithm, then the worker records of every rank gathered to rank 0,
-// which appends iterations, workers and the summary to `results` (other ranks leave it alone). Used by both backends.
-// `observer`, if given, also receives this rank's records as they happen (progress display).
-RunOutcome run_rank(const Scenario& scenario, const Problem& problem, int repetition, Comm& comm, Compute& compute,
-                    const Clock& clock, RunResults& results, TraceSink* observer = nullptr);
 
 }  // namespace sgdsim

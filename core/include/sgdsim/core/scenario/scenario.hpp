@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -69,8 +70,6 @@ struct ClusterSpec {
   ComputeSpec compute;
 };
 
-enum class AlgorithmKind { SYNC_SGD, LOCAL_SGD, UNCODED, EGC, AGC, IGNORE_STRAGGLERS };
-
 struct StepSize {
   bool inverse = false;  // η_t = eta0 / (t + a) when true, else constant eta
   double eta = 0.0;
@@ -79,13 +78,28 @@ struct StepSize {
   double at(std::int64_t t) const { return inverse ? eta0 / (static_cast<double>(t) + a) : eta; }
 };
 
+struct AlgorithmDef;     // sgdsim/core/algorithms/registry.hpp
+struct AlgorithmParams;  // idem
+
+// The `algorithm` object: the registry entry its name selects, the step size every algorithm takes, and the
+// algorithm's own keys as its definition parsed them.
 struct AlgorithmSpec {
-  AlgorithmKind kind = AlgorithmKind::SYNC_SGD;
+  const AlgorithmDef* def = nullptr;
   StepSize step;
-  int batch_size = 32;        // sync_sgd, local_sgd: per worker
-  int tau = 1;                // local_sgd
-  int tasks_per_worker = 1;   // egc, agc: c
-  int wait_for = 0;           // agc, ignore_stragglers: r (resolved to k for the others)
+  std::shared_ptr<const AlgorithmParams> params;
+
+  const std::string& name() const;  // def->name ("" without a definition)
+  // The parameters as the algorithm's own type (ConfigError when they are of another type); defined in registry.hpp.
+  template <class P>
+  const P& params_as() const;
+  // nullptr when they are of another type (e.g. analysis asking "is this a gradient-coding scenario?").
+  template <class P>
+  const P* params_if() const {
+    return dynamic_cast<const P*>(params.get());
+  }
+
+ private:
+  [[noreturn]] void throw_params_mismatch() const;
 };
 
 struct StopSpec {
@@ -97,6 +111,7 @@ struct StopSpec {
 struct OutputSpec {
   std::filesystem::path dir;  // default results/<name>
   int every = 1;
+  int workers_every = 1;  // output.workers: workers.csv keeps every N-th iteration (true = 1, false = 0: no rows)
 };
 
 struct Scenario {
@@ -111,9 +126,6 @@ struct Scenario {
   std::filesystem::path source;  // the file it was read from (empty for a string)
   std::string resolved_json;     // the resolved scenario, defaults filled in, pretty-printed
 };
-
-bool is_parameter_server(AlgorithmKind kind);  // uncoded, egc, agc, ignore_stragglers
-const char* algorithm_name(AlgorithmKind kind);
 
 // Parses and validates; `overrides` are "path=value" strings applied before validation
 // (path like cluster.workers; value parsed as JSON, else taken as a string). Throws ConfigError naming

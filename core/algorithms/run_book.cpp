@@ -1,0 +1,115 @@
+// RunBook: the stop rule, loss evaluation, divergence and summary of a repetition; gathering worker records.
+#include "sgdsim/core/algorithms/run_book.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace sgdsim {
+
+bool all_finite(std::span<const double> x) {
+  for (double v : x)
+    if (!std::isfinite(v)) return false;
+  return true;
+}
+
+RunBook::RunBook(const RunContext& context, std::span<const double> start) : context_(context) {
+  summary_.run = context.repetition;
+  grad_.resize(static_cast<std::size_t>(context.problem.dimension()));
+  // Rank 0 keeps the trace (the other ranks' rows are never read): only it pays for evaluating the starting point.
+  if (context.comm.rank() != 0) return;
+  IterationRecord r{context.repetition, 0, 0.0, NOT_EVALUATED, NOT_EVALUATED, 0, 0, 0};
+  evaluate(r, start);
+  context.trace.iteration(r);
+}
+
+bool RunBook::evaluate_at(std::int64_t t) const {
+  const auto& s = context_.scenario;
+  if (!s.cluster.compute.numerics) return false;
+  return s.stop.target_loss.has_value() || t % s.output.every == 0 || (s.stop.iterations && t == *s.stop.iterations);
+}
+
+void RunBook::evaluate(IterationRecord& record, std::span<const double> x) {
+  if (!context_.scenario.cluster.compute.numerics) return;
+  // Loss evaluation is bookkeeping: it is not charged to the run's (simulated) time.
+  record.loss = context_.problem.loss_grad(kernels::SampleSet::range(0, context_.problem.samples()), x, grad_);
+  double norm2 = 0;
+  for (double g : grad_) norm2 += g * g;
+  record.grad_norm = std::sqrt(norm2);
+}
+
+bool RunBook::record(IterationRecord r, std::span<const double> x, bool decide) {
+  const auto& stop = context_.scenario.stop;
+  r.run = context_.repetition;
+  context_.trace.iteration(r);
+  summary_.iterations = r.iteration;
+  summary_.time = r.time;
+  summary_.comm_rounds = r.comm_rounds;
+  summary_.bytes = r.bytes;
+  if (!std::isnan(r.loss)) summary_.final_loss = r.loss;
+  if (!decide) return false;
+  if (!all_finite(x)) {
+    summary_.status = RunStatus::DIVERGED;
+    summary_.stop_reason = "diverged";
+    return stop_ = true;
+  }
+  if (stop.target_loss && !std::isnan(r.loss) && r.loss <= *stop.target_loss && std::isnan(summary_.time_to_target)) {
+    summary_.time_to_target = r.time;
+    summary_.stop_reason = "target_loss";
+    return stop_ = true;
+  }
+  if (stop.time && r.time >= *stop.time) {
+    summary_.stop_reason = "time";
+    return stop_ = true;
+  }
+  if (stop.iterations && r.iteration >= *stop.iterations) {
+    summary_.stop_reason = "iterations";
+    return stop_ = true;
+  }
+  return false;
+}
+
+std::int64_t RunBook::max_iterations() const {
+  return context_.scenario.stop.iterations.value_or(std::numeric_limits<std::int64_t>::max());
+}
+
+bool RunBook::needs_stop_broadcast() const {
+  const auto& stop = context_.scenario.stop;
+  return stop.time.has_value() || stop.target_loss.has_value();
+}
+
+RunSummary RunBook::finish(std::span<const double> x) {
+  if (summary_.status == RunStatus::COMPLETED && context_.scenario.cluster.compute.numerics && all_finite(x)) {
+    summary_.final_loss = context_.problem.full_loss(x);
+  }
+  summary_.mean_iteration_time = summary_.iterations > 0 ? summary_.time / static_cast<double>(summary_.iterations) : 0;
+  if (summary_.stop_reason.empty()) summary_.stop_reason = "iterations";
+  return summary_;
+}
+
+std::vector<WorkerRecord> gather_worker_records(Comm& comm, const std::vector<WorkerRecord>& local) {
+  const int tag = message_tag(0, MessageKind::GATHER);
+  if (comm.rank() != 0) {
+    const auto packed = pack_worker_records(local);
+    const double count = static_cast<double>(packed.size());
+    comm.send(0, tag, std::span<const double>(&count, 1));
+    comm.send(0, tag, packed);
+    return {};
+  }
+  std::vector<WorkerRecord> all = local;
+  std::vector<double> packed;
+  for (int src = 1; src < comm.size(); ++src) {
+    double count = 0;
+    comm.recv(src, tag, std::span<double>(&count, 1));
+    packed.resize(static_cast<std::size_t>(count));
+    comm.recv(src, tag, packed);
+    const auto records = unpack_worker_records(packed);
+    all.insert(all.end(), records.begin(), records.end());
+  }
+  std::stable_sort(all.begin(), all.end(), [](const WorkerRecord& p, const WorkerRecord& q) {
+    return p.iteration != q.iteration ? p.iteration < q.iteration : p.worker < q.worker;
+  });
+  return all;
+}
+
+}  // namespace sgdsim

@@ -1,0 +1,15 @@
+// The model-averaging family's parameters (sync SGD, local SGD): every worker keeps a model and mixing is an
+// all-reduce. Public so that analysis/ can read them; the algorithms themselves are registered in registry.cpp.
+#pragma once
+
+#include "sgdsim/core/algorithms/registry.hpp"
+
+namespace sgdsim {
+
+struct AveragingParams : AlgorithmParams {
+  int batch_size = 32;         // B, per worker and iteration
+  int tau = 1;                 // local steps between averaging rounds
+  bool average_models = false; // false: all-reduce gradients and step with their mean (sync SGD); true: local steps
+};
+
+}  // namespace sgdsim
