@@ -36,8 +36,9 @@ Dataset load_libsvm(const std::filesystem::path& path, const LibsvmData& spec, k
   }
   const std::string text = detail::read_text_file(path);
   // The indices' base, or "auto": decided at the end (0-based when an index 0 was seen).
-  const std::string base_setting =
-      !spec.zero_based ? "zero_based \"auto\"" : *spec.zero_based ? "zero_based true" : "zero_based false";
+  const std::string base_setting = !spec.zero_based   ? "zero_based \"auto\""
+                                   : *spec.zero_based ? "zero_based true"
+                                                      : "zero_based false";
 
   Dataset data;
   data.sparse = true;
@@ -97,8 +98,8 @@ Dataset load_libsvm(const std::filesystem::path& path, const LibsvmData& spec, k
       // for both, the former is checked once the base is known.
       const std::int64_t highest = features ? *features - (spec.zero_based == true ? 1 : 0) : 0;
       if (features && index > highest) {
-        fail("index " + std::to_string(index) + " is larger than features (" + std::to_string(*features) + ") allows (" +
-             base_setting + ")");
+        fail("index " + std::to_string(index) + " is larger than features (" + std::to_string(*features) +
+             ") allows (" + base_setting + ")");
       }
       if (index > std::numeric_limits<std::int32_t>::max()) fail("index " + std::to_string(index) + " is too large");
       if (!std::isfinite(value)) fail("value in '" + std::string(token) + "' is not a finite number");
@@ -128,11 +129,11 @@ Dataset load_libsvm(const std::filesystem::path& path, const LibsvmData& spec, k
   const bool zero_based = spec.zero_based.value_or(first_zero_line > 0);
   if (zero_based) {
     if (features && max_index >= *features) {
-      SGDSIM_THROW(DataError, file + ":" + std::to_string(max_index_line) + ": index " + std::to_string(max_index) +
-                                  " is not below features (" + std::to_string(*features) + ") in a 0-based file (" +
-                                  base_setting + (spec.zero_based ? "" : ": line " + std::to_string(first_zero_line) +
-                                                                             " holds an index 0") +
-                                  ")");
+      SGDSIM_THROW(DataError,
+                   file + ":" + std::to_string(max_index_line) + ": index " + std::to_string(max_index) +
+                       " is not below features (" + std::to_string(*features) + ") in a 0-based file (" + base_setting +
+                       (spec.zero_based ? "" : ": line " + std::to_string(first_zero_line) + " holds an index 0") +
+                       ")");
     }
   } else {
     for (auto& j : data.col_index) --j;  // 1-based in the file

@@ -45,7 +45,8 @@ std::string setting_of_data(const Scenario& s) {
 void check_file(const std::filesystem::path& file, const std::string& key, const char* what) {
   std::error_code ec;
   const auto status = std::filesystem::status(file, ec);
-  if (!std::filesystem::exists(status)) SGDSIM_THROW(ConfigError, key + ": " + what + " " + file.string() + " does not exist");
+  if (!std::filesystem::exists(status))
+    SGDSIM_THROW(ConfigError, key + ": " + what + " " + file.string() + " does not exist");
   if (!std::filesystem::is_regular_file(status))
     SGDSIM_THROW(ConfigError, key + ": " + what + " " + file.string() + " is not a regular file");
   if (!std::ifstream(file).is_open())
@@ -95,10 +96,20 @@ double parse_memory_size(const std::string& text) {
     std::string_view name;
     double factor;
   };
-  static constexpr Unit UNITS[] = {{"", 1},          {"B", 1},           {"K", 1024},         {"KiB", 1024},
-                                   {"KB", 1e3},      {"M", 1 << 20},     {"MiB", 1 << 20},    {"MB", 1e6},
-                                   {"G", 1 << 30},   {"GiB", 1 << 30},   {"GB", 1e9},         {"T", 1024.0 * (1 << 30)},
-                                   {"TiB", 1024.0 * (1 << 30)},          {"TB", 1e12}};
+  static constexpr Unit UNITS[] = {{"", 1},
+                                   {"B", 1},
+                                   {"K", 1024},
+                                   {"KiB", 1024},
+                                   {"KB", 1e3},
+                                   {"M", 1 << 20},
+                                   {"MiB", 1 << 20},
+                                   {"MB", 1e6},
+                                   {"G", 1 << 30},
+                                   {"GiB", 1 << 30},
+                                   {"GB", 1e9},
+                                   {"T", 1024.0 * (1 << 30)},
+                                   {"TiB", 1024.0 * (1 << 30)},
+                                   {"TB", 1e12}};
   double value = 0;
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
@@ -107,8 +118,9 @@ double parse_memory_size(const std::string& text) {
     for (const auto& u : UNITS)
       if (u.name == unit) return value * u.factor;
   }
-  SGDSIM_THROW(ConfigError, "--max-memory: must be a size > 0 like 4GiB, 500MB or 1.5G (K, M, G, T: powers of 1024), got \"" +
-                                text + "\"");
+  SGDSIM_THROW(
+      ConfigError,
+      "--max-memory: must be a size > 0 like 4GiB, 500MB or 1.5G (K, M, G, T: powers of 1024), got \"" + text + "\"");
 }
 
 MemoryBudget memory_budget(const std::string& max_memory, int processes) {
@@ -174,8 +186,8 @@ MemoryEstimate MemoryGuard::estimate(const DataShape& shape) const {
     // also held by the ranks that made them and packed once to be gathered.
     const double iterations = static_cast<double>(*s.stop.iterations);
     const double records = iterations * k;
-    e.traces = s.repetitions * (iterations * sizeof(IterationRecord) +
-                                records * (sizeof(WorkerRecord) + CSV_BYTES_PER_RECORD)) +
+    e.traces = s.repetitions *
+                   (iterations * sizeof(IterationRecord) + records * (sizeof(WorkerRecord) + CSV_BYTES_PER_RECORD)) +
                records * (2 * sizeof(WorkerRecord) + 9 * sizeof(double));
     e.traces_counted = true;
   }
@@ -220,8 +232,8 @@ DataShape MemoryGuard::shape_of(const Dataset& data) {
 }
 
 void MemoryGuard::check_loaded(const Dataset& data) const {
-  check(shape_of(data), data_cause() + " (" + std::to_string(data.rows) + " rows x " + std::to_string(data.cols) +
-                            " features)");
+  check(shape_of(data),
+        data_cause() + " (" + std::to_string(data.rows) + " rows x " + std::to_string(data.cols) + " features)");
 }
 
 }  // namespace sgdsim

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -164,8 +164,8 @@ void apply_override(json& root, const std::string& text) {
   }
   // Each component is a level of nesting: the same limit as for JSON text.
   if (keys.size() > static_cast<std::size_t>(MAX_JSON_DEPTH)) {
-    fail(name.substr(0, 60) + "...", "the path has " + std::to_string(keys.size()) + " components, more than " +
-                                         std::to_string(MAX_JSON_DEPTH));
+    fail(name.substr(0, 60) + "...",
+         "the path has " + std::to_string(keys.size()) + " components, more than " + std::to_string(MAX_JSON_DEPTH));
   }
 
   // The value is JSON when it parses as JSON ("64", "true", "{\"rate\": 2}"), else a plain string ("ideal").

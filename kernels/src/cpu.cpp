@@ -119,7 +119,8 @@ struct Chunks {
 // partial gradients. A function of the call alone, never of the thread count.
 Chunks chunks_for(std::int64_t count, std::int64_t cols, std::int64_t row_work) {
   const auto round_up = [](std::int64_t v, std::int64_t m) { return (v + m - 1) / m * m; };
-  const std::int64_t most = std::clamp<std::int64_t>(PARTIAL_BYTES / (std::max<std::int64_t>(cols, 1) * 8), 1, MAX_CHUNKS);
+  const std::int64_t most =
+      std::clamp<std::int64_t>(PARTIAL_BYTES / (std::max<std::int64_t>(cols, 1) * 8), 1, MAX_CHUNKS);
   Chunks c;
   c.rows = round_up(std::max<std::int64_t>(CHUNK_WORK / row_work, 1), BLOCK);
   if ((count + c.rows - 1) / c.rows > most) c.rows = round_up((count + most - 1) / most, BLOCK);

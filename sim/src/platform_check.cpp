@@ -111,8 +111,10 @@ void check_platform_file(s4u::Engine& engine, const std::filesystem::path& path,
   std::string report;
   char buffer[4096];
   for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) != 0;) {
-    if (n > 0) report.append(buffer, static_cast<std::size_t>(n));
-    else if (errno != EINTR) break;
+    if (n > 0)
+      report.append(buffer, static_cast<std::size_t>(n));
+    else if (errno != EINTR)
+      break;
   }
   close(fds[0]);
   int status = 0;
@@ -138,8 +140,9 @@ void check_platform_file(s4u::Engine& engine, const std::filesystem::path& path,
     SGDSIM_THROW(ConfigError, where + " has " + std::to_string(count) + " hosts, but the scenario needs " +
                                   std::to_string(ranks) + " ranks");
   if (last.rfind("error ", 0) == 0) SGDSIM_THROW(ConfigError, where + ": " + last.substr(6));
-  SGDSIM_THROW(ConfigError, where + ": SimGrid failed while loading it" +
-                                (WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")" : std::string()));
+  SGDSIM_THROW(ConfigError,
+               where + ": SimGrid failed while loading it" +
+                   (WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")" : std::string()));
 }
 
 }  // namespace sgdsim::sim

@@ -1,10 +1,10 @@
 // run_actors: one SimGrid engine, one actor per rank, exceptions carried out of the simulation, deadlock detection.
 #include <fstream>
 #include <memory>
-#include <string>
 #include <simgrid/Exception.hpp>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
+#include <string>
 
 #include "platform.hpp"
 #include "sgdsim/error.hpp"
@@ -51,7 +51,7 @@ bool guard_pages_fit(int actors) {
   std::ifstream limit_file("/proc/sys/vm/max_map_count");
   std::int64_t limit = 0;
   if (!(limit_file >> limit)) return true;  // not Linux, or not readable: keep SimGrid's default
-  constexpr std::int64_t MARGIN = 1000;   // mappings the run adds besides the stacks (libraries, heap arenas)
+  constexpr std::int64_t MARGIN = 1000;     // mappings the run adds besides the stacks (libraries, heap arenas)
   return count_lines("/proc/self/maps") + 2 * std::int64_t(actors) + MARGIN <= limit;
 }
 

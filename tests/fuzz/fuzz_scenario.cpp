@@ -29,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(reinterpret_cast<const char*>(data), size);
   try {  // the input as a scenario file
     const sgdsim::Study study = sgdsim::split_variants(text, "fuzz.json");
-    for (const auto& variant : study.variants) estimate(sgdsim::parse_scenario(study.base_json, variant.overrides, "/"));
+    for (const auto& variant : study.variants)
+      estimate(sgdsim::parse_scenario(study.base_json, variant.overrides, "/"));
     estimate(sgdsim::parse_scenario(text, {}, "/"));
   } catch (const sgdsim::ConfigError&) {
   }

@@ -18,7 +18,6 @@ TEST_CASE("more actors than guarded stacks fit in vm.max_map_count all run to co
   }
   const int ranks = static_cast<int>(limit / 2 + 1000);  // guarded: 2 mappings each, more than the limit
   int finished = 0;
-  sim::run_actors(test::generated_network(Topology::IDEAL, 1e9, 0), ranks,
-                  [&](sim::RankContext&) { ++finished; });
+  sim::run_actors(test::generated_network(Topology::IDEAL, 1e9, 0), ranks, [&](sim::RankContext&) { ++finished; });
   CHECK(finished == ranks);
 }

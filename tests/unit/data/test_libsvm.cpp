@@ -106,8 +106,7 @@ TEST_CASE("libsvm: a non-numeric value or index is an error naming its line") {
 
 TEST_CASE("libsvm: index 0 with zero_based false, or a negative index, is an error naming its line") {
   const TempFile zero("zero.svm", "1 1:1\n1 0:1\n");
-  const std::string msg =
-      error_of<DataError>([&] { load_libsvm(zero.path(), spec({}, false), Loss::LOGISTIC); });
+  const std::string msg = error_of<DataError>([&] { load_libsvm(zero.path(), spec({}, false), Loss::LOGISTIC); });
   CHECK(msg.find(zero.at(2)) == 0);
   CHECK(msg.find("zero_based false") != std::string::npos);
   const TempFile negative("neg.svm", "\n1 -2:1\n");
@@ -168,7 +167,6 @@ TEST_CASE("libsvm: a file without data lines is an error '<file>: no data'") {
 }
 
 TEST_CASE("libsvm: a missing file is a DataError naming it") {
-  const std::string msg =
-      error_of<DataError>([] { load_libsvm("/nonexistent/sgdsim.svm", spec(), Loss::LOGISTIC); });
+  const std::string msg = error_of<DataError>([] { load_libsvm("/nonexistent/sgdsim.svm", spec(), Loss::LOGISTIC); });
   CHECK(msg.find("/nonexistent/sgdsim.svm: ") == 0);
 }

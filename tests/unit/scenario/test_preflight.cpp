@@ -47,7 +47,7 @@ TEST_CASE("the estimate of a small simulation, part by part (hand-computed)") {
   const double vector = 11 * 8;  // d + 1 doubles
   CHECK(e.data == 88000);
   CHECK(e.models == 4 * 8 * vector + 256 * vector + 2 * vector);  // 8 vectors per rank, kernel partials and sum
-  CHECK(e.assignment == 4 * (1000 + 4 + 1) * 8);                 // every rank's order of all rows and offsets
+  CHECK(e.assignment == 4 * (1000 + 4 + 1) * 8);                  // every rank's order of all rows and offsets
   CHECK(e.traces_counted);
   CHECK(e.actors == 4 * 65536);
   // One rank per process: a real run's rank 0.
@@ -57,7 +57,8 @@ TEST_CASE("the estimate of a small simulation, part by part (hand-computed)") {
 }
 
 TEST_CASE("a run that does not fit is refused, naming the largest part's setting") {
-  const Scenario wide = parse_scenario(BASE, {"problem.data.synthetic.samples=10", "problem.data.synthetic.features=1e6"});
+  const Scenario wide =
+      parse_scenario(BASE, {"problem.data.synthetic.samples=10", "problem.data.synthetic.features=1e6"});
   const MemoryGuard models(wide, Placement::ALL_RANKS, budget(100e6));
   const std::string m = error_of<ConfigError>([&] { models.check_planned(); });
   CHECK(m.starts_with("scenario.problem.data.synthetic: the run would need about "));
@@ -65,10 +66,13 @@ TEST_CASE("a run that does not fit is refused, naming the largest part's setting
   CHECK(m.find("the largest part is the models: 1000000 features x the ranks of cluster.workers = 4") !=
         std::string::npos);
   const Scenario tall = parse_scenario(BASE, {"problem.data.synthetic.samples=1e7"});
-  const std::string d = error_of<ConfigError>([&] { MemoryGuard(tall, Placement::ALL_RANKS, budget(100e6)).check_planned(); });
-  CHECK(d.find("the largest part is the data (scenario.problem.data.synthetic (samples x features))") != std::string::npos);
+  const std::string d =
+      error_of<ConfigError>([&] { MemoryGuard(tall, Placement::ALL_RANKS, budget(100e6)).check_planned(); });
+  CHECK(d.find("the largest part is the data (scenario.problem.data.synthetic (samples x features))") !=
+        std::string::npos);
   const Scenario many = parse_scenario(BASE, {"cluster.workers=1000", "problem.data.synthetic.features=1"});
-  const std::string k = error_of<ConfigError>([&] { MemoryGuard(many, Placement::ALL_RANKS, budget(100e6)).check_planned(); });
+  const std::string k =
+      error_of<ConfigError>([&] { MemoryGuard(many, Placement::ALL_RANKS, budget(100e6)).check_planned(); });
   CHECK(k.find("the largest part is the simulated ranks of cluster.workers = 1000") != std::string::npos);
   MemoryGuard(parse_scenario(BASE), Placement::ALL_RANKS, budget(100e6)).check_planned();  // fits
 }

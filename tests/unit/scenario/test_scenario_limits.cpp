@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "sgdsim/core/scenario/json_text.hpp"
 #include "scenario_test_util.hpp"
+#include "sgdsim/core/scenario/json_text.hpp"
 #include "sgdsim/core/scenario/scenario.hpp"
 #include "sgdsim/error.hpp"
 
@@ -57,7 +57,8 @@ TEST_CASE("JSON nested deeper than MAX_JSON_DEPTH is an error naming line and co
   // 100 000 levels (the stack overflowed on this before the limit).
   CHECK(error_of({}, nested(100000)).starts_with("scenario:1:"));
   CHECK(error_of({"seed=" + std::string(100000, '[') + std::string(100000, ']')})
-            .starts_with("--set seed=[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["));
+            .starts_with(
+                "--set seed=[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["));
   std::string long_path = "a";
   for (int i = 0; i < 100000; ++i) long_path += ".a";
   CHECK(error_of({long_path + "=1"}).ends_with(": the path has 100001 components, more than 64"));
@@ -82,11 +83,11 @@ TEST_CASE("--set text that is not UTF-8 is an error naming the option") {
 
 TEST_CASE("invalid_utf8_at finds truncated, overlong, surrogate and out-of-range sequences") {
   CHECK(invalid_utf8_at("plain \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") == std::string_view::npos);
-  CHECK(invalid_utf8_at("ab\xc3") == 2);                 // truncated
-  CHECK(invalid_utf8_at("\xc0\xaf") == 0);               // overlong '/'
-  CHECK(invalid_utf8_at("x\xed\xa0\x80") == 1);          // surrogate U+D800
-  CHECK(invalid_utf8_at("\xf4\x90\x80\x80") == 0);       // above U+10FFFF
-  CHECK(invalid_utf8_at("a\x80") == 1);                  // lone continuation byte
+  CHECK(invalid_utf8_at("ab\xc3") == 2);            // truncated
+  CHECK(invalid_utf8_at("\xc0\xaf") == 0);          // overlong '/'
+  CHECK(invalid_utf8_at("x\xed\xa0\x80") == 1);     // surrogate U+D800
+  CHECK(invalid_utf8_at("\xf4\x90\x80\x80") == 0);  // above U+10FFFF
+  CHECK(invalid_utf8_at("a\x80") == 1);             // lone continuation byte
 }
 
 TEST_CASE("problem.data.libsvm.zero_based is auto by default, true or false, and resolved as given") {
