@@ -30,7 +30,7 @@ launcher=()
 command -v ccache > /dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 mkdir -p "$build"
 echo "fuzz: building with $cxx in $build"
-cmake -S "$src" -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSGDSIM_FUZZ=ON \
+cmake -S "$src" -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=Debug -DSGDSIM_FUZZ=ON \
   -DSGDSIM_WITH_SIMGRID=OFF -DSGDSIM_WITH_MPI=OFF -DSGDSIM_WITH_CUDA=OFF -DSGDSIM_BUILD_TESTS=OFF \
   -DSGDSIM_BUILD_BENCH=OFF "${launcher[@]}" > "$build/configure.log"
 cmake --build "$build" -j "$(nproc)" --target fuzz_scenario fuzz_libsvm fuzz_csv > "$build/build.log" 2>&1 ||

@@ -46,8 +46,8 @@ int main(int argc, char** argv) {
     cmd->add_option("--set", o.sets, "override a scenario value, e.g. --set cluster.workers=64 (repeatable)");
     cmd->add_option("--variant", o.variant, "run only the study variant with this label");
     cmd->add_option("--max-memory", o.max_memory,
-                    "refuse a run whose estimated memory exceeds SIZE, e.g. 4GiB or 500MB (default: the available "
-                    "memory, MemAvailable)");
+                    "refuse a run when the estimated memory of one of its processes (a simulation, a rank) exceeds "
+                    "SIZE, e.g. 4GiB or 500MB (default: the available memory, MemAvailable, shared by the processes)");
   };
   auto* simulate = app.add_subcommand("simulate", "simulate the scenario in SimGrid and write its run directory");
   add_scenario(simulate);

@@ -75,8 +75,12 @@ class Study {
     try {
       Provenance p = provenance_;
       p.started = now_utc();
-      // Every simulated rank lives in this process, beside the other tasks running at once (-j, ranks on this host).
-      const MemoryGuard guard = memory_guard(o_, job, Placement::ALL_RANKS, o_.parallel * ranks_on_this_machine());
+      // Every simulated rank lives in this process, beside the other tasks running at once (-j, ranks on this host);
+      // the task holds one repetition's records.
+      Scenario one_repetition = job.scenario;
+      one_repetition.repetitions = 1;
+      const MemoryGuard guard(one_repetition, Placement::ALL_RANKS,
+                              memory_budget(o_.max_memory, o_.parallel * ranks_on_this_machine()));
       const Problem problem = make_problem(job.scenario, &guard);
       guard.check_loaded(problem.data());
       sim::SimulationOptions options;
