@@ -28,6 +28,11 @@ struct Options {
   bool quiet = false;        // -q: no progress on stderr
   bool verbose = false;      // -v: a line per finished repetition, and the table of every repetition
   std::string command_line;  // as typed, for the provenance
+  std::vector<std::string> simgrid_cfg;  // --cfg=KEY:VALUE, handed to SimGrid as is (simulate, bounds)
+  std::vector<std::string> simgrid_log;  // --log=SETTING
+  std::string engine = "simgrid";        // simulate, bounds: simgrid | analytic
+  // The SimGrid engine arguments of --cfg / --log, in the form SimGrid parses ("--cfg=network/model:CM02").
+  std::vector<std::string> simgrid_args() const;
 };
 
 // One runnable scenario: a plain scenario, or one variant of a study (output in <dir>/<label>).

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -113,19 +114,32 @@ std::vector<double> iteration_times(const std::filesystem::path& dir) {
 }  // namespace
 
 std::string summary_table(const std::vector<LabelledSummary>& rows) {
+  // Classifiers add their test accuracy: final, best, and the time it reached stop.target_accuracy.
+  const bool accuracy = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.summary.classifier; });
   std::ostringstream out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %11s %12s %12s %8s %11s\n", "run", "algorithm",
+  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %11s %12s %12s %8s %11s", "run", "algorithm",
                 "rep", "status", "iterations", "time [s]", "s/iter", "final loss", "to target", "rounds", "bytes");
   out << line;
+  if (accuracy) {
+    std::snprintf(line, sizeof line, " %9s %9s %10s", "test acc", "best acc", "to acc [s]");
+    out << line;
+  }
+  out << "\n";
   for (const auto& r : rows) {
     const auto& s = r.summary;
-    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-10s %10lld %12s %11s %12s %12s %8lld %11s\n", r.label.c_str(),
+    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-10s %10lld %12s %11s %12s %12s %8lld %11s", r.label.c_str(),
                   r.algorithm.c_str(), s.run, status_name(s.status), static_cast<long long>(s.iterations),
                   fixed(s.time, "%.4g").c_str(), fixed(s.mean_iteration_time, "%.4g").c_str(),
                   fixed(s.final_loss, "%.6g").c_str(), fixed(s.time_to_target, "%.4g").c_str(),
                   static_cast<long long>(s.comm_rounds), bytes_text(s.bytes).c_str());
     out << line;
+    if (accuracy) {
+      std::snprintf(line, sizeof line, " %9s %9s %10s", fixed(s.final_test_accuracy, "%.4f").c_str(),
+                    fixed(s.best_test_accuracy, "%.4f").c_str(), fixed(s.time_to_target_accuracy, "%.4g").c_str());
+      out << line;
+    }
+    out << "\n";
   }
   return out.str();
 }
@@ -173,16 +187,21 @@ std::string status_text(const analysis::VariantStats& v) {
 std::string study_table(const analysis::StudyStats& study) {
   using analysis::TextTable;
   const auto R = TextTable::Align::RIGHT, L = TextTable::Align::LEFT;
-  TextTable table({L, L, L, R, R, R, R, R, R, R});
+  TextTable table({L, L, L, R, R, R, R, R, R, R, R, R, R});
   const bool target = study.metric == analysis::SpeedupMetric::TIME_TO_TARGET;
   // The speed-up column only where there is something to compare.
   const bool compare = study.variants.size() > 1;
-  auto add = [&](std::vector<std::string> cells) {
-    if (!compare) cells.pop_back();
+  // Classifiers: test accuracy at the end, its best, and the time to the target accuracy, before the speed-up.
+  auto add = [&](std::vector<std::string> cells, std::vector<std::string> accuracy) {
+    std::string speedup = std::move(cells.back());
+    cells.pop_back();
+    if (study.classifier) cells.insert(cells.end(), accuracy.begin(), accuracy.end());
+    if (compare) cells.push_back(std::move(speedup));
     table.row(std::move(cells));
   };
   add({"variant", "algorithm", "runs", "time [s]", "s/iter", "final loss", "to target [s]", "rounds", "bytes",
-       "speed-up"});
+       "speed-up"},
+      {"test acc", "best acc", "to acc [s]"});
   for (std::size_t i = 0; i < study.variants.size(); ++i) {
     const auto& v = study.variants[i];
     std::string to_target = "-";
@@ -196,10 +215,17 @@ std::string study_table(const analysis::StudyStats& study) {
     } else if (!std::isnan(v.speedup.value)) {
       speedup = with_interval(v.speedup.value, v.speedup.ci, "%.2f") + "x";
     }
+    std::string to_accuracy = "-";
+    if (v.reached_accuracy >= 0) {
+      to_accuracy = with_interval(v.time_to_target_accuracy.mean, v.time_to_target_accuracy.ci) + " (" +
+                    std::to_string(v.reached_accuracy) + "/" + std::to_string(v.repetitions) + ")";
+    }
     add({v.label, v.algorithm, status_text(v), with_interval(v.time.mean, v.time.ci),
          with_interval(v.mean_iteration_time.mean, v.mean_iteration_time.ci),
          with_interval(v.final_loss.mean, v.final_loss.ci, "%.6g"), to_target,
-         with_interval(v.comm_rounds.mean, v.comm_rounds.ci), bytes_with_interval(v.bytes), speedup});
+         with_interval(v.comm_rounds.mean, v.comm_rounds.ci), bytes_with_interval(v.bytes), speedup},
+        {with_interval(v.final_test_accuracy.mean, v.final_test_accuracy.ci, "%.4f"),
+         with_interval(v.best_test_accuracy.mean, v.best_test_accuracy.ci, "%.4f"), to_accuracy});
   }
   std::ostringstream out;
   table.print(out, "");
@@ -232,6 +258,10 @@ std::vector<LabelledSummary> read_summaries(const std::filesystem::path& run_dir
     s.comm_rounds = run.at("comm_rounds").get<std::int64_t>();
     s.bytes = run.at("bytes").get<std::uint64_t>();
     s.mean_iteration_time = number_or_nan(run, "mean_iteration_time");
+    s.classifier = run.contains("final_test_accuracy");
+    s.final_test_accuracy = number_or_nan(run, "final_test_accuracy");
+    s.best_test_accuracy = number_or_nan(run, "best_test_accuracy");
+    s.time_to_target_accuracy = number_or_nan(run, "time_to_target_accuracy");
     rows.push_back({label, text_or(j, "algorithm", ""), s});
   }
   return rows;

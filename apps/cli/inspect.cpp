@@ -14,7 +14,7 @@
 
 namespace sgdsim::cli {
 
-RunResults simulate_one(const Options& o, const Job& job);  // simulate.cpp
+RunResults simulate_one(const Job& job, const Options& o);  // simulate.cpp
 
 namespace {
 
@@ -52,14 +52,20 @@ int cmd_bounds(const Options& o) {
   if (!o.no_simulate && jobs.size() > 1)
     SGDSIM_THROW(ConfigError, "bounds with a simulation takes one variant: add --variant LABEL or --no-simulate");
   for (const auto& job : jobs) {
+    // The constants (smoothness, PL, gradient bounds) are estimated for the linear objectives.
+    if (job.scenario.problem.model) {
+      SGDSIM_THROW(ConfigError, "scenario.problem.model: bounds estimates the theorems' constants of the linear "
+                                "objectives (logistic, least_squares) only, not of model " +
+                                    job.scenario.problem.model->def->name);
+    }
     const MemoryGuard guard = memory_guard(o, job, Placement::ALL_RANKS);
     const Problem problem = make_problem(job.scenario, &guard);
-    guard.check_loaded(problem.data());
+    guard.check_loaded(problem.data(), problem.dimension());
     RunResults results;
     const RunResults* simulated = nullptr;
 #ifdef SGDSIM_HAVE_SIMGRID
     if (!o.no_simulate) {
-      results = simulate_one(o, job);
+      results = simulate_one(job, o);
       simulated = &results;
     }
 #endif

@@ -14,6 +14,13 @@
 
 namespace sgdsim::cli {
 
+std::vector<std::string> Options::simgrid_args() const {
+  std::vector<std::string> args;
+  for (const auto& c : simgrid_cfg) args.push_back("--cfg=" + c);
+  for (const auto& l : simgrid_log) args.push_back("--log=" + l);
+  return args;
+}
+
 namespace {
 
 Plan split_plan(const Options& o) {

@@ -49,8 +49,22 @@ int main(int argc, char** argv) {
                     "refuse a run when the estimated memory of one of its processes (a simulation, a rank) exceeds "
                     "SIZE, e.g. 4GiB or 500MB (default: the available memory, MemAvailable, shared by the processes)");
   };
+  auto add_simgrid = [&](CLI::App* cmd) {
+    cmd->add_option("--cfg", o.simgrid_cfg,
+                    "SimGrid configuration, e.g. --cfg=network/model:LV08 (repeatable; after sgdsim's own defaults, so "
+                    "it overrides them; --cfg=help lists them)")
+        ->allow_extra_args(false);
+    cmd->add_option("--log", o.simgrid_log, "SimGrid logging, e.g. --log=root.thres:info (repeatable)")
+        ->allow_extra_args(false);
+    cmd->add_option("--engine", o.engine,
+                    "simgrid (default): SimGrid runs the simulation; analytic: sgdsim's own engine with the CM02 "
+                    "network of generated star/cluster/ideal platforms in closed form, equal to SimGrid's to rounding "
+                    "and much faster with many workers (no platform files, no --cfg)")
+        ->check(CLI::IsMember({"simgrid", "analytic"}));
+  };
   auto* simulate = app.add_subcommand("simulate", "simulate the scenario in SimGrid and write its run directory");
   add_scenario(simulate);
+  add_simgrid(simulate);
   simulate->add_option("--out", o.out, "run directory (default: the scenario's output.dir)");
   simulate->add_option("-j,--jobs", o.parallel,
                        "simulate up to N repetitions at once, each in a process of its own (under mpirun: per rank); "
@@ -66,6 +80,7 @@ int main(int argc, char** argv) {
   add_scenario(check);
   auto* bounds = app.add_subcommand("bounds", "closed forms and theorem bounds for the scenario, beside a simulation");
   add_scenario(bounds);
+  add_simgrid(bounds);
   bounds->add_flag("--no-simulate", o.no_simulate, "print the theory only");
   auto* algorithms = app.add_subcommand("algorithms", "list the algorithms with their scenario keys and defaults");
   auto* compare = app.add_subcommand("compare", "compare the iteration times of two run directories");

@@ -83,7 +83,7 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
   const FrcCode code = code_of(a, k);
   const auto d = static_cast<std::size_t>(c.problem.dimension());
 
-  std::vector<double> x(d, 0.0), message(d + 1), g(d);
+  std::vector<double> x = c.problem.initial_point(s.seed, c.repetition), message(d + 1), g(d);
   std::vector<std::vector<double>> results(static_cast<std::size_t>(k), std::vector<double>(d));
   std::vector<Request> pending(static_cast<std::size_t>(k));
   std::vector<Request> sends(static_cast<std::size_t>(k));
@@ -162,8 +162,8 @@ RunOutcome run_worker(const RunContext& c, const CodingParams& a) {
   const Scenario& s = c.scenario;
   const int k = s.cluster.workers;
   const int worker = c.comm.rank() - 1;
-  const Shards shards(c.problem.samples(), k, s.seed, c.repetition);
-  const WorkerTask task = task_of(shards, code_of(a, k), worker);
+  const auto shards = Shards::shared(c.problem.samples(), k, s.seed, c.repetition);
+  const WorkerTask task = task_of(*shards, code_of(a, k), worker);
   const auto d = static_cast<std::size_t>(c.problem.dimension());
 
   std::vector<double> x(d), message(d + 1), result(d);

@@ -24,11 +24,11 @@ RunOutcome run_model_averaging(const RunContext& c, const AveragingParams& a) {
   const bool local = a.average_models;
   const int tau = a.tau;
 
-  const Shards shards(c.problem.samples(), k, s.seed, c.repetition);
-  BatchSampler sampler(shards.shard(rank), a.batch_size, s.seed, c.repetition, rank);
+  const auto shards = Shards::shared(c.problem.samples(), k, s.seed, c.repetition);
+  BatchSampler sampler(shards->shard(rank), a.batch_size, s.seed, c.repetition, rank);
   const double load = static_cast<double>(a.batch_size) / static_cast<double>(c.problem.samples());
 
-  std::vector<double> x(d, 0.0), grad(d), buffer(d + 1);
+  std::vector<double> x = c.problem.initial_point(s.seed, c.repetition), grad(d), buffer(d + 1);
   RunBook book(c, x);
   const std::int64_t last = book.max_iterations();
   std::vector<WorkerRecord> mine;

@@ -27,7 +27,7 @@ std::string_view next_token(std::string_view line, std::size_t& pos) {
 
 }  // namespace
 
-Dataset load_libsvm(const std::filesystem::path& path, const LibsvmData& spec, kernels::Loss objective,
+Dataset load_libsvm(const std::filesystem::path& path, const LibsvmData& spec, LabelKind labels,
                     const MemoryGuard* guard) {
   const std::string file = path.string();
   const std::optional<std::int64_t> features = spec.features;
@@ -138,7 +138,7 @@ Dataset load_libsvm(const std::filesystem::path& path, const LibsvmData& spec, k
   } else {
     for (auto& j : data.col_index) --j;  // 1-based in the file
   }
-  detail::map_labels(data.labels, label_lines, objective, file);
+  detail::map_labels(data.labels, label_lines, labels, file);
   data.rows = static_cast<std::int64_t>(data.labels.size());
   data.cols = features ? *features : std::max<std::int64_t>(max_index + (zero_based ? 1 : 0), 0);
   if (data.cols < 1) data.cols = 1;  // every row empty: keep one (all-zero) feature so the model is not empty

@@ -38,8 +38,7 @@ bool parameter_server(const Scenario& s) {
 std::string setting_of_data(const Scenario& s) {
   if (std::holds_alternative<SyntheticData>(s.problem.data))
     return "scenario.problem.data.synthetic (samples x features)";
-  if (const auto* l = std::get_if<LibsvmData>(&s.problem.data)) return "the data file " + l->path.string();
-  return "the data file " + std::get<CsvData>(s.problem.data).path.string();
+  return "the data file " + data_files(s.problem).front().second.string();
 }
 
 void check_file(const std::filesystem::path& file, const std::string& key, const char* what) {
@@ -62,11 +61,7 @@ double bytes_of_file(const std::filesystem::path& file) {
 }  // namespace
 
 void check_files(const Scenario& s) {
-  if (const auto* l = std::get_if<LibsvmData>(&s.problem.data)) {
-    check_file(l->path, "scenario.problem.data.libsvm.path", "data file");
-  } else if (const auto* c = std::get_if<CsvData>(&s.problem.data)) {
-    check_file(c->path, "scenario.problem.data.csv.path", "data file");
-  }
+  for (const auto& [key, file] : data_files(s.problem)) check_file(file, key, "data file");
   if (!s.cluster.network.platform_file.empty())
     check_file(s.cluster.network.platform_file, "scenario.cluster.network", "platform file");
 }
@@ -156,12 +151,12 @@ DataShape MemoryGuard::planned_shape() const {
     return shape;
   }
   if (const auto* l = std::get_if<LibsvmData>(&scenario_.problem.data)) {
-    shape.cols = l->features ? static_cast<double>(*l->features) : 1.0;
-    shape.bytes = bytes_of_file(l->path);
+    shape.cols = static_cast<double>(l->features.value_or(1));
   } else {
     shape.cols = 1;
-    shape.bytes = bytes_of_file(std::get<CsvData>(scenario_.problem.data).path);
   }
+  // A file's text is held whole while it is parsed (an IDX file is read as it is).
+  for (const auto& [key, file] : data_files(scenario_.problem)) shape.bytes += bytes_of_file(file);
   return shape;
 }
 
@@ -171,7 +166,7 @@ MemoryEstimate MemoryGuard::estimate(const DataShape& shape) const {
   const bool ps = parameter_server(s);
   const double ranks = ps ? k + 1 : k;
   const double here = placement_ == Placement::ALL_RANKS ? ranks : 1;  // ranks in this process
-  const double vector = (shape.cols + 1) * 8;
+  const double vector = (shape.parameters > 0 ? shape.parameters : shape.cols + 1) * 8;
   // A gradient-coding worker holds its c partitions' rows (another parameter-server algorithm: counted as c = 1).
   const auto* coding = s.algorithm.params_if<CodingParams>();
   const double c = coding ? coding->tasks_per_worker : 1;
@@ -206,9 +201,13 @@ void MemoryGuard::check(const DataShape& shape, const std::string& cause) const 
   const auto consider = [&](double part, const std::string& what) {
     if (part > most) most = part, largest = what;
   };
-  char d[32];
-  std::snprintf(d, sizeof d, "%.0f", shape.cols);
-  consider(e.models, "the models: " + std::string(d) + " features x the ranks of cluster.workers = " + k +
+  char d[64];
+  if (shape.parameters > 0) {
+    std::snprintf(d, sizeof d, "%.0f parameters (problem.model)", shape.parameters);
+  } else {
+    std::snprintf(d, sizeof d, "%.0f features", shape.cols);
+  }
+  consider(e.models, "the models: " + std::string(d) + " x the ranks of cluster.workers = " + k +
                          (parameter_server(s) ? " (the parameter server keeps a result per worker)" : ""));
   consider(e.assignment, "the shards: every rank of cluster.workers = " + k + " keeps an order of all samples");
   consider(e.traces, "the traces: stop.iterations x cluster.workers = " + k + " worker records x repetitions");
@@ -219,20 +218,18 @@ void MemoryGuard::check(const DataShape& shape, const std::string& cause) const 
 }
 
 std::string MemoryGuard::data_cause() const {
-  const Scenario& s = scenario_;
-  if (const auto* l = std::get_if<LibsvmData>(&s.problem.data)) return l->path.string();
-  if (const auto* c = std::get_if<CsvData>(&s.problem.data)) return c->path.string();
-  return "scenario.problem.data.synthetic";
+  const auto files = data_files(scenario_.problem);
+  return files.empty() ? "scenario.problem.data.synthetic" : files.front().second.string();
 }
 
 void MemoryGuard::check_planned() const { check(planned_shape(), data_cause()); }
 
-DataShape MemoryGuard::shape_of(const Dataset& data) {
-  return {double(data.rows), double(data.cols), double(data.bytes())};
+DataShape MemoryGuard::shape_of(const Dataset& data, std::int64_t parameters) {
+  return {double(data.rows), double(data.cols), double(data.bytes()), double(parameters)};
 }
 
-void MemoryGuard::check_loaded(const Dataset& data) const {
-  check(shape_of(data),
+void MemoryGuard::check_loaded(const Dataset& data, std::int64_t parameters) const {
+  check(shape_of(data, parameters),
         data_cause() + " (" + std::to_string(data.rows) + " rows x " + std::to_string(data.cols) + " features)");
 }
 

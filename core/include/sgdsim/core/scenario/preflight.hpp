@@ -24,6 +24,7 @@ struct DataShape {
   double rows = 0;
   double cols = 0;
   double bytes = 0;  // features and labels (while a file loads: also its text, which is held until it is parsed)
+  double parameters = 0;  // the model's size when known (0: cols + 1, a linear model's and the bias-free bound)
 };
 
 // Bytes a run holds, by part (doubles: the products of huge settings must not overflow).
@@ -64,9 +65,10 @@ class MemoryGuard {
   void check(const DataShape& shape, const std::string& cause) const;
   // check(planned_shape()) with the data setting as the cause.
   void check_planned() const;
-  // The shape of loaded data (a file's features are known once it is read), and check() with it.
-  static DataShape shape_of(const Dataset& data);
-  void check_loaded(const Dataset& data) const;
+  // The shape of loaded data (a file's features are known once it is read) and the model's size (a Problem's
+  // dimension(); 0: a linear model's), and check() with them.
+  static DataShape shape_of(const Dataset& data, std::int64_t parameters = 0);
+  void check_loaded(const Dataset& data, std::int64_t parameters = 0) const;
   const MemoryBudget& budget() const { return budget_; }
 
  private:

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -33,12 +34,30 @@ struct CsvData {
   std::variant<std::int64_t, std::string> label_column = std::int64_t{0};
   bool header = false;
 };
-using DataSource = std::variant<SyntheticData, LibsvmData, CsvData>;
+struct IdxData {
+  std::filesystem::path images;  // resolved against the scenario file's folder
+  std::filesystem::path labels;
+  std::optional<std::int64_t> limit;  // the first `limit` items only
+  std::optional<double> scale;        // feature = value·scale; default 1/255 for unsigned bytes, else 1
+};
+using DataSource = std::variant<SyntheticData, LibsvmData, CsvData, IdxData>;
+
+struct ModelDef;
+struct ModelParams;
+// `problem.model`: a registered model (core/models) and its parsed keys.
+struct ModelChoice {
+  const ModelDef* def = nullptr;
+  std::shared_ptr<const ModelParams> params;
+};
 
 struct ProblemSpec {
-  kernels::Loss objective = kernels::Loss::LOGISTIC;
+  kernels::Loss objective = kernels::Loss::LOGISTIC;  // the linear objective (no model)
   double l2 = 0.0;
   DataSource data;
+  std::optional<ModelChoice> model;  // absent: the linear objective; present: cross-entropy classifier
+  std::optional<DataSource> test;    // a held-out test set (models only)
+  std::optional<double> holdout;     // or: this fraction of `data` held out as the test set
+  bool has_test() const { return test.has_value() || holdout.has_value(); }
 };
 
 enum class Topology { STAR, CLUSTER, IDEAL };
@@ -106,6 +125,7 @@ struct StopSpec {
   std::optional<std::int64_t> iterations;
   std::optional<double> time;
   std::optional<double> target_loss;
+  std::optional<double> target_accuracy;  // test accuracy, in (0, 1]
 };
 
 struct OutputSpec {
@@ -116,6 +136,7 @@ struct OutputSpec {
 
 struct Scenario {
   std::string name;
+  std::string description;  // free text (what the scenario shows, how it is scaled); no effect on a run
   std::uint64_t seed = 1;
   int repetitions = 1;
   ProblemSpec problem;
@@ -133,6 +154,10 @@ struct Scenario {
 Scenario parse_scenario(const std::string& json_text, const std::vector<std::string>& overrides = {},
                         const std::filesystem::path& base_dir = ".");
 Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+
+// The files a problem reads, each with the JSON key that names it (scenario.problem.data.libsvm.path,
+// scenario.problem.data.idx.images, ..., and the same under scenario.problem.test).
+std::vector<std::pair<std::string, std::filesystem::path>> data_files(const ProblemSpec& problem);
 
 // SimGrid-style quantities: "1Gbps", "100MBps", "10Mbps" -> bytes/s; "50us", "1ms", "0.1s" -> seconds.
 double parse_bandwidth(const std::string& text);
