@@ -56,6 +56,14 @@ const std::vector<std::string>& status_columns() {
   return names;
 }
 
+// RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char ch : text) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
 namespace {
 
 VariantStats variant_stats(const VariantRuns& v) {
@@ -130,14 +138,6 @@ std::vector<Measure> measures_of(const StudyStats& study) {
   std::vector<Measure> measures(std::begin(MEASURES), std::end(MEASURES));
   if (study.classifier) measures.insert(measures.end(), std::begin(ACCURACY_MEASURES), std::end(ACCURACY_MEASURES));
   return measures;
-}
-
-// RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char ch : text) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return out + "\"";
 }
 
 // A swept value for a CSV cell: strings without their JSON quotes, everything else as its JSON text.
@@ -242,6 +242,51 @@ std::string study_json(const StudyStats& study, const std::optional<Provenance>&
               {"variants", variants}};
   if (provenance) doc["provenance"] = json::parse(provenance_json(*provenance));
   return doc.dump(2) + "\n";
+}
+
+StudyStats parse_study_json(const std::string& text, const std::string& file) {
+  using json = nlohmann::ordered_json;  // keeps the file's order of the status counts and swept paths
+  auto number = [](const json& j) { return j.is_number() ? j.get<double>() : NOT_EVALUATED; };
+  try {
+    const json doc = json::parse(text);
+    StudyStats study;
+    study.name = doc.at("name").get<std::string>();
+    study.confidence = doc.at("confidence").get<double>();
+    study.swept_paths = doc.at("swept").get<std::vector<std::string>>();
+    study.metric = doc.at("speedup").at("metric").get<std::string>() == "time_to_target"
+                       ? SpeedupMetric::TIME_TO_TARGET
+                       : SpeedupMetric::MEAN_ITERATION_TIME;
+    const std::string baseline = doc.at("baseline").get<std::string>();
+    for (const auto& e : doc.at("variants")) {
+      VariantStats v;
+      v.label = e.at("label").get<std::string>();
+      v.algorithm = e.at("algorithm").get<std::string>();
+      v.dir = e.at("dir").get<std::string>();
+      for (const auto& [path, value] : e.at("point").items()) v.point.emplace_back(path, value.dump());
+      v.repetitions = e.at("repetitions").get<int>();
+      for (const auto& [name, n] : e.at("status").items()) v.status.emplace_back(name, n.get<int>());
+      v.reached = e.at("reached_target").is_number() ? e.at("reached_target").get<int>() : -1;
+      // A classifier study writes the accuracy measures for every variant.
+      study.classifier = e.contains("reached_target_accuracy");
+      if (study.classifier) {
+        const json& reached = e.at("reached_target_accuracy");
+        v.reached_accuracy = reached.is_number() ? reached.get<int>() : -1;
+      }
+      for (const auto& m : measures_of(study)) {
+        const json& j = e.at(m.name);
+        v.*m.field = {j.at("n").get<int>(), number(j.at("mean")), number(j.at("sd")), number(j.at("ci95"))};
+      }
+      v.classifier = study.classifier && v.final_test_accuracy.n > 0;
+      v.speedup.value = number(e.at("speedup").at("value"));
+      v.speedup.ci = number(e.at("speedup").at("ci95"));
+      if (v.label == baseline) study.baseline = study.variants.size();
+      study.variants.push_back(std::move(v));
+    }
+    if (study.variants.empty()) SGDSIM_THROW(DataError, file + ": a study with no variants");
+    return study;
+  } catch (const json::exception& e) {
+    SGDSIM_THROW(DataError, file + ": not a study.json written by sgdsim: " + e.what());
+  }
 }
 
 }  // namespace sgdsim::analysis

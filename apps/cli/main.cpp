@@ -87,6 +87,35 @@ int main(int argc, char** argv) {
   compare->add_option("run_a", o.dir_a, "run directory A")->required()->check(CLI::ExistingDirectory);
   compare->add_option("run_b", o.dir_b, "run directory B")->required()->check(CLI::ExistingDirectory);
 
+  auto* plot = app.add_subcommand("plot", "draw the figures of a run or study directory (PNG, SVG, data as CSV)");
+  plot->add_option("dir", o.dir, "run directory, or study directory (with study.json)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  plot->add_option("--out", o.out, "figure directory (default: DIR/figures)");
+  plot->add_flag("--logx", o.logx, "loss against time on a log time axis");
+  plot->add_option("--window", o.window, "iterations FIRST:LAST of the per-worker timelines (default 1:10)");
+  plot->add_option("--run", o.run, "repetition of the per-worker timelines (default 0)")
+      ->check(CLI::NonNegativeNumber);
+  plot->add_flag("--data-only", o.data_only, "write the figures' data (CSV) and figures.json, draw nothing");
+  auto* report = app.add_subcommand("report", "write report.md: the study's table, figures and resolved scenario");
+  report->add_option("dir", o.dir, "study directory (or run directory)")->required()->check(CLI::ExistingDirectory);
+  report->add_option("--out", o.out, "the report file (default: DIR/report.md; figures go beside it, in figures/)");
+  report->add_flag("--logx", o.logx, "loss against time on a log time axis");
+  auto* calibrate = app.add_subcommand(
+      "calibrate", "fit the compute model to the task times of a (real) parameter-server run; write a scenario of it");
+  calibrate->add_option("dir", o.dir, "run directory (sgdsim run or simulate)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  calibrate->add_option("--out", o.out,
+                        "output directory: scenario.json, calibration.json, QQ figure (default: DIR/calibration)");
+  calibrate->add_option("--form", o.form,
+                        "straggling: l*(s + Exp(lambda)) per task of load l; delay: l*s + Exp(mean m) (default "
+                        "straggling)")
+      ->check(CLI::IsMember({"straggling", "delay"}));
+  calibrate->add_flag("--no-slowdown", o.no_slowdown, "fit no per-worker slowdown (all workers alike)");
+  calibrate->add_option("--set", o.sets, "override a value of the written scenario, e.g. --set cluster.workers=40");
+  calibrate->add_flag("--data-only", o.data_only, "write the figures' data, do not draw them");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -99,6 +128,9 @@ int main(int argc, char** argv) {
     if (*bounds) return cmd_bounds(o);
     if (*compare) return cmd_compare(o);
     if (*algorithms) return cmd_algorithms();
+    if (*plot) return cmd_plot(o);
+    if (*report) return cmd_report(o);
+    if (*calibrate) return cmd_calibrate(o);
     if (*run) return cmd_run(o, &argc, &argv);
   } catch (const ConfigError& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -30,7 +30,12 @@ check() {  # check NAME SCENARIO WORKERS_TOO -- extra args
     done
   done
 }
-for s in "$src"/scenarios/*.json; do check "$(basename "$s" .json)" "$s" yes -- --set stop.iterations=40; done
+# The Fashion-MNIST scenarios are left out: their data comes with `make data`, not with `make test`, and which model is
+# trained does not change what the engines model.
+for s in "$src"/scenarios/*.json; do
+  grep -q '"idx"' "$s" && continue
+  check "$(basename "$s" .json)" "$s" yes -- --set stop.iterations=40
+done
 for s in "$src"/tests/mpi/scenarios/*.json; do check "$(basename "$s" .json)" "$s" no --; done
 # 256 workers on a 10 Gbps star, runtime only: 256 model transfers share the PS link every iteration and results
 # overlap; SimGrid's solver rounds to ~1e-5 of a transfer, so times agree to rounding only.

@@ -87,8 +87,14 @@ struct StudyStats {
 StudyStats study_stats(const std::string& name, const std::vector<VariantRuns>& variants,
                        const std::vector<std::string>& swept_paths, std::size_t baseline);
 
+// A CSV field as RFC 4180 writes it: quoted (quotes doubled) when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& text);
+
 // study.csv: one row per variant (columns in docs/outputs.md); study.json: the same with the study's settings.
 std::string study_csv(const StudyStats& study);
 std::string study_json(const StudyStats& study, const std::optional<Provenance>& provenance);
+// study.json read back (what study_json wrote; its provenance is left out). DataError naming the file for anything
+// that is not such a document.
+StudyStats parse_study_json(const std::string& text, const std::string& file);
 
 }  // namespace sgdsim::analysis
