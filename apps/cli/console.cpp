@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "figures.hpp"
 #include "sgdsim/analysis/text_table.hpp"
 #include "sgdsim/core/scenario/json_text.hpp"
 #include "sgdsim/error.hpp"
@@ -47,13 +48,9 @@ double wall_seconds() {
 // A summary.json: an object whose "runs" is an array of objects (what write_run_directory writes). Anything else is
 // a DataError naming the file (and the entry), never a library exception.
 nlohmann::json read_summary(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) SGDSIM_THROW(ConfigError, file.string() + ": cannot read (is this a run directory?)");
-  std::ostringstream text;
-  text << in.rdbuf();
   nlohmann::json j;
   try {
-    j = parse_json_text(text.str(), file.string());
+    j = parse_json_text(read_text_file(file), file.string());
   } catch (const ConfigError& e) {
     SGDSIM_THROW(DataError, e.what());
   }

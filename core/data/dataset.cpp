@@ -147,7 +147,7 @@ Dataset load_data_source(const DataSource& source, const ProblemSpec& problem, s
         } else if constexpr (std::is_same_v<Source, CsvData>) {
           return load_csv(s.path, s, labels, guard);
         } else {
-          return load_idx(s);
+          return load_idx(s, guard);
         }
       },
       source);

@@ -22,6 +22,15 @@ for bad in '[]' '{"runs": [{"run": "x"}]}' '{"runs": 3' '{"backend": 1, "runs": 
   printf '%s' "$bad" > "$work/b/summary.json"
   expect 2 "b/summary.json" -- "$sgdsim" compare "$work/a" "$work/b"
 done
+# plot, report and calibrate read summary.json too: deep nesting is refused (a stack overflow before), nothing written.
+"$sgdsim" simulate "$src/scenarios/fidelity-agc.json" --set stop.iterations=3 --out "$work/c" > /dev/null ||
+  fail "simulate fidelity-agc failed"
+{ printf '{"runs": '; printf '[%.0s' $(seq 100000); printf ']%.0s' $(seq 100000); printf '}'; } > "$work/c/summary.json"
+for command in plot report calibrate; do
+  expect 2 "c/summary.json:1:[0-9]*: arrays and objects nested deeper than 64 levels" -- "$sgdsim" $command "$work/c"
+done
+files=$(ls "$work/c" | tr '\n' ' ')
+[ "$files" = "model.csv scenario.json summary.json trace.csv workers.csv " ] || fail "files written into c: $files"
 
 # check: files that do not exist, variant labels that name directories.
 expect 2 "scenario.problem.data.libsvm.path: data file .*nothere.svm does not exist" -- \

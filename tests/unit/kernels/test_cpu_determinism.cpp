@@ -1,9 +1,10 @@
-// The CPU kernel's sums have one fixed order: 1 and 3 threads, the AVX2 and the baseline loops give bit-identical
-// losses and gradients.
+// The CPU kernels' sums have one fixed order: 1 and 3 threads, the AVX2 and the baseline loops give bit-identical
+// losses and gradients; so do 1 and 3 threads for the networks.
 #include <doctest/doctest.h>
 #include <omp.h>
 
 #include "cpu_loops.hpp"
+#include "network_cases.hpp"
 #include "random_data.hpp"
 
 namespace {
@@ -55,6 +56,27 @@ TEST_CASE("cpu kernel: 1 and 3 threads give bit-identical sparse results") {
   check_threads(test::random_csr<double>(30011, 150, 0.1, kernels::Loss::LOGISTIC, 23), kernels::Loss::LOGISTIC);
 }
 
+// A network's loss, gradient and predictions with `threads` OpenMP threads.
+struct NetworkResult {
+  double loss = 0;
+  std::vector<double> grad;
+  std::vector<std::int32_t> predicted;
+  bool operator==(const NetworkResult&) const = default;
+};
+
+NetworkResult network_with(int threads, const kernels::NetworkShape& shape, kernels::SampleSet rows) {
+  const auto data = test::random_classes<double>(1500, shape.widths.front(), shape.widths.back(), 31);
+  const auto x = test::random_parameters<double>(shape, 32);
+  kernels::cpu::Network<double> net(shape, 0.01, data.view());
+  NetworkResult r;
+  r.grad.resize(x.size());
+  r.predicted.resize(std::size_t(rows.size()));
+  omp_set_num_threads(threads);
+  r.loss = net.loss_grad(rows, x, r.grad, r.predicted);
+  omp_set_num_threads(omp_get_num_procs());
+  return r;
+}
+
 // The inner loops on 4 rows: dot products and the gradient update, compared bit for bit between two loop sets.
 template <class T>
 void check_same_loops(const kernels::cpu_detail::Loops& a, const kernels::cpu_detail::Loops& b) {
@@ -89,3 +111,20 @@ TEST_CASE("cpu kernel: the AVX2 loops give the same bits as the baseline loops")
   check_same_loops<float>(kernels::cpu_detail::baseline_loops(), kernels::cpu_detail::avx2_loops());
 }
 #endif
+
+TEST_CASE("cpu networks: 1 and 3 threads give bit-identical losses, gradients and predictions") {
+  // Layers wide enough, and chunks of rows long enough (1500 rows: two chunks), for Eigen to have split each product
+  // over the threads; a range and an index list with repeats.
+  std::vector<std::int64_t> list(1500);
+  for (std::size_t i = 0; i < list.size(); ++i) list[i] = std::int64_t((i * 7919) % 1500);
+  for (const auto activation : {kernels::Activation::RELU, kernels::Activation::TANH}) {
+    const auto shape = test::shape_of({60, 70, 40, 5}, activation);
+    for (const auto rows : {kernels::SampleSet::range(0, 1500), kernels::SampleSet::list(list)}) {
+      const NetworkResult one = network_with(1, shape, rows);
+      const NetworkResult three = network_with(3, shape, rows);
+      CHECK(one.loss == three.loss);
+      CHECK(one.grad == three.grad);
+      CHECK(one.predicted == three.predicted);
+    }
+  }
+}

@@ -98,6 +98,24 @@ TEST_CASE("a CSV whose columns would make the models too large is refused at its
   CHECK(m.starts_with(file.at(1) + "100001 columns: the run would need about"));
 }
 
+TEST_CASE("an IDX header that claims more than fits is refused before the values are allocated") {
+  // Unsigned bytes, 100 000 images of 1000 x 1000 (10^11 values) in a file of 16 bytes; its labels file agrees.
+  const TempFile images("images.idx", std::string("\0\0\x08\x03\0\x01\x86\xa0\0\0\x03\xe8\0\0\x03\xe8", 16));
+  const TempFile labels("labels.idx", std::string("\0\0\x08\x01\0\x01\x86\xa0", 8));
+  const Scenario s = parse_scenario(BASE, {R"(problem.data={"idx": {"images": ")" + images.path().string() +
+                                           R"(", "labels": ")" + labels.path().string() + "\"}}"});
+  const MemoryGuard guard(s, Placement::ALL_RANKS, budget(1e9));
+  const std::string m = error_of<ConfigError>([&] { load_dataset(s.problem, s.seed, &guard); });
+  CHECK(m.starts_with(images.path().string() + ": 100000 images of 1000000 values: the run would need about"));
+  CHECK(m.find("the largest part is the data") != std::string::npos);
+  // 2^32 - 1 images of 2^31 - 1 values cannot be addressed at all: refused without a guard too.
+  const TempFile huge("huge.idx", std::string("\0\0\x08\x02\xff\xff\xff\xff\x7f\xff\xff\xff", 12));
+  const TempFile huge_labels("huge-labels.idx", std::string("\0\0\x08\x01\xff\xff\xff\xff", 8));
+  CHECK(error_of<DataError>([&] {
+          load_idx({huge.path(), huge_labels.path(), {}, {}});
+        }) == huge.path().string() + ": 4294967295 images of 2147483647 values cannot be held in memory");
+}
+
 TEST_CASE("--max-memory sizes: binary and decimal units, errors name the option") {
   CHECK(parse_memory_size("4GiB") == 4.0 * (1 << 30));
   CHECK(parse_memory_size("4G") == 4.0 * (1 << 30));

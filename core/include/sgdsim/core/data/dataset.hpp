@@ -61,8 +61,9 @@ inline Dataset load_csv(const std::filesystem::path& path, const CsvData& spec, 
 }
 // IDX (the MNIST format), gzipped or not: an images file (first dimension: items; the others are flattened into
 // features, scaled by spec.scale) and a labels file (one dimension, integers), both with the same number of items;
-// the first spec.limit items when set. Errors name the file and what is wrong.
-Dataset load_idx(const IdxData& spec);
+// the first spec.limit items when set. Errors name the file and what is wrong. The guard (optional) is asked once the
+// headers are read, before the values are allocated.
+Dataset load_idx(const IdxData& spec, const MemoryGuard* guard = nullptr);
 
 // Maps class labels (integers) to 0 .. C−1 in increasing order of value, over the training set and the test set
 // together (test may be null), so that both use one mapping; returns C. DataError when there are fewer than 2 classes.
