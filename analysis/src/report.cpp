@@ -12,7 +12,7 @@
 #include "sgdsim/analysis/estimate.hpp"
 #include "sgdsim/analysis/text_table.hpp"
 #include "sgdsim/core/algorithms/gradient_coding.hpp"
-#include "sgdsim/core/algorithms/model_averaging.hpp"
+#include "sgdsim/core/algorithms/cooperative/params.hpp"
 #include "sgdsim/core/data/assignment.hpp"
 
 namespace sgdsim::analysis {
@@ -64,8 +64,8 @@ NetworkTerm network_term(const Scenario& scenario, std::int64_t dimension) {
         msg;
     return out;
   }
-  const auto* averaging = scenario.algorithm.params_if<AveragingParams>();
-  if (averaging != nullptr && averaging->tau == 1) {
+  const auto* averaging = scenario.algorithm.params_if<CooperativeParams>();
+  if (averaging != nullptr && averaging->averages_every_iteration()) {
     out.time = ring_allreduce_time(k, bytes, net.bandwidth, net.latency);
     out.formula = "ring all-reduce, CM02: 2(k-1)(lat + M/(k bw)); " + msg;
     return out;

@@ -616,6 +616,7 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
 
   Scenario s;
   s.source = source;
+  s.base_dir = base_dir;
   const Obj obj(root, "scenario");
   check_keys(obj, {"name", "seed", "repetitions", "problem", "cluster", "algorithm", "stop", "output", "description"});
   if (const json* v = obj.get("description")) s.description = read_string(*v, obj.at("description"));
