@@ -18,6 +18,7 @@ struct Options {
   std::string out;
   std::string variant;
   bool no_simulate = false;
+  std::string format = "text";  // bounds: text | json | markdown
   std::string dir_a, dir_b;
 };
 

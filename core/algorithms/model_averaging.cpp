@@ -25,7 +25,13 @@ RunOutcome run_model_averaging(const RunContext& c, const AveragingParams& a) {
   const int tau = a.tau;
 
   const Shards shards(c.problem.samples(), k, s.seed, c.repetition);
-  BatchSampler sampler(shards.shard(rank), a.batch_size, s.seed, c.repetition, rank);
+  std::vector<std::int64_t> all_rows;
+  if (a.sample_data_set) {
+    all_rows.resize(static_cast<std::size_t>(c.problem.samples()));
+    for (std::size_t i = 0; i < all_rows.size(); ++i) all_rows[i] = static_cast<std::int64_t>(i);
+  }
+  BatchSampler sampler(a.sample_data_set ? std::span<const std::int64_t>(all_rows) : shards.shard(rank), a.batch_size,
+                       s.seed, c.repetition, rank);
   const double load = static_cast<double>(a.batch_size) / static_cast<double>(c.problem.samples());
 
   std::vector<double> x(d, 0.0), grad(d), buffer(d + 1);
@@ -97,9 +103,21 @@ RunOutcome run_model_averaging(const RunContext& c, const AveragingParams& a) {
 void resolve_averaging(const AveragingParams& a, config::ordered_json& out) {
   out["batch_size"] = a.batch_size;
   if (a.average_models) out["tau"] = a.tau;
+  out["sampling"] = a.sample_data_set ? "data_set" : "shard";
+}
+
+// The keys both members share: batch_size and sampling.
+AveragingParams read_averaging(const config::Object& o) {
+  AveragingParams a;
+  a.batch_size = o.int32_or("batch_size", a.batch_size, 1);
+  if (const config::json* x = o.get("sampling"))
+    a.sample_data_set = config::read_choice(*x, o.at("sampling"), {"shard", "data_set"}) == 1;
+  return a;
 }
 
 const KeyDoc BATCH_SIZE{"batch_size", "32", "mini-batch size B per worker and iteration"};
+const KeyDoc SAMPLING{"sampling", "shard",
+                      "shard: mini-batches from the worker's own shard; data_set: from the whole data set"};
 
 }  // namespace
 
@@ -108,23 +126,18 @@ namespace builtin {
 AlgorithmDef sync_sgd() {
   return make_algorithm<AveragingParams>(
       "sync_sgd", "synchronous SGD: every iteration all-reduces the workers' mini-batch gradients, one step with their mean",
-      CommShape::PEERS, {BATCH_SIZE},
-      [](const config::Object& o, const Scenario&) {
-        AveragingParams a;
-        a.batch_size = o.int32_or("batch_size", a.batch_size, 1);
-        return a;
-      },
+      CommShape::PEERS, {BATCH_SIZE, SAMPLING}, [](const config::Object& o, const Scenario&) { return read_averaging(o); },
       resolve_averaging, run_model_averaging);
 }
 
 AlgorithmDef local_sgd() {
   return make_algorithm<AveragingParams>(
       "local_sgd", "local SGD (PR-SGD, LUPA-SGD): tau local steps on each worker, then an all-reduce of the models",
-      CommShape::PEERS, {BATCH_SIZE, {"tau", "1", "local steps between averaging rounds (1: average every step)"}},
+      CommShape::PEERS,
+      {BATCH_SIZE, {"tau", "1", "local steps between averaging rounds (1: average every step)"}, SAMPLING},
       [](const config::Object& o, const Scenario&) {
-        AveragingParams a;
+        AveragingParams a = read_averaging(o);
         a.average_models = true;
-        a.batch_size = o.int32_or("batch_size", a.batch_size, 1);
         a.tau = o.int32_or("tau", a.tau, 1);
         return a;
       },
