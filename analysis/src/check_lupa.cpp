@@ -169,13 +169,14 @@ Recommendation corollary1(TheoryContext& ctx) {
   }
   auto row = [&](const std::string& label, double tau, const std::string& note) {
     const int whole = std::max(1, static_cast<int>(std::lround(tau)));
-    std::string text = note + "; " + number(static_cast<double>(T) / whole, 4) + " rounds";
+    std::string text = (note.empty() ? "" : note + "; ") + number(static_cast<double>(T) / whole, 4) + " rounds";
     if (bound) text += "; eq. (8) = " + number(lupa_theorem1_bound(k, T, whole, alpha * whole + 4));
     rec.rows.push_back({label, tau, text});
   };
-  row("Corollary 1: T^(2/3)/(pB)^(1/3)", star, "rounded " + std::to_string(std::lround(star)));
+  // Section 6 rounds T^(2/3)/(pB)^(1/3) = 90.75 to 91 and sqrt(T/(pB)) = 5.85 down to 5.
+  row("Corollary 1: T^(2/3)/(pB)^(1/3)", star, "rounded: " + std::to_string(std::lround(star)));
   row("Stich (ICLR 2019): sqrt(T/(pB))", stich,
-      "the paper writes ~" + std::to_string(static_cast<long>(std::floor(stich))) + " (rounded down)");
+      "rounded down, as section 6 does: " + std::to_string(static_cast<long>(std::floor(stich))));
   row("the scenario's tau", view.tau, "");
   if (bound) rec.notes.push_back("eq. (8) evaluated with the scenario's alpha = (a - 4)/tau = " + number(alpha));
   return rec;

@@ -190,7 +190,7 @@ std::string report_text(const TheoryReport& r) {
     std::string symbols;
     for (const auto& k : c.constants) symbols += (symbols.empty() ? "" : ", ") + k.symbol + " = " + number(k.value);
     body.row({"constants", symbols});
-    body.row({"bound", number(c.bound) + "  (" + c.bound_label + ")"});
+    body.row({"bound", c.bound_label.empty() ? number(c.bound) : number(c.bound) + "  (" + c.bound_label + ")"});
     for (const auto& line : c.lines) body.row({"", line.label + ": " + number(line.value) + "  (" + line.formula + ")"});
     if (c.measured) {
       body.row({"measured", measured_text(*c.measured) + "  (" + c.measured->quantity + "; " + c.measured->how + ")"});
@@ -304,9 +304,9 @@ std::string report_markdown_rows(const TheoryReport& r) {
     std::string verdict = verdict_word(c.verdict);
     if (c.verdict.kind == VerdictKind::NOT_APPLICABLE || c.verdict.kind == VerdictKind::VACUOUS)
       verdict += ": " + c.verdict.why;
-    for (char& ch : verdict) {
-      if (ch == '|') ch = '/';
-    }
+    std::string escaped;  // a '|' would end the cell
+    for (char ch : verdict) escaped += ch == '|' ? std::string("\\|") : std::string(1, ch);
+    verdict = escaped;
     out << "| " << r.scenario << " | " << c.title << " | " << number(c.bound, 4) << " | " << measured << " | "
         << verdict << " |\n";
   }
