@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 SCENARIO ?= scenarios/quickstart.json
 BUILD := build
 
-.PHONY: all deps configure build demo test bench clean
+.PHONY: all deps configure build demo test bench theory-doc clean
 
 all: build
 
@@ -32,6 +32,10 @@ test: build
 
 bench: build
 	tools/run_benchmarks.sh $(BUILD)
+
+# Regenerates the tables of docs/theory.md from `sgdsim bounds` and `sgdsim simulate` (simulations: about a minute).
+theory-doc: build
+	tools/theory_table.sh $(BUILD)/apps/sgdsim docs/theory.md
 
 clean:
 	rm -rf $(BUILD)

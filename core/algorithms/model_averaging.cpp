@@ -24,14 +24,10 @@ RunOutcome run_model_averaging(const RunContext& c, const AveragingParams& a) {
   const bool local = a.average_models;
   const int tau = a.tau;
 
-  const Shards shards(c.problem.samples(), k, s.seed, c.repetition);
-  std::vector<std::int64_t> all_rows;
-  if (a.sample_data_set) {
-    all_rows.resize(static_cast<std::size_t>(c.problem.samples()));
-    for (std::size_t i = 0; i < all_rows.size(); ++i) all_rows[i] = static_cast<std::int64_t>(i);
-  }
-  BatchSampler sampler(a.sample_data_set ? std::span<const std::int64_t>(all_rows) : shards.shard(rank), a.batch_size,
-                       s.seed, c.repetition, rank);
+  // sampling "data_set": every worker draws from all rows (in the order of a single worker's shard, so that k = 1
+  // samples exactly as "shard" does).
+  const Shards shards(c.problem.samples(), a.sample_data_set ? 1 : k, s.seed, c.repetition);
+  BatchSampler sampler(shards.shard(a.sample_data_set ? 0 : rank), a.batch_size, s.seed, c.repetition, rank);
   const double load = static_cast<double>(a.batch_size) / static_cast<double>(c.problem.samples());
 
   std::vector<double> x(d, 0.0), grad(d), buffer(d + 1);

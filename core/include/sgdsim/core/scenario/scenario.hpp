@@ -130,6 +130,7 @@ struct TheoryOverrides {
 
 struct Scenario {
   std::string name;
+  std::string description;  // free text (extension): what the scenario is and is not; "" when absent
   std::uint64_t seed = 1;
   int repetitions = 1;
   ProblemSpec problem;
