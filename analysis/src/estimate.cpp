@@ -9,6 +9,7 @@
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <numeric>
 #include <sstream>
 
 #include "sgdsim/error.hpp"
@@ -541,6 +542,46 @@ ChunkStatistics chunk_statistics(const Problem& problem, const std::vector<std::
     out.gradients.emplace_back(g.data(), g.data() + g.size());
   }
   return out;
+}
+
+namespace {
+double squared_norm(const std::vector<double>& v) { return std::inner_product(v.begin(), v.end(), v.begin(), 0.0); }
+}  // namespace
+
+double largest_inner_product(const ChunkStatistics& stats) {
+  const auto& g = stats.gradients;
+  double best = 0;
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    for (std::size_t j = i + 1; j < g.size(); ++j)
+      best = std::max(best, std::abs(std::inner_product(g[i].begin(), g[i].end(), g[j].begin(), 0.0)));
+  }
+  return best;
+}
+
+double g_tilde_at(const ChunkStatistics& stats, int q, int live) {
+  const int p = static_cast<int>(stats.gradients.size());
+  double sum = 0;
+  for (int j = 0; j < live; ++j) {
+    double smallest = std::numeric_limits<double>::infinity();
+    for (int i = 0; i < p; ++i) {
+      if ((i - j + p) % p < q) continue;  // held by worker j
+      smallest = std::min(smallest, squared_norm(stats.gradients[static_cast<std::size_t>(i)]));
+    }
+    if (std::isfinite(smallest)) sum += smallest;
+  }
+  return sum;
+}
+
+double rho_at(const ChunkStatistics& stats) {
+  const auto& g = stats.gradients;
+  if (g.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> total(g.front().size(), 0.0);
+  double norms = 0;
+  for (const auto& gi : g) {
+    for (std::size_t j = 0; j < total.size(); ++j) total[j] += gi[j];
+    norms += squared_norm(gi);
+  }
+  return norms > 0 ? squared_norm(total) / norms : std::numeric_limits<double>::quiet_NaN();
 }
 
 Estimate minibatch_variance_monte_carlo(const Problem& problem, std::span<const std::int64_t> rows,

@@ -274,22 +274,10 @@ const std::vector<std::vector<ChunkStatistics>>& TheoryContext::chunk_stats() {
   return *chunk_stats_;
 }
 
-double TheoryContext::g_tilde(int p, int q, int live) {
-  // G~_j = min over the chunks worker j does not hold of ||g_ji||^2; worker j holds j, j+1, ..., j+q-1 (mod p).
+double TheoryContext::g_tilde(int, int q, int live) {
   double best = UNBOUNDED;
   for (const auto& per_point : chunk_stats()) {
-    for (const auto& stats : per_point) {
-      double sum = 0;
-      for (int j = 0; j < live; ++j) {
-        double smallest = UNBOUNDED;
-        for (int i = 0; i < p; ++i) {
-          if ((i - j + p) % p < q) continue;
-          smallest = std::min(smallest, squared(stats.gradients[static_cast<std::size_t>(i)]));
-        }
-        sum += std::isinf(smallest) ? 0.0 : smallest;  // q = p: no chunk left out
-      }
-      best = std::min(best, sum);
-    }
+    for (const auto& stats : per_point) best = std::min(best, g_tilde_at(stats, q, live));
   }
   return best;
 }
@@ -327,13 +315,7 @@ TheoryContext::ChunkConstants TheoryContext::chunk_constants(int p, int q, int b
   } else {
     double best = 0;
     for (const auto& per_point : chunk_stats()) {
-      for (const auto& stats : per_point) {
-        const auto& g = stats.gradients;
-        for (std::size_t i = 0; i < g.size(); ++i) {
-          for (std::size_t j = i + 1; j < g.size(); ++j)
-            best = std::max(best, std::abs(std::inner_product(g[i].begin(), g[i].end(), g[j].begin(), 0.0)));
-        }
-      }
+      for (const auto& stats : per_point) best = std::max(best, largest_inner_product(stats));
     }
     out.beta = estimated("beta", beta_meaning, best,
                          "max over points and pairs of chunks of |<g_i, g_i'>| (workers' models taken equal)", points);
@@ -356,14 +338,8 @@ TheoryContext::ChunkConstants TheoryContext::chunk_constants(int p, int q, int b
     for (const auto& per_point : chunk_stats()) {
       for (std::size_t k = 0; k < per_point.size(); ++k) {
         if (k != 0 && k < first_path) continue;  // point 0 is x_0
-        const auto& g = per_point[k].gradients;
-        std::vector<double> sum(g.front().size(), 0.0);
-        double norms = 0;
-        for (const auto& gi : g) {
-          for (std::size_t j = 0; j < sum.size(); ++j) sum[j] += gi[j];
-          norms += squared(gi);
-        }
-        if (norms > 0) best = std::min(best, squared(sum) / norms), ++n;
+        const double rho = rho_at(per_point[k]);
+        if (!std::isnan(rho)) best = std::min(best, rho), ++n;
       }
     }
     out.rho = estimated("rho", rho_meaning, best,

@@ -51,7 +51,7 @@ class TheoryContext {
   };
   ChunkConstants chunk_constants(int p, int q, int batch, double c1);
   // (1/T) sum_t sum_{j < live} G~_j for cyclic chunk sets of q chunks (section 4.4), min over the points.
-  double g_tilde(int p, int q, int live);
+  double g_tilde(int p, int q, int live);  // p: the chunks (= the shards of the run's k workers)
   Constant zeta(const AveragingView& view);
 
   // The points the suprema and infima are taken over: a sample of {F <= F(x_0)} and the run's path (its final

@@ -93,3 +93,32 @@ TEST_CASE("chunk statistics: each chunk's mean gradient (with l2 x) and within-c
   CHECK(s.variances[0] == doctest::Approx(1.0 - 0.5));  // mean |.|^2 = 1, |mean|^2 = 0.5
   CHECK(s.variances[1] == doctest::Approx(4.0 - 2.0));
 }
+
+TEST_CASE("RI-SGD's beta, G~ and rho at a point from its chunk gradients, by hand") {
+  ChunkStatistics s;
+  s.gradients = {{1, 0}, {0, 2}, {1, 1}, {3, 0}};  // squared norms 1, 4, 2, 9
+  // Inner products of the pairs: 0, 1, 3, 2, 0, 3: the largest is 3.
+  CHECK(largest_inner_product(s) == doctest::Approx(3.0));
+  // q = 1: worker j holds chunk j; G~_j = min over the others: j=0 -> 2, j=1 -> 1, j=2 -> 1, j=3 -> 1.
+  CHECK(g_tilde_at(s, 1, 4) == doctest::Approx(5.0));
+  CHECK(g_tilde_at(s, 1, 2) == doctest::Approx(3.0));  // the first two workers only (two failed)
+  // q = 2: worker j holds j, j+1: j=0 -> min(2, 9), j=1 -> min(9, 1), j=2 -> min(1, 4), j=3 -> min(4, 2).
+  CHECK(g_tilde_at(s, 2, 4) == doctest::Approx(2 + 1 + 1 + 2));
+  CHECK(g_tilde_at(s, 4, 4) == 0.0);  // every worker holds every chunk
+  // rho = |(5, 3)|^2 / 16 = 34/16.
+  CHECK(rho_at(s) == doctest::Approx(34.0 / 16));
+}
+
+TEST_CASE("sigma^2 of a design whose per-sample variance does not depend on x: a_i = +-1 gives Var(a_i b_i)") {
+  // 1-D least squares with a_i in {1, -1}: grad f_i(x) = a_i (a_i x - b_i) = x - a_i b_i, so v(x) = Var(a_i b_i).
+  Dataset d;
+  d.rows = 4;
+  d.cols = 1;
+  d.dense = {1, -1, 1, -1};
+  d.labels = {2, 1, -1, 3};  // a b = 2, -1, -1, -3: mean -0.75, variance (7.5625 + 0.0625 + 0.0625 + 5.0625)/4
+  const Problem p(std::move(d), kernels::Loss::LEAST_SQUARES, 0.3, kernels::Device::REFERENCE);
+  for (double x : {-4.0, 0.0, 2.5}) {
+    const std::vector<double> point = {x};
+    CHECK(gradient_variance(p, {}, point) == doctest::Approx(12.75 / 4));
+  }
+}

@@ -100,4 +100,14 @@ struct ChunkStatistics {
 ChunkStatistics chunk_statistics(const Problem& problem, const std::vector<std::span<const std::int64_t>>& chunks,
                                  std::span<const double> x);
 
+// RI-SGD's quantities at one point, from its chunk gradients g_1..g_p (every worker's model taken to be that point):
+// the largest |<g_i, g_i'>| over pairs i != i' (Assumption 4's beta);
+double largest_inner_product(const ChunkStatistics& stats);
+// G~ = sum_{j < live} min over the chunks worker j does not hold of ||g_i||^2, worker j holding the q chunks
+// j, j+1, ..., j+q-1 (mod p) (0 for a worker that holds them all);
+double g_tilde_at(const ChunkStatistics& stats, int q, int live);
+// rho = ||sum_i g_i||^2 / sum_i ||g_i||^2 (Theorem 4.2's condition with both inner sums over all chunks; NaN when
+// every g_i is 0).
+double rho_at(const ChunkStatistics& stats);
+
 }  // namespace sgdsim::analysis
