@@ -5,24 +5,12 @@
 #include <cmath>
 #include <vector>
 
+#include "hand_design.hpp"
 #include "sgdsim/analysis/estimate.hpp"
 
 using namespace sgdsim;
 using namespace sgdsim::analysis;
-
-namespace {
-
-// Rows (1,1), (1,-1), (2,2), (0,0), labels 1, 2, 3, 0: A'A = [[6,4],[4,6]], eigenvalues 10 and 2; N = 4.
-Problem hand_least_squares(double l2) {
-  Dataset d;
-  d.rows = 4;
-  d.cols = 2;
-  d.dense = {1, 1, 1, -1, 2, 2, 0, 0};
-  d.labels = {1, 2, 3, 0};
-  return Problem(std::move(d), kernels::Loss::LEAST_SQUARES, l2, kernels::Device::REFERENCE);
-}
-
-}  // namespace
+using sgdsim::testing::hand_least_squares;
 
 TEST_CASE("PL ratio of a quadratic over its sublevel set is lambda_min(A'A/N) + l2, reached along the eigenvector") {
   const Problem p = hand_least_squares(0.1);

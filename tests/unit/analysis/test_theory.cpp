@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "hand_design.hpp"
 #include "sgdsim/analysis/report.hpp"
 #include "sgdsim/analysis/theory.hpp"
 #include "sgdsim/core/algorithms/gradient_coding.hpp"
@@ -47,15 +48,6 @@ Scenario agc_scenario() {
   return s;
 }
 
-Problem hand_problem() {
-  Dataset d;
-  d.rows = 4;
-  d.cols = 2;
-  d.dense = {1, 1, 1, -1, 2, 2, 0, 0};
-  d.labels = {1, 2, 3, 0};
-  return Problem(std::move(d), kernels::Loss::LEAST_SQUARES, 0.0, kernels::Device::REFERENCE);
-}
-
 const TheoremCheck& find(const TheoryReport& r, const std::string& id) {
   for (const auto& c : r.checks) {
     if (c.id == id) return c;
@@ -91,7 +83,7 @@ TEST_CASE("theorems are chosen by the algorithm's parameters: coding family, mod
 }
 
 TEST_CASE("AGC Theorem 1 on a hand trace: holds, then VIOLATED with a wrong PL constant given through theory") {
-  const Problem p = hand_problem();
+  const Problem p = sgdsim::testing::hand_least_squares(0.0);
   Scenario s = agc_scenario();
   RunResults run;
   run.iterations = {record(0, 1, 1.0, 0.5), record(0, 2, 2.0, 0.2), record(0, 3, 3.0, 0.1)};
@@ -119,7 +111,7 @@ TEST_CASE("AGC Theorem 1 on a hand trace: holds, then VIOLATED with a wrong PL c
 }
 
 TEST_CASE("a failing condition gives not applicable naming it: Theorem 1's c >= n ln2/r, LUPA's constant step") {
-  const Problem p = hand_problem();
+  const Problem p = sgdsim::testing::hand_least_squares(0.0);
   Scenario s = agc_scenario();
   s.algorithm = algorithm_spec("agc", CodingParams::agc(4, 2, 1), s.algorithm.step);  // n ln2/r = 2.77 > 2
   TheoryReport r = theory_report(s, p, nullptr, "none");
