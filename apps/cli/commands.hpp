@@ -1,7 +1,10 @@
 // The commands of the sgdsim command line (private to the cli library): options, jobs, one function per command.
 #pragma once
 
+#include <filesystem>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sgdsim/core/scenario/scenario.hpp"
@@ -20,18 +23,46 @@ struct Options {
   bool no_simulate = false;
   std::string format = "text";  // bounds: text | json | markdown
   std::string dir_a, dir_b;
+  int parallel = 1;          // simulate -j: repetitions simulated at once (per rank under mpirun)
+  bool quiet = false;        // -q: no progress on stderr
+  bool verbose = false;      // -v: a line per finished repetition, and the table of every repetition
+  std::string command_line;  // as typed, for the provenance
 };
 
 // One runnable scenario: a plain scenario, or one variant of a study (output in <dir>/<label>).
 struct Job {
   std::string label;
   Scenario scenario;
+  std::vector<std::pair<std::string, std::string>> point;  // its sweep point: path -> value (JSON text)
+};
+
+// What a scenario file asks for: its jobs, and for a study (variants or a sweep, without --variant) where the study's
+// own files go and what its speed-ups compare with.
+struct Plan {
+  std::vector<Job> jobs;
+  bool study = false;
+  std::string name;               // the scenario's name
+  std::filesystem::path dir;      // study.csv / study.json: the study's output.dir, or the run directory of one job
+  std::size_t baseline = 0;       // index into jobs
+  std::vector<std::string> swept_paths;
 };
 
 // The scenario file of the options, split into its variants (one job for a plain scenario), with --set applied.
+Plan resolve_plan(const Options& o);
 std::vector<Job> resolve_jobs(const Options& o);
 
-int cmd_simulate(const Options& o);
+// The host this process runs on, and the time now as ISO 8601 UTC (for the provenance of run directories).
+std::string host_name();
+std::string now_utc();
+
+#ifdef SGDSIM_HAVE_MPI
+// Initialises MPI, runs `body` on this rank and returns its exit status. A ConfigError (which every rank meets alike,
+// e.g. a wrong number of ranks) is reported by each rank, which exits with 2; any other failure would leave other
+// ranks waiting, so it ends the whole run (MPI_Abort) after printing this rank's message.
+int on_every_rank(int* argc, char*** argv, const std::function<int(int rank, int size)>& body);
+#endif
+
+int cmd_simulate(const Options& o, int* argc, char*** argv);
 int cmd_run(const Options& o, int* argc, char*** argv);
 int cmd_check(const Options& o);
 int cmd_bounds(const Options& o);

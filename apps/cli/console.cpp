@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "sgdsim/analysis/text_table.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim::cli {
@@ -72,6 +73,7 @@ std::vector<double> iteration_times(const std::filesystem::path& dir) {
     std::getline(fields, iteration, ',');
     std::getline(fields, time, ',');
     if (run != "0") break;
+    if (iteration == "0") continue;  // the starting point, at time 0
     try {
       const double t = std::stod(time);
       times.push_back(t - previous);
@@ -86,36 +88,103 @@ std::vector<double> iteration_times(const std::filesystem::path& dir) {
 }  // namespace
 
 std::string summary_table(const std::vector<LabelledSummary>& rows) {
-  // A study (several rows) also gets the speed-up of each row over the first: the ratio of times to target when the
-  // first reached it, otherwise the ratio of mean iteration times.
-  const bool study = rows.size() > 1;
   std::ostringstream out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %11s %12s %12s %8s %11s%s\n", "run", "algorithm",
-                "rep", "status", "iterations", "time [s]", "s/iter", "final loss", "to target", "rounds", "bytes",
-                study ? "  speedup" : "");
+  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %11s %12s %12s %8s %11s\n", "run", "algorithm",
+                "rep", "status", "iterations", "time [s]", "s/iter", "final loss", "to target", "rounds", "bytes");
   out << line;
   for (const auto& r : rows) {
     const auto& s = r.summary;
-    const auto& first = rows.front().summary;
-    // Once the first row reached the target, rows are compared by time to target (none for a row that did not).
-    double speedup = NOT_EVALUATED;
-    if (!std::isnan(first.time_to_target)) {
-      if (!std::isnan(s.time_to_target) && s.time_to_target > 0) speedup = first.time_to_target / s.time_to_target;
-    } else if (s.mean_iteration_time > 0) {
-      speedup = first.mean_iteration_time / s.mean_iteration_time;
-    }
-    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-10s %10lld %12s %11s %12s %12s %8lld %11s", r.label.c_str(),
+    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-10s %10lld %12s %11s %12s %12s %8lld %11s\n", r.label.c_str(),
                   r.algorithm.c_str(), s.run, status_name(s.status), static_cast<long long>(s.iterations),
                   fixed(s.time, "%.4g").c_str(), fixed(s.mean_iteration_time, "%.4g").c_str(),
                   fixed(s.final_loss, "%.6g").c_str(), fixed(s.time_to_target, "%.4g").c_str(),
                   static_cast<long long>(s.comm_rounds), bytes_text(s.bytes).c_str());
     out << line;
-    if (study) {
-      std::snprintf(line, sizeof line, "  %8s", fixed(speedup, "%.2fx").c_str());
-      out << line;
+  }
+  return out.str();
+}
+
+std::string with_interval(double mean, double half_width, const char* alone) {
+  if (std::isnan(mean)) return "-";
+  if (!(half_width > 0) || !std::isfinite(half_width)) return fixed(mean, alone);
+  const int decimals = 1 - static_cast<int>(std::floor(std::log10(half_width)));
+  char buffer[96];
+  if (decimals > 8 || std::fabs(mean) >= 1e15) {
+    std::snprintf(buffer, sizeof buffer, "%.4g ± %.2g", mean, half_width);
+  } else {
+    const int d = std::max(decimals, 0);
+    std::snprintf(buffer, sizeof buffer, "%.*f ± %.*f", d, mean, d, half_width);
+  }
+  return buffer;
+}
+
+namespace {
+
+// Bytes in the unit of the mean: "12.60 ± 0.03 MB".
+std::string bytes_with_interval(const analysis::SampleStats& s) {
+  if (std::isnan(s.mean)) return "-";
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  double scale = 1;
+  int u = 0;
+  while (s.mean / scale >= 1000 && u < 4) {
+    scale *= 1000;
+    ++u;
+  }
+  std::string text = with_interval(s.mean / scale, s.ci / scale);
+  if (!(s.ci > 0) && u > 0) text = fixed(s.mean / scale, "%.2f");
+  return text + " " + units[u];
+}
+
+std::string status_text(const analysis::VariantStats& v) {
+  std::string text;
+  for (const auto& [name, n] : v.status)
+    if (n > 0) text += (text.empty() ? "" : ", ") + std::to_string(n) + " " + name;
+  return text.empty() ? "-" : text;
+}
+
+}  // namespace
+
+std::string study_table(const analysis::StudyStats& study) {
+  using analysis::TextTable;
+  const auto R = TextTable::Align::RIGHT, L = TextTable::Align::LEFT;
+  TextTable table({L, L, L, R, R, R, R, R, R, R});
+  const bool target = study.metric == analysis::SpeedupMetric::TIME_TO_TARGET;
+  // The speed-up column only where there is something to compare.
+  const bool compare = study.variants.size() > 1;
+  auto add = [&](std::vector<std::string> cells) {
+    if (!compare) cells.pop_back();
+    table.row(std::move(cells));
+  };
+  add({"variant", "algorithm", "runs", "time [s]", "s/iter", "final loss", "to target [s]", "rounds", "bytes",
+       "speed-up"});
+  for (std::size_t i = 0; i < study.variants.size(); ++i) {
+    const auto& v = study.variants[i];
+    std::string to_target = "-";
+    if (v.reached >= 0) {
+      to_target = with_interval(v.time_to_target.mean, v.time_to_target.ci) + " (" + std::to_string(v.reached) + "/" +
+                  std::to_string(v.repetitions) + ")";
     }
-    out << "\n";
+    std::string speedup = "-";
+    if (i == study.baseline) {
+      speedup = "baseline";
+    } else if (!std::isnan(v.speedup.value)) {
+      speedup = with_interval(v.speedup.value, v.speedup.ci, "%.2f") + "x";
+    }
+    add({v.label, v.algorithm, status_text(v), with_interval(v.time.mean, v.time.ci),
+         with_interval(v.mean_iteration_time.mean, v.mean_iteration_time.ci),
+         with_interval(v.final_loss.mean, v.final_loss.ci, "%.6g"), to_target,
+         with_interval(v.comm_rounds.mean, v.comm_rounds.ci), bytes_with_interval(v.bytes), speedup});
+  }
+  std::ostringstream out;
+  table.print(out, "");
+  bool intervals = false;
+  for (const auto& v : study.variants) intervals = intervals || v.time.n > 1;
+  if (intervals) out << "mean ± half-width of the 95% confidence interval (Student t) over the completed repetitions\n";
+  if (compare) {
+    out << "speed-up: mean " << (target ? "time to target" : "time per iteration") << " of the baseline ("
+        << study.variants[study.baseline].label << ") / that of the variant"
+        << (intervals ? ", delta-method interval" : "") << "\n";
   }
   return out.str();
 }
@@ -127,9 +196,9 @@ std::vector<LabelledSummary> read_summaries(const std::filesystem::path& run_dir
     RunSummary s;
     s.run = run.at("run").get<int>();
     const auto status = run.at("status").get<std::string>();
-    s.status = status == "completed" ? RunStatus::COMPLETED
-               : status == "diverged" ? RunStatus::DIVERGED
-                                      : RunStatus::FAILED;
+    s.status = RunStatus::FAILED;
+    for (RunStatus known : {RunStatus::COMPLETED, RunStatus::DIVERGED, RunStatus::FAILED})
+      if (status == status_name(known)) s.status = known;
     s.stop_reason = run.value("stop_reason", "");
     s.iterations = run.at("iterations").get<std::int64_t>();
     s.time = number_or_nan(run, "time");
@@ -143,21 +212,97 @@ std::vector<LabelledSummary> read_summaries(const std::filesystem::path& run_dir
   return rows;
 }
 
-ProgressLine::ProgressLine(std::string label) : label_(std::move(label)), enabled_(isatty(STDERR_FILENO) != 0) {}
+Progress::Progress(bool quiet) : quiet_(quiet), terminal_(isatty(STDERR_FILENO) != 0), started_(wall_seconds()) {}
 
-ProgressLine::~ProgressLine() {
+Progress::~Progress() {
   if (drawn_) std::cerr << "\r\033[K" << std::flush;
 }
 
-void ProgressLine::iteration(const IterationRecord& r) {
-  if (!enabled_) return;
+void Progress::show(const std::string& text, bool force) {
+  if (quiet_) return;
   const double now = wall_seconds();
-  if (now - last_draw_ < 0.2) return;
-  last_draw_ = now;
-  drawn_ = true;
-  std::cerr << "\r\033[K" << label_ << "  rep " << r.run << "  iteration " << r.iteration << "  time "
-            << fixed(r.time, "%.4g") << " s  loss " << fixed(r.loss, "%.6g") << std::flush;
+  if (terminal_) {
+    if (!force && now - last_ < 0.2) return;
+    last_ = now;
+    drawn_ = true;
+    std::cerr << "\r\033[K" << text << std::flush;
+    return;
+  }
+  if (now - std::max(last_, started_) < 5.0) return;
+  last_ = now;
+  std::cerr << "progress: " << text << "\n" << std::flush;
 }
+
+void Progress::note(const std::string& text) {
+  if (quiet_) return;
+  if (drawn_) std::cerr << "\r\033[K";
+  std::cerr << text << "\n" << std::flush;
+  last_ = -1;  // redraw the line below it at the next show()
+  if (!terminal_) last_ = wall_seconds();
+}
+
+namespace {
+
+std::string duration_text(double seconds) {
+  char buffer[32];
+  if (seconds < 120) {
+    std::snprintf(buffer, sizeof buffer, "%.0f s", seconds);
+  } else if (seconds < 7200) {
+    std::snprintf(buffer, sizeof buffer, "%.0f min", seconds / 60);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.1f h", seconds / 3600);
+  }
+  return buffer;
+}
+
+}  // namespace
+
+ProgressLine::ProgressLine(std::string label, std::int64_t iterations, int repetitions, bool quiet)
+    : label_(std::move(label)),
+      iterations_(iterations),
+      repetitions_(std::max(repetitions, 1)),
+      started_(wall_seconds()),
+      progress_(quiet) {}
+
+void ProgressLine::iteration(const IterationRecord& r) {
+  if (progress_.quiet()) return;
+  std::string text = label_ + "  rep " + std::to_string(r.run) + "  iteration " + std::to_string(r.iteration);
+  if (iterations_ > 0) text += "/" + std::to_string(iterations_);
+  text += "  time " + fixed(r.time, "%.4g") + " s  loss " + fixed(r.loss, "%.6g");
+  if (iterations_ > 0 && r.iteration > 0) {
+    // Repetitions run one after another: the fraction done over all of them, at the pace so far.
+    const double done = (r.run + static_cast<double>(r.iteration) / static_cast<double>(iterations_)) / repetitions_;
+    const double elapsed = wall_seconds() - started_;
+    if (done > 0 && done < 1) text += "  ETA " + duration_text(elapsed / done - elapsed);
+  }
+  progress_.show(text);
+}
+
+TaskProgress::TaskProgress(int total, bool quiet, bool verbose)
+    : total_(total), verbose_(verbose), progress_(quiet), started_(wall_seconds()) {}
+
+std::string TaskProgress::text() const {
+  const double now = wall_seconds();
+  std::string text = std::to_string(done_) + "/" + std::to_string(total_) + " repetitions done, " +
+                     std::to_string(running_) + " running, " + duration_text(now - started_) + " elapsed";
+  if (done_ > 0 && done_ < total_) text += ", ETA " + duration_text(std::max(eta_ - (now - eta_at_), 0.0));
+  return text;
+}
+
+void TaskProgress::finished(const std::string& what, int status, bool mine) {
+  ++done_;
+  if (mine) --running_;
+  // Repetitions of a study cost about the same: the remaining ones at the average pace so far, counting down until
+  // the next one finishes.
+  eta_at_ = wall_seconds();
+  eta_ = (eta_at_ - started_) / done_ * (total_ - done_);
+  if (verbose_)
+    progress_.note("done " + std::to_string(done_) + "/" + std::to_string(total_) + ": " + what +
+                   (status == 0 ? "" : " (failed, exit status " + std::to_string(status) + ")"));
+  progress_.show(text(), true);
+}
+
+void TaskProgress::tick() { progress_.show(text()); }
 
 std::string compare_runs(const std::filesystem::path& a, const std::filesystem::path& b) {
   const auto ja = read_json(a / "summary.json");

@@ -6,14 +6,39 @@
 #include "sgdsim/cli/cli.hpp"
 #include "sgdsim/core/algorithms/registry.hpp"
 #include "sgdsim/error.hpp"
+#include "version.hpp"
 
 namespace sgdsim::cli {
+namespace {
+
+// The command line as a shell would read it back: arguments with anything but [A-Za-z0-9_./=:,+-] single-quoted.
+std::string command_line(int argc, char** argv) {
+  static constexpr const char* PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+-";
+  std::string line;
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const bool plain = !arg.empty() && arg.find_first_not_of(PLAIN) == std::string::npos;
+    if (i > 0) line += ' ';
+    if (plain) {
+      line += arg;
+      continue;
+    }
+    line += '\'';
+    for (char ch : arg) line += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    line += '\'';
+  }
+  return line;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   Options o;
+  o.command_line = command_line(argc, argv);
   CLI::App app{"sgdsim: distributed SGD under stragglers and communication cost, simulated (SimGrid) or run for "
                "real (MPI).\nExit codes: 0 ok, 2 bad input (scenario, data, options), 1 failure."};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("sgdsim ") + version());
   app.footer("Algorithms: " + config::join(AlgorithmRegistry::instance().names()) +
              " (sgdsim algorithms lists their keys).");
   auto add_scenario = [&](CLI::App* cmd) {
@@ -24,6 +49,13 @@ int main(int argc, char** argv) {
   auto* simulate = app.add_subcommand("simulate", "simulate the scenario in SimGrid and write its run directory");
   add_scenario(simulate);
   simulate->add_option("--out", o.out, "run directory (default: the scenario's output.dir)");
+  simulate->add_option("-j,--jobs", o.parallel,
+                       "simulate up to N repetitions at once, each in a process of its own (under mpirun: per rank); "
+                       "the files written are the same for every N")
+      ->check(CLI::Range(1, 4096))
+      ->default_val(1);
+  simulate->add_flag("-q,--quiet", o.quiet, "no progress on stderr");
+  simulate->add_flag("-v,--verbose", o.verbose, "a line per finished repetition, and the table of every repetition");
   auto* run = app.add_subcommand("run", "run the scenario for real: mpirun -np N sgdsim run SCENARIO");
   add_scenario(run);
   run->add_option("--out", o.out, "run directory (default: the scenario's output.dir)");
@@ -53,7 +85,7 @@ int main(int argc, char** argv) {
     return code == 0 ? EXIT_OK : EXIT_BAD_INPUT;
   }
   try {
-    if (*simulate) return cmd_simulate(o);
+    if (*simulate) return cmd_simulate(o, &argc, &argv);
     if (*check) return cmd_check(o);
     if (*bounds) return cmd_bounds(o);
     if (*compare) return cmd_compare(o);

@@ -5,43 +5,52 @@
 #include "console.hpp"
 #include "sgdsim/core/models/problem.hpp"
 #include "sgdsim/error.hpp"
+#include "version.hpp"
 #ifdef SGDSIM_HAVE_MPI
 #include "sgdsim/exec/run.hpp"
+#include "sgdsim/exec/study.hpp"
 #endif
 
 namespace sgdsim::cli {
 
 #ifdef SGDSIM_HAVE_MPI
-int cmd_run(const Options& o, int* argc, char*** argv) {
+int on_every_rank(int* argc, char*** argv, const std::function<int(int rank, int size)>& body) {
   exec::MpiSession session(argc, argv);
   const int rank = session.rank();
   try {
+    return body(rank, session.size());
+  } catch (const ConfigError& e) {
+    std::cerr << "error [rank " << rank << "]: " << e.what() << "\n";
+    return EXIT_BAD_INPUT;
+  } catch (const std::exception& e) {
+    std::cerr << "error [rank " << rank << "]: " << e.what() << "\n" << std::flush;
+    session.abort(EXIT_FAILED);
+  }
+}
+
+int cmd_run(const Options& o, int* argc, char*** argv) {
+  return on_every_rank(argc, argv, [&](int rank, int) {
     const auto jobs = resolve_jobs(o);
     if (jobs.size() != 1)
       SGDSIM_THROW(ConfigError, "run takes one scenario: this study has " + std::to_string(jobs.size()) +
                                     " variants, pick one with --variant LABEL");
     const Job& job = jobs.front();
+    Provenance provenance{
+        version(), o.command_line, exec::gather_host_names(), now_utc(), "", {{"mpi", exec::mpi_library_version()}}};
     const Problem problem = make_problem(job.scenario);
-    ProgressLine line(job.label);
+    ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, false);
     const RunResults results = exec::run_mpi(job.scenario, problem, rank == 0 ? &line : nullptr);
     if (rank == 0) {
-      write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, "mpi");
+      provenance.finished = now_utc();
+      write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, "mpi",
+                          {job.scenario.output.workers_every, provenance});
       std::vector<LabelledSummary> rows;
-      for (const auto& s : results.summaries)
-        rows.push_back({job.label, job.scenario.algorithm.name(), s});
+      for (const auto& s : results.summaries) rows.push_back({job.label, job.scenario.algorithm.name(), s});
       std::cout << summary_table(rows) << std::flush;
       std::cout << "run directory: " << job.scenario.output.dir.string() << "\n";
     }
     return EXIT_OK;
-  } catch (const ConfigError& e) {
-    // Every rank sees the same configuration error (e.g. a wrong number of ranks): each says so and exits cleanly.
-    std::cerr << "error [rank " << rank << "]: " << e.what() << "\n";
-    return EXIT_BAD_INPUT;
-  } catch (const std::exception& e) {
-    // A failure on one rank would leave the others waiting: abort the whole run, with this rank's message.
-    std::cerr << "error [rank " << rank << "]: " << e.what() << "\n" << std::flush;
-    session.abort(EXIT_FAILED);
-  }
+  });
 }
 #else
 int cmd_run(const Options&, int*, char***) {

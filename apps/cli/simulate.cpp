@@ -1,15 +1,27 @@
-// `sgdsim simulate`: a scenario, or each variant of a study in its own process (SimGrid allows one engine per process).
-#include <sys/wait.h>
-#include <unistd.h>
-
+// `sgdsim simulate`: one run in this process, or every repetition of a study (or of a scenario with repetitions > 1)
+// in a process of its own (SimGrid allows one engine per process), -j at once and spread over the ranks under mpirun;
+// then the study's statistics: study.csv, study.json and the table.
+#include <chrono>
+#include <cstring>
+#include <fstream>
 #include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
 
 #include "commands.hpp"
 #include "console.hpp"
+#include "sgdsim/analysis/study_stats.hpp"
 #include "sgdsim/core/models/problem.hpp"
 #include "sgdsim/error.hpp"
+#include "tasks.hpp"
+#include "version.hpp"
 #ifdef SGDSIM_HAVE_SIMGRID
 #include "sgdsim/sim/simulate.hpp"
+#endif
+#ifdef SGDSIM_HAVE_MPI
+#include "sgdsim/exec/run.hpp"
+#include "sgdsim/exec/study.hpp"
 #endif
 
 namespace sgdsim::cli {
@@ -17,83 +29,310 @@ namespace sgdsim::cli {
 #ifdef SGDSIM_HAVE_SIMGRID
 namespace {
 
-RunResults simulate_job(const Job& job, bool progress) {
-  const Problem problem = make_problem(job.scenario);
-  ProgressLine line(job.label);
-  sim::SimulationOptions options;
-  if (progress) options.observer = &line;
-  return sim::simulate(job.scenario, problem, options);
+namespace fs = std::filesystem;
+
+RunFileOptions run_file_options(const Job& job, Provenance provenance) {
+  return {job.scenario.output.workers_every, std::move(provenance)};
 }
 
-void write_job(const Job& job, const RunResults& results, const char* backend) {
-  write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, backend);
-}
+// One repetition of a study: which job, which repetition.
+struct Task {
+  std::size_t job;
+  int repetition;
+};
 
-int simulate_in_child(const Job& job) {
-  std::cout.flush();
-  std::cerr.flush();
-  const pid_t pid = fork();
-  if (pid < 0) SGDSIM_THROW(Error, "fork failed");
-  if (pid == 0) {
-    int code = EXIT_OK;
-    try {
-      write_job(job, simulate_job(job, true), "simgrid");
-    } catch (const ConfigError& e) {
-      std::cerr << "error: " << job.label << ": " << e.what() << "\n";
-      code = EXIT_BAD_INPUT;
-    } catch (const DataError& e) {
-      std::cerr << "error: " << job.label << ": " << e.what() << "\n";
-      code = EXIT_BAD_INPUT;
-    } catch (const std::exception& e) {
-      std::cerr << "error: " << job.label << ": " << e.what() << "\n";
-      code = EXIT_FAILED;
+// A study's repetitions, run as tasks, each written to scratch/<task> and merged into the job's run directory once all
+// of that job's repetitions are in.
+class Study {
+ public:
+  Study(const Options& o, const Plan& plan, Provenance provenance)
+      : o_(o), plan_(plan), provenance_(std::move(provenance)), runs_(plan.jobs.size()), status_(plan.jobs.size()) {
+    for (std::size_t j = 0; j < plan.jobs.size(); ++j) {
+      const Job& job = plan.jobs[j];
+      first_task_.push_back(static_cast<int>(tasks_.size()));
+      for (int r = 0; r < job.scenario.repetitions; ++r) tasks_.push_back({j, r});
+      status_[j].resize(static_cast<std::size_t>(job.scenario.repetitions));
+      runs_[j] = {job.label,
+                  job.scenario.algorithm.name(),
+                  job.scenario.output.dir.string(),
+                  job.point,
+                  job.scenario.repetitions,
+                  {},
+                  0,
+                  job.scenario.stop.target_loss.has_value()};
     }
-    std::cerr.flush();
-    _exit(code);
   }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  std::cerr << "error: " << job.label << ": the simulation process died (signal " << WTERMSIG(status) << ")\n";
-  return EXIT_FAILED;
+
+  int tasks() const { return static_cast<int>(tasks_.size()); }
+  std::string describe(int t) const {
+    return plan_.jobs[tasks_[t].job].label + " repetition " + std::to_string(tasks_[t].repetition);
+  }
+  fs::path part(int t) const { return scratch_.path() / std::to_string(t); }
+
+  // In a child process: simulates task t and writes its run directory to part(t). Returns the exit status.
+  int run(int t) const {
+    const Job& job = plan_.jobs[tasks_[t].job];
+    try {
+      Provenance p = provenance_;
+      p.started = now_utc();
+      const Problem problem = make_problem(job.scenario);
+      sim::SimulationOptions options;
+      options.only_repetition = tasks_[t].repetition;
+      const RunResults results = sim::simulate(job.scenario, problem, options);
+      p.hosts = {host_name()};
+      p.finished = now_utc();
+      write_run_directory(part(t), job.scenario.resolved_json, results, "simgrid", run_file_options(job, p));
+      return EXIT_OK;
+    } catch (...) {
+      return report_exception(describe(t) + ": ");
+    }
+  }
+
+  // Task t ended with `status`, its files (if it succeeded) in part(t). Once a job has all its repetitions, its run
+  // directory is written (when they all succeeded) and its summaries kept for the statistics.
+  void finished(int t, int status) {
+    const Task& task = tasks_[t];
+    auto& statuses = status_[task.job];
+    statuses[static_cast<std::size_t>(task.repetition)] = status;
+    worst_ = std::max(worst_, status);
+    for (const auto& s : statuses)
+      if (!s) return;
+    const Job& job = plan_.jobs[task.job];
+    analysis::VariantRuns& runs = runs_[task.job];
+    std::vector<fs::path> ok;
+    for (int r = 0; r < job.scenario.repetitions; ++r) {
+      const fs::path dir = part(first_task_[task.job] + r);
+      if (*statuses[static_cast<std::size_t>(r)] != EXIT_OK) {
+        ++runs.failed;
+        continue;
+      }
+      ok.push_back(dir);
+      for (const auto& s : read_summaries(dir, job.label)) runs.runs.push_back(s.summary);
+    }
+    if (runs.failed == 0) {
+      merge_run_directories(ok, job.scenario.output.dir);
+    } else {
+      std::cerr << "error: " << job.label << ": " << runs.failed << " of " << job.scenario.repetitions
+                << " repetitions failed; its run directory is not written\n";
+    }
+    for (int r = 0; r < job.scenario.repetitions; ++r) {
+      std::error_code ec;
+      fs::remove_all(part(first_task_[task.job] + r), ec);
+    }
+  }
+
+  int worst() const { return worst_; }
+
+  // study.csv and study.json in the study's directory, and the table (with -v, every repetition's row first).
+  void report(Provenance provenance) const {
+    std::vector<LabelledSummary> rows;
+    for (const auto& v : runs_)
+      for (const auto& s : v.runs) rows.push_back({v.label, v.algorithm, s});
+    const auto stats = analysis::study_stats(plan_.name, runs_, plan_.swept_paths, plan_.baseline);
+    std::error_code ec;
+    fs::create_directories(plan_.dir, ec);
+    if (ec) SGDSIM_THROW(Error, "cannot create the study directory " + plan_.dir.string() + ": " + ec.message());
+    provenance.finished = now_utc();
+    write_file_atomically(plan_.dir / "study.csv", analysis::study_csv(stats));
+    write_file_atomically(plan_.dir / "study.json", analysis::study_json(stats, provenance));
+    if (o_.verbose) std::cout << summary_table(rows) << "\n";
+    std::cout << study_table(stats) << std::flush;
+    if (plan_.study) {
+      std::cout << "run directories: " << plan_.dir.string()
+                << "/<label>; study.csv, study.json: " << plan_.dir.string() << "\n";
+    } else {
+      std::cout << "run directory (with study.csv, study.json): " << plan_.dir.string() << "\n";
+    }
+  }
+
+ private:
+  const Options& o_;
+  const Plan& plan_;
+  Provenance provenance_;
+  ScratchDirectory scratch_;
+  std::vector<Task> tasks_;
+  std::vector<analysis::VariantRuns> runs_;
+  std::vector<int> first_task_;                          // per job: the task of its repetition 0 (then 1, 2, ...)
+  std::vector<std::vector<std::optional<int>>> status_;  // per job and repetition: the task's exit status, once done
+  int worst_ = EXIT_OK;
+};
+
+Provenance provenance_of(const Options& o, const std::vector<std::string>& hosts, bool mpi) {
+  Provenance p;
+  p.version = version();
+  p.command = o.command_line;
+  p.hosts = hosts;
+  p.started = now_utc();
+  p.libraries = {{"simgrid", sim::simgrid_version()}};
+#ifdef SGDSIM_HAVE_MPI
+  if (mpi) p.libraries.emplace_back("mpi", exec::mpi_library_version());
+#else
+  (void)mpi;
+#endif
+  return p;
 }
+
+std::vector<int> all_tasks(int count, int rank = 0, int ranks = 1) {
+  std::vector<int> mine;
+  for (int t = rank; t < count; t += ranks) mine.push_back(t);
+  return mine;
+}
+
+// One job, one repetition: simulated in this process, with a progress line per iteration.
+int simulate_here(const Options& o, const Job& job) {
+  Provenance provenance = provenance_of(o, {host_name()}, false);
+  const Problem problem = make_problem(job.scenario);
+  ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, o.quiet);
+  sim::SimulationOptions options;
+  options.observer = &line;
+  const RunResults results = sim::simulate(job.scenario, problem, options);
+  provenance.finished = now_utc();
+  write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, "simgrid",
+                      run_file_options(job, provenance));
+  std::vector<LabelledSummary> rows;
+  for (const auto& s : results.summaries) rows.push_back({job.label, job.scenario.algorithm.name(), s});
+  std::cout << summary_table(rows) << std::flush;
+  std::cout << "run directory: " << job.scenario.output.dir.string() << "\n";
+  return EXIT_OK;
+}
+
+int simulate_study(const Options& o, const Plan& plan) {
+  Study study(o, plan, provenance_of(o, {host_name()}, false));
+  TaskProgress progress(study.tasks(), o.quiet, o.verbose);
+  ChildTasks hooks;
+  hooks.body = [&](int t) { return study.run(t); };
+  hooks.started = [&](int) { progress.started(); };
+  hooks.done = [&](int t, int status) {
+    progress.finished(study.describe(t), status);
+    study.finished(t, status);
+  };
+  hooks.idle = [&] { progress.tick(); };
+  run_in_children(all_tasks(study.tasks()), o.parallel, hooks);
+  study.report(provenance_of(o, {host_name()}, false));
+  return study.worst();
+}
+
+#ifdef SGDSIM_HAVE_MPI
+// A finished task as a message to rank 0: task, exit status, then each file of its run directory (name, contents).
+std::string pack_task(int task, int status, const fs::path& dir) {
+  std::string out;
+  auto put = [&out](std::uint64_t n) { out.append(reinterpret_cast<const char*>(&n), sizeof n); };
+  auto put_text = [&](const std::string& text) {
+    put(text.size());
+    out += text;
+  };
+  put(static_cast<std::uint64_t>(task));
+  put(static_cast<std::uint64_t>(status));
+  for (const auto& name : RUN_FILES) {
+    if (status != EXIT_OK || !fs::exists(dir / name)) continue;
+    std::ifstream in(dir / name, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    put_text(name);
+    put_text(text.str());
+  }
+  return out;
+}
+
+// Writes the files of a packed task into `part(task)` and returns {task, status}.
+std::pair<int, int> unpack_task(const std::string& bytes, const Study& study) {
+  std::size_t at = 0;
+  auto get = [&]() {
+    std::uint64_t n = 0;
+    if (at + sizeof n > bytes.size()) SGDSIM_THROW(Error, "a task message from another rank is cut short");
+    std::memcpy(&n, bytes.data() + at, sizeof n);
+    at += sizeof n;
+    return n;
+  };
+  auto get_text = [&]() {
+    const auto n = static_cast<std::size_t>(get());
+    if (at + n > bytes.size()) SGDSIM_THROW(Error, "a task message from another rank is cut short");
+    std::string text = bytes.substr(at, n);
+    at += n;
+    return text;
+  };
+  const int task = static_cast<int>(get());
+  const int status = static_cast<int>(get());
+  if (at < bytes.size()) fs::create_directories(study.part(task));
+  while (at < bytes.size()) {
+    const std::string name = get_text();
+    write_file_atomically(study.part(task) / name, get_text());
+  }
+  return {task, status};
+}
+
+// Under mpirun: rank r runs tasks r, r + N, ... (each in a child process, -j at once) and sends each result to rank 0,
+// which writes every run directory and the study's files: nothing needs a shared filesystem.
+int simulate_under_mpirun(const Options& o, int* argc, char*** argv) {
+  return on_every_rank(argc, argv, [&](int rank, int size) {
+    const Plan plan = resolve_plan(o);
+    const auto hosts = exec::gather_host_names();
+    Study study(o, plan, provenance_of(o, {}, true));
+    const auto mine = all_tasks(study.tasks(), rank, size);
+    ChildTasks hooks;
+    hooks.body = [&](int t) { return study.run(t); };
+    if (rank != 0) {
+      int worst = EXIT_OK;
+      hooks.done = [&](int t, int status) {
+        worst = std::max(worst, status);
+        exec::send_to_root(pack_task(t, status, study.part(t)));
+        std::error_code ec;
+        fs::remove_all(study.part(t), ec);
+      };
+      run_in_children(mine, o.parallel, hooks);
+      return worst;
+    }
+    TaskProgress progress(study.tasks(), o.quiet, o.verbose);
+    int received = 0;
+    auto take = [&](const std::string& message) {
+      const auto [t, status] = unpack_task(message, study);
+      ++received;
+      progress.finished(study.describe(t), status, false);
+      study.finished(t, status);
+    };
+    hooks.started = [&](int) { progress.started(); };
+    hooks.done = [&](int t, int status) {
+      progress.finished(study.describe(t), status);
+      study.finished(t, status);
+    };
+    hooks.idle = [&] {
+      while (auto message = exec::poll_at_root()) take(*message);
+      progress.tick();
+    };
+    run_in_children(mine, o.parallel, hooks);
+    while (received < study.tasks() - static_cast<int>(mine.size())) take(exec::receive_at_root());
+    study.report(provenance_of(o, hosts, true));
+    return study.worst();
+  });
+}
+#endif
 
 }  // namespace
 
-RunResults simulate_one(const Job& job) { return simulate_job(job, true); }
+RunResults simulate_one(const Job& job) {
+  const Problem problem = make_problem(job.scenario);
+  ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, false);
+  sim::SimulationOptions options;
+  options.observer = &line;
+  return sim::simulate(job.scenario, problem, options);
+}
 
-int cmd_simulate(const Options& o) {
-  const auto jobs = resolve_jobs(o);
-  if (jobs.size() == 1) {
-    const Job& job = jobs.front();
-    const RunResults results = simulate_job(job, true);
-    write_job(job, results, "simgrid");
-    std::vector<LabelledSummary> rows;
-    for (const auto& s : results.summaries) rows.push_back({job.label, job.scenario.algorithm.name(), s});
-    std::cout << summary_table(rows) << std::flush;
-    std::cout << "run directory: " << job.scenario.output.dir.string() << "\n";
-    return EXIT_OK;
-  }
-  int worst = EXIT_OK;
-  std::vector<LabelledSummary> rows;
-  for (const auto& job : jobs) {
-    const int code = simulate_in_child(job);
-    worst = std::max(worst, code);
-    if (code == EXIT_OK) {
-      auto r = read_summaries(job.scenario.output.dir, job.label);
-      rows.insert(rows.end(), r.begin(), r.end());
-    }
-  }
-  std::cout << summary_table(rows) << std::flush;
-  std::cout << "run directories: " << jobs.front().scenario.output.dir.parent_path().string() << "/<label>\n";
-  return worst;
+int cmd_simulate(const Options& o, int* argc, char*** argv) {
+#ifdef SGDSIM_HAVE_MPI
+  if (exec::launched_by_mpirun()) return simulate_under_mpirun(o, argc, argv);
+#else
+  (void)argc;
+  (void)argv;
+#endif
+  const Plan plan = resolve_plan(o);
+  if (!plan.study && plan.jobs.front().scenario.repetitions == 1) return simulate_here(o, plan.jobs.front());
+  return simulate_study(o, plan);
 }
 #else
 RunResults simulate_one(const Job&) {
   SGDSIM_THROW(NotCompiled, "this sgdsim was built without SimGrid (SGDSIM_WITH_SIMGRID=OFF): simulate is unavailable");
 }
-int cmd_simulate(const Options& o) {
-  (void)o;
+int cmd_simulate(const Options&, int*, char***) {
   simulate_one({});
   return EXIT_FAILED;
 }

@@ -31,7 +31,7 @@ RunOutcome run_model_averaging(const RunContext& c, const AveragingParams& a) {
   const double load = static_cast<double>(a.batch_size) / static_cast<double>(c.problem.samples());
 
   std::vector<double> x(d, 0.0), grad(d), buffer(d + 1);
-  RunBook book(c);
+  RunBook book(c, x);
   const std::int64_t last = book.max_iterations();
   std::vector<WorkerRecord> mine;
   std::int64_t rounds = 0;

@@ -13,9 +13,14 @@ bool all_finite(std::span<const double> x) {
   return true;
 }
 
-RunBook::RunBook(const RunContext& context) : context_(context) {
+RunBook::RunBook(const RunContext& context, std::span<const double> start) : context_(context) {
   summary_.run = context.repetition;
   grad_.resize(static_cast<std::size_t>(context.problem.dimension()));
+  // Rank 0 keeps the trace (the other ranks' rows are never read): only it pays for evaluating the starting point.
+  if (context.comm.rank() != 0) return;
+  IterationRecord r{context.repetition, 0, 0.0, NOT_EVALUATED, NOT_EVALUATED, 0, 0, 0};
+  evaluate(r, start);
+  context.trace.iteration(r);
 }
 
 bool RunBook::evaluate_at(std::int64_t t) const {

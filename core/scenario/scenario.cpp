@@ -370,10 +370,14 @@ OutputSpec read_output(const Obj& root, const std::string& name) {
   const json* v = root.get("output");
   if (v == nullptr) return o;
   const Obj obj = as_object(*v, root.at("output"));
-  check_keys(obj, {"dir", "every"});
+  check_keys(obj, {"dir", "every", "workers"});
   // Relative to the current directory (where the user runs sgdsim), not to the scenario file.
   if (const json* x = obj.get("dir")) o.dir = read_string(*x, obj.at("dir"), "must be a directory path");
   if (const json* x = obj.get("every")) o.every = read_int32(*x, obj.at("every"), 1);
+  if (const json* x = obj.get("workers")) {
+    const std::string expect = "must be true, false or an integer N >= 1 (every N-th iteration)";
+    o.workers_every = x->is_boolean() ? (x->get<bool>() ? 1 : 0) : read_int32(*x, obj.at("workers"), 1, INT_MAX_V, expect);
+  }
   return o;
 }
 
@@ -502,6 +506,7 @@ ordered_json to_json(const Scenario& s) {
   if (s.stop.target_loss) stop["target_loss"] = *s.stop.target_loss;
   j["stop"] = stop;
 
+<<<<<<< HEAD
   j["output"] = ordered_json{{"dir", s.output.dir.string()}, {"every", s.output.every}};
   // Only when given: the theorems' constants are otherwise computed by `sgdsim bounds`, not defaults of the scenario.
   if (!s.theory.empty()) {
@@ -511,6 +516,12 @@ ordered_json to_json(const Scenario& s) {
     }
     j["theory"] = theory;
   }
+=======
+  const int workers = s.output.workers_every;
+  j["output"] = ordered_json{{"dir", s.output.dir.string()},
+                             {"every", s.output.every},
+                             {"workers", workers <= 1 ? ordered_json(workers == 1) : ordered_json(workers)}};
+>>>>>>> main
   return j;
 }
 

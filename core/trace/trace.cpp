@@ -1,8 +1,10 @@
 // The run directory: trace.csv, workers.csv, summary.json and scenario.json, each written atomically.
 #include "sgdsim/core/trace/trace.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -10,15 +12,15 @@
 #include "sgdsim/error.hpp"
 
 namespace sgdsim {
-namespace {
 
-// Shortest text that reads back to the same double; NaN (not evaluated) is an empty field.
-std::string number(double v) {
+std::string csv_number(double v) {
   if (std::isnan(v)) return "";
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.17g", v);
   return buffer;
 }
+
+namespace {
 
 nlohmann::json json_number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
@@ -26,30 +28,45 @@ std::string trace_csv(const std::vector<IterationRecord>& rows) {
   std::ostringstream out;
   out << "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for\n";
   for (const auto& r : rows)
-    out << r.run << ',' << r.iteration << ',' << number(r.time) << ',' << number(r.loss) << ','
-        << number(r.grad_norm) << ',' << r.comm_rounds << ',' << r.bytes << ',' << r.waited_for << '\n';
+    out << r.run << ',' << r.iteration << ',' << csv_number(r.time) << ',' << csv_number(r.loss) << ','
+        << csv_number(r.grad_norm) << ',' << r.comm_rounds << ',' << r.bytes << ',' << r.waited_for << '\n';
   return out.str();
 }
 
-std::string workers_csv(const std::vector<WorkerRecord>& rows) {
+// Only the iterations divisible by `every` (output.workers: every N-th; 0: none, the header alone).
+std::string workers_csv(const std::vector<WorkerRecord>& rows, int every) {
   std::ostringstream out;
   out << "run,iteration,worker,start,compute,arrival,computed,used,dropped\n";
+  if (every <= 0) return out.str();
   for (const auto& r : rows)
-    out << r.run << ',' << r.iteration << ',' << r.worker << ',' << number(r.start) << ',' << number(r.compute)
-        << ',' << number(r.arrival) << ',' << r.computed << ',' << r.used << ',' << r.dropped << '\n';
+    if (r.iteration % every == 0)
+      out << r.run << ',' << r.iteration << ',' << r.worker << ',' << csv_number(r.start) << ','
+          << csv_number(r.compute) << ',' << csv_number(r.arrival) << ',' << r.computed << ',' << r.used << ','
+          << r.dropped << '\n';
   return out.str();
 }
 
-std::string models_csv(const std::vector<std::vector<double>>& models) {
+// The final model of each repetition, numbered like its summary (a repetition may have been run alone).
+std::string models_csv(const RunResults& results) {
   std::ostringstream out;
   out << "run,index,value\n";
-  for (std::size_t run = 0; run < models.size(); ++run)
-    for (std::size_t i = 0; i < models[run].size(); ++i) out << run << ',' << i << ',' << number(models[run][i]) << '\n';
+  for (std::size_t m = 0; m < results.models.size(); ++m) {
+    const auto run = m < results.summaries.size() ? results.summaries[m].run : static_cast<int>(m);
+    const auto& model = results.models[m];
+    for (std::size_t i = 0; i < model.size(); ++i) out << run << ',' << i << ',' << csv_number(model[i]) << '\n';
+  }
   return out.str();
+}
+
+nlohmann::json provenance_object(const Provenance& p) {
+  nlohmann::json libraries = nlohmann::json::object();
+  for (const auto& [name, version] : p.libraries) libraries[name] = version;
+  return {{"sgdsim_version", p.version}, {"command", p.command},   {"hosts", p.hosts},
+          {"started", p.started},        {"finished", p.finished}, {"libraries", libraries}};
 }
 
 std::string summary_json(const std::string& resolved_scenario, const std::vector<RunSummary>& summaries,
-                         const std::string& backend) {
+                         const std::string& backend, const std::optional<Provenance>& provenance) {
   nlohmann::json runs = nlohmann::json::array();
   for (const auto& s : summaries) {
     runs.push_back({{"run", s.run},
@@ -68,6 +85,7 @@ std::string summary_json(const std::string& resolved_scenario, const std::vector
                             {"algorithm", scenario["algorithm"]["name"]},
                             {"backend", backend},
                             {"runs", runs}};
+  if (provenance) summary["provenance"] = provenance_object(*provenance);
   return summary.dump(2) + "\n";
 }
 
@@ -97,17 +115,94 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
   if (ec) SGDSIM_THROW(Error, "cannot rename " + temporary.string() + " to " + path.string() + ": " + ec.message());
 }
 
-void write_run_directory(const std::filesystem::path& dir, const std::string& resolved_scenario,
-                         const RunResults& results, const std::string& backend) {
+std::string utc_timestamp(std::chrono::system_clock::time_point when) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(when);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+std::string provenance_json(const Provenance& provenance) { return provenance_object(provenance).dump(); }
+
+const std::vector<std::string> RUN_FILES = {"scenario.json", "trace.csv", "workers.csv", "model.csv", "summary.json"};
+
+namespace {
+
+void create_run_directory(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) SGDSIM_THROW(Error, "cannot create the run directory " + dir.string() + ": " + ec.message());
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) SGDSIM_THROW(Error, "cannot read " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The CSV file of every part, its header once.
+std::string concatenate_csv(const std::vector<std::filesystem::path>& parts, const std::string& file) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::string text = read_file(parts[i] / file);
+    const auto body = text.find('\n');
+    out += i == 0 ? text : text.substr(body == std::string::npos ? text.size() : body + 1);
+  }
+  return out;
+}
+
+// summary.json of the parts: the first part's fields, every part's runs, and one provenance spanning them all.
+std::string merge_summaries(const std::vector<std::filesystem::path>& parts) {
+  nlohmann::json merged;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const auto path = parts[i] / "summary.json";
+    nlohmann::json part;
+    try {
+      part = nlohmann::json::parse(read_file(path));
+    } catch (const nlohmann::json::exception& e) {
+      SGDSIM_THROW(Error, path.string() + ": not valid JSON: " + e.what());
+    }
+    if (i == 0) {
+      merged = part;
+      continue;
+    }
+    for (const auto& run : part.at("runs")) merged["runs"].push_back(run);
+    if (!part.contains("provenance") || !merged.contains("provenance")) continue;
+    auto& p = merged["provenance"];
+    const auto& q = part["provenance"];
+    p["started"] = std::min(p["started"].get<std::string>(), q["started"].get<std::string>());
+    p["finished"] = std::max(p["finished"].get<std::string>(), q["finished"].get<std::string>());
+    for (const auto& host : q["hosts"])
+      if (std::find(p["hosts"].begin(), p["hosts"].end(), host) == p["hosts"].end()) p["hosts"].push_back(host);
+  }
+  return merged.dump(2) + "\n";
+}
+
+}  // namespace
+
+void write_run_directory(const std::filesystem::path& dir, const std::string& resolved_scenario,
+                         const RunResults& results, const std::string& backend, const RunFileOptions& options) {
+  create_run_directory(dir);
   write_file_atomically(dir / "scenario.json", resolved_scenario);
   write_file_atomically(dir / "trace.csv", trace_csv(results.iterations));
-  write_file_atomically(dir / "workers.csv", workers_csv(results.workers));
-  write_file_atomically(dir / "model.csv", models_csv(results.models));
+  write_file_atomically(dir / "workers.csv", workers_csv(results.workers, options.workers_every));
+  write_file_atomically(dir / "model.csv", models_csv(results));
   // summary.json last: its presence says the other files are complete.
-  write_file_atomically(dir / "summary.json", summary_json(resolved_scenario, results.summaries, backend));
+  write_file_atomically(dir / "summary.json",
+                        summary_json(resolved_scenario, results.summaries, backend, options.provenance));
+}
+
+void merge_run_directories(const std::vector<std::filesystem::path>& parts, const std::filesystem::path& dir) {
+  if (parts.empty()) SGDSIM_THROW(Error, "merge_run_directories: no parts for " + dir.string());
+  create_run_directory(dir);
+  write_file_atomically(dir / "scenario.json", read_file(parts.front() / "scenario.json"));
+  for (const char* csv : {"trace.csv", "workers.csv", "model.csv"})
+    write_file_atomically(dir / csv, concatenate_csv(parts, csv));
+  write_file_atomically(dir / "summary.json", merge_summaries(parts));
 }
 
 namespace {

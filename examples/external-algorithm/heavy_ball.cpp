@@ -21,7 +21,7 @@ sgdsim::RunOutcome run_server(const sgdsim::RunContext& c, const HeavyBallParams
   std::vector<double> x(d, 0.0), v(d, 0.0), g(d), message(d + 1);
   std::vector<std::vector<double>> results(static_cast<std::size_t>(k), std::vector<double>(d));
   std::vector<sgdsim::Request> pending(static_cast<std::size_t>(k));
-  sgdsim::RunBook book(c);
+  sgdsim::RunBook book(c, x);
 
   auto send_model = [&](std::int64_t t, bool stop) {
     std::copy(x.begin(), x.end(), message.begin());

@@ -23,7 +23,7 @@ inline IterationStats iteration_stats(const RunResults& results, int run = 0) {
   std::vector<double> gaps;
   double previous = 0;
   for (const auto& r : results.iterations) {
-    if (r.run != run) continue;
+    if (r.run != run || r.iteration == 0) continue;  // the row of iteration 0 is the starting point, not an iteration
     gaps.push_back(r.time - previous);
     previous = r.time;
   }

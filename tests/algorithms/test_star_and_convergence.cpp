@@ -21,10 +21,13 @@ TEST_CASE("uncoded GD on a star: iteration time = broadcast + compute + gather, 
   const double broadcast = 2 * 1e-3 + 4 * 1001 * 8 / 1e8;
   const double gather = 2 * 1e-3 + 4 * 1000 * 8 / 1e8;
   const double expected = broadcast + 0.25 * 0.2 + gather;
-  REQUIRE(r.iterations.size() == 5);
-  for (std::size_t i = 0; i < 5; ++i) CHECK(r.iterations[i].time == doctest::Approx((i + 1) * expected).epsilon(1e-9));
+  REQUIRE(r.iterations.size() == 6);  // the starting point (iteration 0, time 0, no bytes) and 5 iterations
+  CHECK(r.iterations[0].iteration == 0);
+  CHECK(r.iterations[0].time == 0);
+  CHECK(r.iterations[0].bytes == 0);
+  for (std::size_t i = 1; i <= 5; ++i) CHECK(r.iterations[i].time == doctest::Approx(i * expected).epsilon(1e-9));
   // Bytes: per iteration 4 models out and 4 results in.
-  CHECK(r.iterations[0].bytes == 4 * 1001 * 8 + 4 * 1000 * 8);
+  CHECK(r.iterations[1].bytes == 4 * 1001 * 8 + 4 * 1000 * 8);
 }
 
 TEST_CASE("sync SGD on a small logistic problem ends within 1e-3 of the optimum from a full-batch solver") {

@@ -9,3 +9,20 @@ max_rel_diff() {
              if (m < 1e-300) m = 1e-300; r = d / m; if (r > worst) worst = r }
     END { printf "%.3g\n", worst + 0 }'
 }
+
+# strip_provenance FILE: summary.json / study.json without their "provenance" object (when and where it ran).
+strip_provenance() { sed '/^  "provenance": {/,/^  }/d' "$1"; }
+
+# same_study DIR_A DIR_B: the same files, byte for byte (summary.json and study.json apart from their provenance).
+same_study() {
+  diff <(cd "$1" && find . -type f | sort) <(cd "$2" && find . -type f | sort) > /dev/null ||
+    fail "$1 and $2 hold different files: $(diff <(cd "$1" && find . -type f | sort) <(cd "$2" && find . -type f | sort))"
+  local f
+  while read -r f; do
+    case "$f" in
+      */summary.json | */study.json)
+        cmp -s <(strip_provenance "$1/$f") <(strip_provenance "$2/$f") || fail "$f differs between $1 and $2" ;;
+      *) cmp -s "$1/$f" "$2/$f" || fail "$f differs between $1 and $2" ;;
+    esac
+  done < <(cd "$1" && find . -type f | sort)
+}

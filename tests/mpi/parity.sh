@@ -30,6 +30,11 @@ cat "$work/sim.log" "$work/mpi.log"
 . "$(dirname "$0")/../compare_runs.sh"
 
 status=0
+# Both run directories say where they come from: the real run names the MPI library, the simulation SimGrid's.
+if ! grep -q '"mpi": "Open MPI' "$work/mpi/summary.json" || ! grep -q '"simgrid": "3\.' "$work/sim/summary.json"; then
+  echo "parity: summary.json does not name the MPI library (real run) or SimGrid's version (simulation)" >&2
+  status=1
+fi
 case ",$checks," in *,iterates,*|*,gradient,*)
   # gradient: loss, gradient norm and final model (an exact decoder gives them whichever tied worker arrived first).
   compare "$work/sim/trace.csv" "$work/mpi/trace.csv" "1 2 4 5" 1e-12 0 || status=1

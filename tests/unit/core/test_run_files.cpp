@@ -1,4 +1,4 @@
-// Run files: CSV layout, model.csv, atomic writes; worker-record packing; study variants.
+// Run files: CSV layout, model.csv, atomic writes, output.workers, provenance, merging repetitions run apart.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -8,7 +8,6 @@
 #include <cmath>
 
 #include "sgdsim/core/trace/trace.hpp"
-#include "sgdsim/core/scenario/variants.hpp"
 #include "sgdsim/error.hpp"
 
 using namespace sgdsim;
@@ -20,6 +19,31 @@ std::string read(const std::filesystem::path& p) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+std::filesystem::path temp_dir(const std::string& name) {
+  return std::filesystem::temp_directory_path() / ("sgdsim_" + name + "_" + std::to_string(::getpid()));
+}
+
+// Repetition `run` of a two-iteration, two-worker run with distinct values.
+RunResults repetition(int run) {
+  RunResults r;
+  const double base = 10.0 * run;
+  r.iterations = {{run, 1, base + 0.1, NOT_EVALUATED, NOT_EVALUATED, 1, 8, 2}, {run, 2, base + 0.3, 0.7, 0.1, 2, 16, 2}};
+  for (int t = 1; t <= 2; ++t)
+    for (int w = 0; w < 2; ++w) r.workers.push_back({run, t, w, base + t, 0.1 * w, base + t + 0.2, true, w == 0, w != 0});
+  RunSummary s;
+  s.run = run;
+  s.iterations = 2;
+  s.time = base + 0.3;
+  s.final_loss = 0.7 - 0.01 * run;
+  r.summaries = {s};
+  r.models = {{base, -1.0 / 3}};
+  return r;
+}
+
+Provenance provenance(const std::string& host, const std::string& started, const std::string& finished) {
+  return {"v1", "sgdsim simulate x.json", {host}, started, finished, {{"simgrid", "3.32.0"}}};
 }
 
 }  // namespace
@@ -63,30 +87,56 @@ TEST_CASE("the run directory has the documented columns, empty fields for uneval
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("a study's variants become override lists and the base loses its variants key") {
-  const Study st = split_variants(R"({"name": "x", "variants": [
-      {"label": "a", "set": {"algorithm.tau": 4, "algorithm.name": "local_sgd"}}, {"label": "b-2", "set": {}}]})");
-  CHECK(st.base_json == R"({"name":"x"})");
-  REQUIRE(st.variants.size() == 2);
-  CHECK(st.variants[0].label == "a");
-  CHECK(st.variants[0].overrides == std::vector<std::string>{"algorithm.name=\"local_sgd\"", "algorithm.tau=4"});
-  CHECK(st.variants[1].overrides.empty());
-  CHECK(split_variants(R"({"name": "plain"})").variants.empty());
+TEST_CASE("output.workers keeps every N-th iteration's worker rows, or none") {
+  const auto dir = temp_dir("workers_every");
+  const RunResults r = repetition(0);
+  write_run_directory(dir, R"({"name": "t", "algorithm": {"name": "sync_sgd"}})", r, "simgrid", {2, {}});
+  CHECK(read(dir / "workers.csv") ==
+        "run,iteration,worker,start,compute,arrival,computed,used,dropped\n0,2,0,2,0,2.2000000000000002,1,1,0\n"
+        "0,2,1,2,0.10000000000000001,2.2000000000000002,1,0,1\n");
+  write_run_directory(dir, R"({"name": "t", "algorithm": {"name": "sync_sgd"}})", r, "simgrid", {0, {}});
+  CHECK(read(dir / "workers.csv") == "run,iteration,worker,start,compute,arrival,computed,used,dropped\n");
+  std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("malformed variants are errors naming their path") {
-  auto message = [](const std::string& text) {
-    try {
-      split_variants(text);
-    } catch (const ConfigError& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  CHECK(message(R"({"variants": []})").find("scenario.variants: must be a non-empty array") == 0);
-  CHECK(message(R"({"variants": [{"label": "a", "set": {}}, {"label": "a", "set": {}}]})")
-            .find("scenario.variants[1].label: \"a\" is used by an earlier variant") == 0);
-  CHECK(message(R"({"variants": [{"label": "a b", "set": {}}]})").find("scenario.variants[0].label:") == 0);
-  CHECK(message(R"({"variants": [{"label": "a", "set": 3}]})").find("scenario.variants[0].set:") == 0);
-  CHECK(message(R"({"variants": [{"label": "a", "set": {}, "x": 1}]})").find("scenario.variants[0].x: unknown key") == 0);
+TEST_CASE("repetitions written apart and merged give the bytes of writing them at once, and one provenance") {
+  const auto root = temp_dir("merge");
+  const std::string scenario = R"({"name": "t", "algorithm": {"name": "sync_sgd"}})";
+  RunResults all;
+  std::vector<std::filesystem::path> parts;
+  const char* times[][2] = {{"2026-01-01T10:00:05Z", "2026-01-01T10:00:09Z"},
+                            {"2026-01-01T10:00:01Z", "2026-01-01T10:00:04Z"},
+                            {"2026-01-01T10:00:02Z", "2026-01-01T10:00:12Z"}};
+  for (int run = 0; run < 3; ++run) {
+    const RunResults part = repetition(run);
+    for (const auto& x : part.iterations) all.iterations.push_back(x);
+    for (const auto& x : part.workers) all.workers.push_back(x);
+    all.summaries.push_back(part.summaries[0]);
+    all.models.push_back(part.models[0]);
+    parts.push_back(root / ("part" + std::to_string(run)));
+    write_run_directory(parts.back(), scenario, part, "simgrid",
+                        {1, provenance(run == 1 ? "b" : "a", times[run][0], times[run][1])});
+  }
+  write_run_directory(root / "at-once", scenario, all, "simgrid",
+                      {1, provenance("a", "2026-01-01T10:00:01Z", "2026-01-01T10:00:12Z")});
+  merge_run_directories(parts, root / "merged");
+  for (const char* file : {"scenario.json", "trace.csv", "workers.csv", "model.csv"})
+    CHECK(read(root / "merged" / file) == read(root / "at-once" / file));
+  CHECK(read(root / "merged" / "model.csv").find("\n2,1,-0.33333333333333331\n") != std::string::npos);
+  // Everything but the hosts, which the merge lists in the order the parts name them.
+  auto merged = read(root / "merged" / "summary.json");
+  const auto hosts = merged.find("\"hosts\": [\n      \"a\",\n      \"b\"\n    ]");
+  REQUIRE(hosts != std::string::npos);
+  merged.replace(hosts, std::string("\"hosts\": [\n      \"a\",\n      \"b\"\n    ]").size(),
+                 "\"hosts\": [\n      \"a\"\n    ]");
+  CHECK(merged == read(root / "at-once" / "summary.json"));
+  CHECK(merged.find("\"started\": \"2026-01-01T10:00:01Z\"") != std::string::npos);
+  CHECK(merged.find("\"finished\": \"2026-01-01T10:00:12Z\"") != std::string::npos);
+  CHECK(merged.find("\"simgrid\": \"3.32.0\"") != std::string::npos);
+  std::filesystem::remove_all(root);
+}
+
+TEST_CASE("timestamps are ISO 8601 UTC") {
+  CHECK(utc_timestamp(std::chrono::system_clock::from_time_t(0)) == "1970-01-01T00:00:00Z");
+  CHECK(utc_timestamp(std::chrono::system_clock::from_time_t(1700000000)) == "2023-11-14T22:13:20Z");
 }

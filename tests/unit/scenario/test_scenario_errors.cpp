@@ -81,6 +81,10 @@ TEST_CASE("out-of-range values are errors") {
         "scenario.cluster.compute.slowdown.2: must be a number > 0, got 0");
   CHECK(error_of({"stop.time=0"}) == "scenario.stop.time: must be a number > 0, got 0");
   CHECK(error_of({"output.every=0"}) == "scenario.output.every: must be an integer >= 1, got 0");
+  CHECK(error_of({"output.workers=0"}) ==
+        "scenario.output.workers: must be true, false or an integer N >= 1 (every N-th iteration), got 0");
+  CHECK(error_of({"output.workers=\"some\""}) ==
+        "scenario.output.workers: must be true, false or an integer N >= 1 (every N-th iteration), got \"some\"");
 }
 
 TEST_CASE("enumerations list the allowed names") {

@@ -72,6 +72,7 @@ TEST_CASE("defaults are filled in for every optional key") {
   CHECK_FALSE(s.stop.time.has_value());
   CHECK(s.output.dir == std::filesystem::path("results/scenario"));
   CHECK(s.output.every == 1);
+  CHECK(s.output.workers_every == 1);
   CHECK(s.source.empty());
 }
 
@@ -83,6 +84,7 @@ TEST_CASE("resolved_json lists the defaults in canonical order") {
   CHECK(j.find("\"latency\": \"50us\"") != std::string::npos);
   CHECK(j.find("\"batch_size\": 32") != std::string::npos);
   CHECK(j.find("\"dir\": \"results/scenario\"") != std::string::npos);
+  CHECK(j.find("\"workers\": true") != std::string::npos);
   CHECK(j.find("wait_for") == std::string::npos);  // not a key of sync_sgd
   const char* order[] = {"\"name\"",    "\"seed\"",      "\"repetitions\"", "\"problem\"",
                          "\"cluster\"", "\"algorithm\"", "\"stop\"",        "\"output\""};
@@ -102,7 +104,7 @@ TEST_CASE("parsing resolved_json again gives an identical scenario") {
     "algorithm": {"name": "agc", "tasks_per_worker": 3, "wait_for": 7,
                   "step_size": {"schedule": "inverse", "eta0": 2.0, "a": 10}},
     "stop": {"iterations": 500, "time": 12.5, "target_loss": 0.1},
-    "output": {"dir": "out/full", "every": 5}
+    "output": {"dir": "out/full", "every": 5, "workers": 10}
   })";
   const Scenario a = parse_scenario(text, {}, "/base");
   const Scenario b = parse_scenario(a.resolved_json, {}, "/elsewhere");
@@ -138,6 +140,7 @@ TEST_CASE("parsing resolved_json again gives an identical scenario") {
   CHECK(b.stop.target_loss == 0.1);
   CHECK(b.output.dir == std::filesystem::path("out/full"));  // stays relative to the current directory
   CHECK(b.output.every == 5);
+  CHECK(b.output.workers_every == 10);
 }
 
 TEST_CASE("round trip keeps a platform file, libsvm data and local_sgd keys") {

@@ -1,6 +1,7 @@
 // The SimGrid backend's entry point: runs a scenario's repetitions as a simulation on a modelled cluster.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,11 +14,19 @@ namespace sgdsim::sim {
 struct SimulationOptions {
   std::vector<std::string> simgrid_args;  // extra --cfg=... / --log=... arguments for the SimGrid engine
   TraceSink* observer = nullptr;          // sees rank 0's records as they happen (progress)
+  // Run only this repetition (its results are numbered by it). A repetition's results depend only on the scenario and
+  // its number, but bit for bit only when it starts the engine: clock readings are differences of absolute simulated
+  // times, rounded differently later in a run. Studies therefore run each repetition in an engine of its own.
+  std::optional<int> only_repetition;
 };
 
-// Builds the platform (cluster.network), starts one actor per rank on its host, runs all repetitions one after
-// another (each from time 0 of its own clock) and checks every actor finished (a deadlock is a SimulationError).
+// Builds the platform (cluster.network), starts one actor per rank on its host, runs all repetitions (or only the one
+// of options.only_repetition) one after another, each from time 0 of its own clock, and checks every actor finished
+// (a deadlock is a SimulationError).
 // Only one simulation per process (SimGrid allows one Engine).
 RunResults simulate(const Scenario& scenario, const Problem& problem, const SimulationOptions& options = {});
+
+// The SimGrid library's version, "3.32.0".
+std::string simgrid_version();
 
 }  // namespace sgdsim::sim

@@ -14,6 +14,9 @@ namespace sgdsim {
 // Tracks one repetition on the aggregating rank (rank 0, or the parameter server): reports its trace rows, makes the
 // stop decision (scenario.stop: iterations, time, target loss; and divergence) and builds the summary.
 //
+// Constructed on every rank with the model the repetition starts from; rank 0 reports it as the row of iteration 0
+// (time 0, the start of the repetition's clock; the loss and gradient norm at the starting point; no rounds, no bytes,
+// nobody waited for), so that every trace starts where its run starts.
 // Typical use on the aggregating rank, after the update of iteration t:
 //   IterationRecord r{context.repetition, t, context.clock.now(), NOT_EVALUATED, NOT_EVALUATED, rounds, bytes, used};
 //   if (book.evaluate_at(t)) book.evaluate(r, x);
@@ -21,7 +24,7 @@ namespace sgdsim {
 // and at the end `outcome.summary = book.finish(x)`. Loss evaluation is bookkeeping: it takes no simulated time.
 class RunBook {
  public:
-  explicit RunBook(const RunContext& context);
+  RunBook(const RunContext& context, std::span<const double> start);
 
   // Whether the loss should be evaluated after iteration t (every output.every-th, the last, or always with a target
   // loss); never with numerics off.

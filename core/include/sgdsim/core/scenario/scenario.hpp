@@ -108,6 +108,7 @@ struct StopSpec {
 struct OutputSpec {
   std::filesystem::path dir;  // default results/<name>
   int every = 1;
+  int workers_every = 1;  // output.workers: workers.csv keeps every N-th iteration (true = 1, false = 0: no rows)
 };
 
 // `theory` (extension): constants of the theorems that `sgdsim bounds` takes as given instead of computing or

@@ -1,11 +1,15 @@
 // Run records (per iteration, per worker) and the run directory writer: trace.csv, workers.csv, summary.json.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sgdsim {
@@ -14,7 +18,7 @@ constexpr double NOT_EVALUATED = std::numeric_limits<double>::quiet_NaN();
 
 struct IterationRecord {
   int run = 0;                  // repetition
-  std::int64_t iteration = 0;   // 1-based: state after this many iterations
+  std::int64_t iteration = 0;   // state after this many iterations (0: the starting point)
   double time = 0;              // clock seconds since the run started
   double loss = NOT_EVALUATED;  // F(x) of the (averaged) model, when evaluated
   double grad_norm = NOT_EVALUATED;
@@ -69,6 +73,9 @@ class MemoryTrace : public TraceSink {
   std::vector<WorkerRecord> workers;
 };
 
+// A double as CSV text that reads back to the same double (%.17g); NaN (not evaluated) is an empty field.
+std::string csv_number(double v);
+
 void write_file_atomically(const std::filesystem::path& path, const std::string& contents);
 
 // Packing worker records into doubles to gather them over a Comm, and back.
@@ -87,9 +94,37 @@ struct RunResults {
   std::vector<std::vector<double>> models;  // the final model of each repetition
 };
 
+// Where, when and by what a run directory was made: summary.json's "provenance".
+struct Provenance {
+  std::string version;             // sgdsim --version
+  std::string command;             // the command line
+  std::vector<std::string> hosts;  // the hosts its repetitions ran on
+  std::string started, finished;   // ISO 8601 UTC, e.g. 2026-01-31T09:15:02Z
+  std::vector<std::pair<std::string, std::string>> libraries;  // e.g. {"simgrid", "3.32.0"}
+};
+
+// The provenance as a JSON object (keys sgdsim_version, command, hosts, started, finished, libraries).
+std::string provenance_json(const Provenance& provenance);
+
+// "2026-01-31T09:15:02Z"
+std::string utc_timestamp(std::chrono::system_clock::time_point when);
+
+struct RunFileOptions {
+  int workers_every = 1;                  // workers.csv keeps the iterations divisible by this; 0 keeps none
+  std::optional<Provenance> provenance;  // written into summary.json when given
+};
+
 // Writes the run directory: scenario.json, trace.csv, workers.csv, model.csv (final models), summary.json (last).
 // Every file goes to a temporary name first and is renamed when complete.
 void write_run_directory(const std::filesystem::path& dir, const std::string& resolved_scenario,
-                         const RunResults& results, const std::string& backend);
+                         const RunResults& results, const std::string& backend, const RunFileOptions& options = {});
+
+// The files of a run directory, in the order they are written (summary.json last).
+extern const std::vector<std::string> RUN_FILES;
+
+// Writes `dir` from run directories of the same scenario holding consecutive repetitions (each run alone, maybe in
+// another process or on another host), in repetition order: the same bytes as if all repetitions had been written
+// at once, except summary.json's provenance, which spans the parts (earliest start, latest end, every host).
+void merge_run_directories(const std::vector<std::filesystem::path>& parts, const std::filesystem::path& dir);
 
 }  // namespace sgdsim
