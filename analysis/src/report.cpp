@@ -8,45 +8,13 @@
 #include <sstream>
 #include <vector>
 
-<<<<<<< HEAD
-=======
-#include "sgdsim/analysis/agc_bounds.hpp"
-#include "sgdsim/analysis/closed_forms.hpp"
-#include "sgdsim/analysis/estimate.hpp"
 #include "sgdsim/analysis/text_table.hpp"
-#include "sgdsim/core/algorithms/gradient_coding.hpp"
-#include "sgdsim/core/algorithms/model_averaging.hpp"
-#include "sgdsim/core/data/assignment.hpp"
 
->>>>>>> main
 namespace sgdsim::analysis {
 
 namespace {
 
-<<<<<<< HEAD
-// Rows of cells printed with every column padded to its widest cell; the last column is left unpadded.
-class Table {
- public:
-  void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
-  void print(std::ostream& out, const std::string& indent) const {
-    std::vector<std::size_t> width;
-    for (const auto& r : rows_) {
-      if (width.size() < r.size()) width.resize(r.size(), 0);
-      for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-    }
-    for (const auto& r : rows_) {
-      out << indent;
-      for (std::size_t i = 0; i < r.size(); ++i) {
-        out << r[i];
-        if (i + 1 < r.size()) out << std::string(width[i] - r[i].size() + 2, ' ');
-      }
-      out << '\n';
-    }
-  }
-
- private:
-  std::vector<std::vector<std::string>> rows_;
-};
+using Table = TextTable;
 
 const char* status_word(Condition::Status s) {
   switch (s) {
@@ -55,19 +23,6 @@ const char* status_word(Condition::Status s) {
     case Condition::Status::UNCHECKED: return "unchecked";
   }
   return "?";
-=======
-std::string number(double x, int precision = 6) {
-  if (std::isnan(x)) return "-";
-  std::ostringstream out;
-  out.precision(precision);
-  out << x;
-  return out.str();
-}
-
-std::string bound_text(const Bound& b) {
-  if (b.applies) return number(b.value);
-  return "n/a (violated: " + b.condition + ")" + (std::isnan(b.value) ? "" : " [formula: " + number(b.value) + "]");
->>>>>>> main
 }
 
 const char* kind_name(VerdictKind k) {
@@ -169,7 +124,6 @@ ObservedIterationTime observed_iteration_time(const RunResults& results) {
 
 std::string report_text(const TheoryReport& r) {
   std::ostringstream out;
-<<<<<<< HEAD
   out << "sgdsim bounds: scenario '" << r.scenario << "', algorithm " << r.algorithm << "; measured on: " << r.run;
   if (r.repetitions > 0) out << " (" << r.repetitions << " repetition" << (r.repetitions == 1 ? "" : "s") << ")";
   out << "\n\nIteration time\n";
@@ -182,63 +136,9 @@ std::string report_text(const TheoryReport& r) {
     times.row({"measured", number(t.measured) + " s +- " + number(t.measured_se, 3),
                std::to_string(t.measured_iterations) + " iterations" +
                    (std::isnan(reference) ? "" : "; measured / (compute + network) = " + number(t.measured / reference, 4))});
-=======
-  const int k = scenario.cluster.workers;
-  const auto& alg = scenario.algorithm;
-  const auto& compute = scenario.cluster.compute;
-  const std::int64_t n_samples = problem.samples();
-  const std::int64_t d = problem.dimension();
-
-  out << "Bounds report: scenario '" << scenario.name << "'\n";
-  out << "  problem: " << (problem.objective() == kernels::Loss::LOGISTIC ? "logistic" : "least_squares")
-      << ", N = " << n_samples << ", d = " << d << ", l2 = " << number(problem.l2()) << "\n";
-  out << "  cluster: k = " << k << " workers, s = " << number(compute.seconds_per_pass) << " s/pass";
-  if (compute.straggling_rate) out << ", straggling rate lambda = " << number(*compute.straggling_rate);
-  if (compute.delay_mean) out << ", additive delay mean m = " << number(*compute.delay_mean);
-  if (!compute.slowdown.empty()) out << ", " << compute.slowdown.size() << " slowed-down worker(s)";
-  const auto* coding = alg.params_if<CodingParams>();
-  const int c = coding ? coding->tasks_per_worker : 1;
-  const int r = coding ? coding->wait_for : k;
-  out << "\n  algorithm: " << alg.name() << " (c = " << c << ", r = " << r << ")\n\n";
-
-  // Iteration times.
-  out << "Mean iteration time, closed forms (compute part, ideal network)\n";
-  TextTable times;
-  times.row({"algorithm", "mean [s]", "std [s]", "formula"});
-  const IterationClosedForm own = scenario_iteration_time(scenario, n_samples);
-  auto add_time = [&](const std::string& label, const IterationClosedForm& f) {
-    times.row({label, f.time ? number(f.time->mean) : "-", f.time ? number(f.time->stddev()) : "-", f.formula});
-  };
-  add_time(alg.name() + " (scenario)", own);
-  add_time("uncoded", coding_iteration_time(compute, k, CodingParams::uncoded(k)));
-  add_time("egc c=" + std::to_string(c), coding_iteration_time(compute, k, CodingParams::egc(k, c)));
-  add_time("agc c=" + std::to_string(c) + " r=" + std::to_string(r),
-           coding_iteration_time(compute, k, CodingParams::agc(k, c, r)));
-  add_time("ignore_stragglers r=" + std::to_string(r),
-           coding_iteration_time(compute, k, CodingParams::ignore_stragglers(k, r)));
-  times.print(out);
-
-  const NetworkTerm net = network_term(scenario, d);
-  out << "  network per iteration: " << (net.time ? number(*net.time) + " s" : std::string("-")) << "  (" << net.formula
-      << ")\n";
-  std::optional<double> total;
-  if (own.time && net.time) total = own.time->mean + *net.time;
-  out << "  scenario total (compute + network): " << (total ? number(*total) + " s" : std::string("-")) << "\n";
-
-  if (simulated != nullptr) {
-    const ObservedIterationTime obs = observed_iteration_time(*simulated);
-    TextTable sim;
-    sim.row({"simulated mean [s]", "std. error [s]", "iterations", "closed form [s]", "ratio sim/closed"});
-    const double reference = total ? *total : (own.time ? own.time->mean : std::nan(""));
-    sim.row({number(obs.mean), number(obs.standard_error), std::to_string(obs.iterations), number(reference),
-             obs.iterations > 0 && reference > 0 ? number(obs.mean / reference, 4) : "-"});
-    out << "\nSimulated vs closed form" << (total ? " (compute + network)" : " (compute only)") << "\n";
-    sim.print(out);
->>>>>>> main
   }
   times.print(out, "  ");
 
-<<<<<<< HEAD
   out << "\nConstants (* = a supremum or infimum over sampled points only: the bounds using it are conditional on "
          "it)\n";
   Table constants;
@@ -250,35 +150,6 @@ std::string report_text(const TheoryReport& r) {
     if (c.sample_size > 0) how += "]";
     constants.row({c.symbol, number(c.value), std::string(origin_name(c.origin)) + (c.conditional ? "*" : ""),
                    how + "  (" + c.meaning + ")"});
-=======
-  // Constants.
-  out << "\nConstants\n";
-  const Optimum opt = solve_optimum(problem);
-  const Estimate beta = estimate_smoothness(problem);
-  const Estimate mu = estimate_pl_constant(problem, opt.x);
-  const std::vector<double> x0(static_cast<std::size_t>(d), 0.0);
-  const double f0 = objective(problem, x0, {});
-  const double delta0 = std::max(0.0, f0 - opt.loss);
-  const Estimate per_sample = estimate_gradient_bound(problem, {x0, opt.x});
-  // The theorems' f_i are the n = k task functions: with the algorithms' shards (repetition 0) that is the tighter,
-  // relevant σ²; the per-sample maximum bounds it for any partition.
-  Estimate sigma2 = per_sample;
-  if (n_samples >= k) {
-    const Shards shards(n_samples, k, scenario.seed, 0);
-    std::vector<std::span<const std::int64_t>> parts;
-    for (int i = 0; i < shards.count(); ++i) parts.push_back(shards.shard(i));
-    sigma2 = estimate_partition_gradient_bound(problem, parts, {x0, opt.x});
-    sigma2.how += " (the k shards of repetition 0)";
-  }
-  TextTable constants;
-  constants.row({"beta", number(beta.value), beta.how});
-  constants.row({"mu", number(mu.value), mu.how});
-  constants.row({"F*", number(opt.loss, 10), opt.how + (opt.converged ? "" : " (NOT converged)")});
-  constants.row({"Delta_0", number(delta0), "F(x_0) - F*, x_0 = 0"});
-  constants.row({"sigma^2", number(sigma2.value), sigma2.how + ", at x_0 and x*; used below"});
-  if (sigma2.how != per_sample.how) {
-    constants.row({"sigma^2 (per sample)", number(per_sample.value), per_sample.how + ", at x_0 and x*"});
->>>>>>> main
   }
   constants.print(out, "  ");
   if (!r.points.empty()) out << "  Points: " << r.points << "\n";
@@ -314,14 +185,6 @@ std::string report_text(const TheoryReport& r) {
     for (const auto& note : c.notes) body.row({"note", note});
     body.print(out, "    ");
   }
-<<<<<<< HEAD
-=======
-  TextTable th1;
-  th1.row({"c, r", std::to_string(t1.c) + ", " + std::to_string(t1.r)});
-  th1.row({"bound on Delta_T", bound_text(b1)});
-  th1.row({"noise floor", number(agc_theorem1_floor(t1))});
-  th1.print(out);
->>>>>>> main
 
   if (!r.recommendations.empty()) out << "\nRecommendations\n";
   for (const auto& rec : r.recommendations) {
@@ -400,7 +263,6 @@ std::string report_json(const TheoryReport& r) {
     for (const auto& row : rec.rows) {
       x["rows"].push_back({{"label", row.label}, {"value", json_number(row.value)}, {"note", row.note}});
     }
-<<<<<<< HEAD
     x["notes"] = rec.notes;
     j["recommendations"].push_back(x);
   }
@@ -427,17 +289,6 @@ std::string report_markdown_rows(const TheoryReport& r) {
     verdict = escaped;
     out << "| " << r.scenario << " | " << c.title << " | " << number(c.bound, 4) << " | " << measured << " | "
         << verdict << " |\n";
-=======
-    if (t2.epsilon >= delta0) eps_how += "; epsilon >= Delta_0, so x_0 already qualifies";
-    auto seconds = [](const Bound& b) { return b.applies ? number(b.value) + " s" : bound_text(b); };
-    TextTable th2;
-    th2.row({"epsilon", number(t2.epsilon) + "  (" + eps_how + ")"});
-    th2.row({"c = 1/(lambda s)", number(b2.c)});
-    th2.row({"E[T_unc] <=", seconds(b2.uncoded)});
-    th2.row({"E[T_EGC] <=", seconds(b2.egc)});
-    th2.row({"E[T_AGC] <=", seconds(b2.agc) + "  (r = " + std::to_string(r) + ")"});
-    th2.print(out);
->>>>>>> main
   }
   return out.str();
 }

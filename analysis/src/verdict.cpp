@@ -1,9 +1,10 @@
 // Verdicts on theorems: conditions, measurements with their confidence intervals, and the decision rule.
 #include "sgdsim/analysis/verdict.hpp"
 
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <sstream>
+
+#include "sgdsim/analysis/study_stats.hpp"
 
 namespace sgdsim::analysis {
 
@@ -40,28 +41,14 @@ int Measurement::censored_count() const {
   return n;
 }
 
-double confidence_half_width(std::span<const double> values) {
-  const std::size_t n = values.size();
-  if (n < 2) return NO_VALUE;
-  double mean = 0;
-  for (double v : values) mean += v;
-  mean /= static_cast<double>(n);
-  double ss = 0;
-  for (double v : values) ss += (v - mean) * (v - mean);
-  const double sd = std::sqrt(ss / static_cast<double>(n - 1));
-  const boost::math::students_t t(static_cast<double>(n - 1));
-  return boost::math::quantile(t, 0.975) * sd / std::sqrt(static_cast<double>(n));
-}
-
 Measurement measurement(std::string quantity, std::string how, std::vector<double> values, std::vector<bool> censored) {
   Measurement m;
   m.quantity = std::move(quantity);
   m.how = std::move(how);
   censored.resize(values.size(), false);
-  double sum = 0;
-  for (double v : values) sum += v;
-  m.mean = values.empty() ? NO_VALUE : sum / static_cast<double>(values.size());
-  m.ci = confidence_half_width(values);
+  const SampleStats stats = sample_stats(values);
+  m.mean = stats.mean;
+  m.ci = stats.ci;
   m.values = std::move(values);
   m.censored = std::move(censored);
   return m;

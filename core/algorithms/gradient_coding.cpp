@@ -100,14 +100,10 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
   // Per iteration and worker: arrival time and whether the result was used (merged into the workers' own records).
   std::vector<double> arrival;
   std::vector<char> used;
-<<<<<<< HEAD
   // l2_term "full": the decoded sum carries l2·x only in the covered groups' share (|rows|/N each); the rest is added.
   const std::vector<double> loads =
       a.full_l2 ? group_loads(Shards(c.problem.samples(), k, s.seed, c.repetition), code) : std::vector<double>{};
-  RunBook book(c);
-=======
   RunBook book(c, x);
->>>>>>> main
   std::uint64_t delivered = 0;  // payload bytes of results that reached the PS
   std::int64_t t = 0;
 

@@ -506,8 +506,10 @@ ordered_json to_json(const Scenario& s) {
   if (s.stop.target_loss) stop["target_loss"] = *s.stop.target_loss;
   j["stop"] = stop;
 
-<<<<<<< HEAD
-  j["output"] = ordered_json{{"dir", s.output.dir.string()}, {"every", s.output.every}};
+  const int workers = s.output.workers_every;
+  j["output"] = ordered_json{{"dir", s.output.dir.string()},
+                             {"every", s.output.every},
+                             {"workers", workers <= 1 ? ordered_json(workers == 1) : ordered_json(workers)}};
   // Only when given: the theorems' constants are otherwise computed by `sgdsim bounds`, not defaults of the scenario.
   if (!s.theory.empty()) {
     ordered_json theory;
@@ -516,12 +518,6 @@ ordered_json to_json(const Scenario& s) {
     }
     j["theory"] = theory;
   }
-=======
-  const int workers = s.output.workers_every;
-  j["output"] = ordered_json{{"dir", s.output.dir.string()},
-                             {"every", s.output.every},
-                             {"workers", workers <= 1 ? ordered_json(workers == 1) : ordered_json(workers)}};
->>>>>>> main
   return j;
 }
 

@@ -55,11 +55,10 @@ struct Measurement {
   double ci = NO_VALUE;
   int censored_count() const;
 };
-// Fills mean and ci from values (censored repetitions included: their lower bounds make the mean a lower bound).
+// Fills mean and ci from values with the studies' statistics (study_stats.hpp: the 95% Student-t interval; censored
+// repetitions included, their lower bounds make the mean a lower bound).
 Measurement measurement(std::string quantity, std::string how, std::vector<double> values,
                         std::vector<bool> censored = {});
-// Half-width of the two-sided 95% Student-t interval of the mean of `values` (NaN when fewer than 2).
-double confidence_half_width(std::span<const double> values);
 
 enum class VerdictKind {
   HOLDS,           // bound at or above the measurement, and below the trivial value
