@@ -423,7 +423,7 @@ TheoryOverrides read_theory(const Obj& root) {
 ordered_json to_json(const Scenario& s) {
   ordered_json j;
   j["name"] = s.name;
-  if (!s.description.empty()) j["description"] = s.description;  // only when given: resolved files stay as they were
+  if (!s.description.empty()) j["description"] = s.description;
   j["seed"] = s.seed;
   j["repetitions"] = s.repetitions;
 
@@ -532,12 +532,12 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
   const Obj obj(root, "scenario");
   check_keys(obj, {"name", "seed", "repetitions", "problem", "cluster", "algorithm", "stop", "output", "description",
                    "theory"});
+  if (const json* v = obj.get("description")) s.description = read_string(*v, obj.at("description"));
   if (const json* v = obj.get("name")) {
     s.name = read_string(*v, obj.at("name"), "must be a non-empty string");
   } else {
     s.name = source.empty() || source.stem().empty() ? std::string("scenario") : source.stem().string();
   }
-  if (const json* v = obj.get("description")) s.description = read_string(*v, obj.at("description"));
   if (const json* v = obj.get("seed")) {
     if (v->is_number_unsigned()) {
       s.seed = v->get<std::uint64_t>();

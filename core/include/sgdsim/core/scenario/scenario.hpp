@@ -131,7 +131,7 @@ struct TheoryOverrides {
 
 struct Scenario {
   std::string name;
-  std::string description;  // free text (extension): what the scenario is and is not; "" when absent
+  std::string description;  // free text (what the scenario shows, how it is scaled); no effect on a run
   std::uint64_t seed = 1;
   int repetitions = 1;
   ProblemSpec problem;
