@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -88,19 +89,32 @@ std::vector<double> iteration_times(const std::filesystem::path& dir) {
 }  // namespace
 
 std::string summary_table(const std::vector<LabelledSummary>& rows) {
+  // Classifiers add their test accuracy: final, best, and the time it reached stop.target_accuracy.
+  const bool accuracy = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.summary.classifier; });
   std::ostringstream out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %11s %12s %12s %8s %11s\n", "run", "algorithm",
+  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %11s %12s %12s %8s %11s", "run", "algorithm",
                 "rep", "status", "iterations", "time [s]", "s/iter", "final loss", "to target", "rounds", "bytes");
   out << line;
+  if (accuracy) {
+    std::snprintf(line, sizeof line, " %9s %9s %10s", "test acc", "best acc", "to acc [s]");
+    out << line;
+  }
+  out << "\n";
   for (const auto& r : rows) {
     const auto& s = r.summary;
-    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-10s %10lld %12s %11s %12s %12s %8lld %11s\n", r.label.c_str(),
+    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-10s %10lld %12s %11s %12s %12s %8lld %11s", r.label.c_str(),
                   r.algorithm.c_str(), s.run, status_name(s.status), static_cast<long long>(s.iterations),
                   fixed(s.time, "%.4g").c_str(), fixed(s.mean_iteration_time, "%.4g").c_str(),
                   fixed(s.final_loss, "%.6g").c_str(), fixed(s.time_to_target, "%.4g").c_str(),
                   static_cast<long long>(s.comm_rounds), bytes_text(s.bytes).c_str());
     out << line;
+    if (accuracy) {
+      std::snprintf(line, sizeof line, " %9s %9s %10s", fixed(s.final_test_accuracy, "%.4f").c_str(),
+                    fixed(s.best_test_accuracy, "%.4f").c_str(), fixed(s.time_to_target_accuracy, "%.4g").c_str());
+      out << line;
+    }
+    out << "\n";
   }
   return out.str();
 }
@@ -207,6 +221,10 @@ std::vector<LabelledSummary> read_summaries(const std::filesystem::path& run_dir
     s.comm_rounds = run.at("comm_rounds").get<std::int64_t>();
     s.bytes = run.at("bytes").get<std::uint64_t>();
     s.mean_iteration_time = number_or_nan(run, "mean_iteration_time");
+    s.classifier = run.contains("final_test_accuracy");
+    s.final_test_accuracy = number_or_nan(run, "final_test_accuracy");
+    s.best_test_accuracy = number_or_nan(run, "best_test_accuracy");
+    s.time_to_target_accuracy = number_or_nan(run, "time_to_target_accuracy");
     rows.push_back({label, j.value("algorithm", ""), s});
   }
   return rows;

@@ -52,6 +52,15 @@ void print_reports(const std::vector<analysis::TheoryReport>& reports, const std
   for (std::size_t i = 0; i < reports.size(); ++i) std::cout << (i > 0 ? "\n" : "") << analysis::report_text(reports[i]);
 }
 
+// The constants (smoothness, PL, gradient bounds) are estimated for the linear objectives only.
+void require_linear_objective(const Scenario& s) {
+  if (s.problem.model) {
+    SGDSIM_THROW(ConfigError, "scenario.problem.model: bounds estimates the theorems' constants of the linear "
+                              "objectives (logistic, least_squares) only, not of model " +
+                                  s.problem.model->def->name);
+  }
+}
+
 // A run or study directory: every run in it read back (scenario.json, trace.csv, model.csv), nothing simulated.
 std::vector<analysis::TheoryReport> reports_of_directory(const Options& o) {
   if (!o.sets.empty()) SGDSIM_THROW(ConfigError, "--set: a run directory is checked as it was run, not changed");
@@ -60,6 +69,7 @@ std::vector<analysis::TheoryReport> reports_of_directory(const Options& o) {
   for (const auto& dir : analysis::find_run_directories(o.scenario)) {
     if (!o.variant.empty() && dir.filename() != o.variant && dir != std::filesystem::path(o.scenario)) continue;
     const analysis::RunDirectory run = analysis::read_run_directory(dir);
+    require_linear_objective(run.scenario);
     const Problem problem = make_problem(run.scenario);
     reports.push_back(analysis::theory_report(run.scenario, problem, &run.results, dir.string()));
   }
@@ -78,6 +88,7 @@ int cmd_bounds(const Options& o) {
     if (!o.no_simulate && jobs.size() > 1)
       SGDSIM_THROW(ConfigError, "bounds with a simulation takes one variant: add --variant LABEL or --no-simulate");
     for (const auto& job : jobs) {
+      require_linear_objective(job.scenario);
       const Problem problem = make_problem(job.scenario);
       RunResults results;
       const RunResults* simulated = nullptr;

@@ -92,7 +92,7 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
   const FrcCode code = code_of(a, k);
   const auto d = static_cast<std::size_t>(c.problem.dimension());
 
-  std::vector<double> x(d, 0.0), message(d + 1), g(d);
+  std::vector<double> x = c.problem.initial_point(s.seed, c.repetition), message(d + 1), g(d);
   std::vector<std::vector<double>> results(static_cast<std::size_t>(k), std::vector<double>(d));
   std::vector<Request> pending(static_cast<std::size_t>(k));
   std::vector<Request> sends(static_cast<std::size_t>(k));

@@ -30,7 +30,7 @@ RunOutcome run_model_averaging(const RunContext& c, const AveragingParams& a) {
   BatchSampler sampler(shards.shard(a.sample_data_set ? 0 : rank), a.batch_size, s.seed, c.repetition, rank);
   const double load = static_cast<double>(a.batch_size) / static_cast<double>(c.problem.samples());
 
-  std::vector<double> x(d, 0.0), grad(d), buffer(d + 1);
+  std::vector<double> x = c.problem.initial_point(s.seed, c.repetition), grad(d), buffer(d + 1);
   RunBook book(c, x);
   const std::int64_t last = book.max_iterations();
   std::vector<WorkerRecord> mine;

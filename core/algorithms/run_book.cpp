@@ -15,6 +15,7 @@ bool all_finite(std::span<const double> x) {
 
 RunBook::RunBook(const RunContext& context, std::span<const double> start) : context_(context) {
   summary_.run = context.repetition;
+  summary_.classifier = context.problem.has_model();
   grad_.resize(static_cast<std::size_t>(context.problem.dimension()));
   // Rank 0 keeps the trace (the other ranks' rows are never read): only it pays for evaluating the starting point.
   if (context.comm.rank() != 0) return;
@@ -32,10 +33,12 @@ bool RunBook::evaluate_at(std::int64_t t) const {
 void RunBook::evaluate(IterationRecord& record, std::span<const double> x) {
   if (!context_.scenario.cluster.compute.numerics) return;
   // Loss evaluation is bookkeeping: it is not charged to the run's (simulated) time.
-  record.loss = context_.problem.loss_grad(kernels::SampleSet::range(0, context_.problem.samples()), x, grad_);
-  double norm2 = 0;
-  for (double g : grad_) norm2 += g * g;
-  record.grad_norm = std::sqrt(norm2);
+  const Evaluation e = context_.problem.evaluate(x, grad_);
+  record.loss = e.loss;
+  record.grad_norm = e.grad_norm;
+  record.accuracy = e.accuracy;
+  record.test_loss = e.test_loss;
+  record.test_accuracy = e.test_accuracy;
 }
 
 bool RunBook::record(IterationRecord r, std::span<const double> x, bool decide) {
@@ -47,6 +50,11 @@ bool RunBook::record(IterationRecord r, std::span<const double> x, bool decide) 
   summary_.comm_rounds = r.comm_rounds;
   summary_.bytes = r.bytes;
   if (!std::isnan(r.loss)) summary_.final_loss = r.loss;
+  if (!std::isnan(r.test_accuracy)) {
+    summary_.final_test_accuracy = r.test_accuracy;
+    if (std::isnan(summary_.best_test_accuracy) || r.test_accuracy > summary_.best_test_accuracy)
+      summary_.best_test_accuracy = r.test_accuracy;
+  }
   if (!decide) return false;
   if (!all_finite(x)) {
     summary_.status = RunStatus::DIVERGED;
@@ -56,6 +64,12 @@ bool RunBook::record(IterationRecord r, std::span<const double> x, bool decide) 
   if (stop.target_loss && !std::isnan(r.loss) && r.loss <= *stop.target_loss && std::isnan(summary_.time_to_target)) {
     summary_.time_to_target = r.time;
     summary_.stop_reason = "target_loss";
+    return stop_ = true;
+  }
+  if (stop.target_accuracy && !std::isnan(r.test_accuracy) && r.test_accuracy >= *stop.target_accuracy &&
+      std::isnan(summary_.time_to_target_accuracy)) {
+    summary_.time_to_target_accuracy = r.time;
+    summary_.stop_reason = "target_accuracy";
     return stop_ = true;
   }
   if (stop.time && r.time >= *stop.time) {
@@ -75,12 +89,17 @@ std::int64_t RunBook::max_iterations() const {
 
 bool RunBook::needs_stop_broadcast() const {
   const auto& stop = context_.scenario.stop;
-  return stop.time.has_value() || stop.target_loss.has_value();
+  return stop.time.has_value() || stop.target_loss.has_value() || stop.target_accuracy.has_value();
 }
 
 RunSummary RunBook::finish(std::span<const double> x) {
   if (summary_.status == RunStatus::COMPLETED && context_.scenario.cluster.compute.numerics && all_finite(x)) {
     summary_.final_loss = context_.problem.full_loss(x);
+    if (context_.problem.has_test()) {
+      summary_.final_test_accuracy = context_.problem.test_accuracy(x);
+      if (std::isnan(summary_.best_test_accuracy) || summary_.final_test_accuracy > summary_.best_test_accuracy)
+        summary_.best_test_accuracy = summary_.final_test_accuracy;
+    }
   }
   summary_.mean_iteration_time = summary_.iterations > 0 ? summary_.time / static_cast<double>(summary_.iterations) : 0;
   if (summary_.stop_reason.empty()) summary_.stop_reason = "iterations";

@@ -53,7 +53,7 @@ std::string unquote(std::string_view name) {
 
 }  // namespace
 
-Dataset load_csv(const std::filesystem::path& path, const CsvData& spec, kernels::Loss objective) {
+Dataset load_csv(const std::filesystem::path& path, const CsvData& spec, LabelKind labels) {
   const std::string file = path.string();
   if (const auto* index = std::get_if<std::int64_t>(&spec.label_column); index && *index < 0) {
     SGDSIM_THROW(ConfigError, file + ": label_column must be >= 0, got " + std::to_string(*index));
@@ -132,7 +132,7 @@ Dataset load_csv(const std::filesystem::path& path, const CsvData& spec, kernels
   }
   if (data.labels.empty()) SGDSIM_THROW(DataError, file + ": no data");
 
-  detail::map_labels(data.labels, label_lines, objective, file);
+  detail::map_labels(data.labels, label_lines, labels, file);
   data.rows = static_cast<std::int64_t>(data.labels.size());
   data.cols = static_cast<std::int64_t>(columns) - 1;
   return data;

@@ -3,6 +3,7 @@
 
 #include "data_io.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -15,6 +16,10 @@
 #include <variant>
 #include <vector>
 
+#include <boost/random/uniform_int_distribution.hpp>
+#include <numeric>
+
+#include "sgdsim/core/data/rng.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim {
@@ -79,9 +84,18 @@ bool parse_int(std::string_view token, std::int64_t& value) {
 // Logistic labels must be ±1; files in the {0,1} or {1,2} conventions are mapped to −1/+1. The convention is fixed by
 // the first label that is not 1 (1 belongs to all three); every other label must then fit it. `lines` gives the file
 // line of each label, for the message. Least squares keeps any (already finite) label.
-void map_labels(std::vector<double>& labels, const std::vector<std::int64_t>& lines, kernels::Loss objective,
+void map_labels(std::vector<double>& labels, const std::vector<std::int64_t>& lines, LabelKind kind,
                 const std::string& file) {
-  if (objective != kernels::Loss::LOGISTIC) return;
+  if (kind == LabelKind::CLASS) {
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      if (std::floor(labels[i]) != labels[i] || std::fabs(labels[i]) > 2147483647.0) {
+        SGDSIM_THROW(DataError, file + ":" + std::to_string(lines[i]) + ": class label " + format_label(labels[i]) +
+                                    " is not an integer");
+      }
+    }
+    return;
+  }
+  if (kind != LabelKind::SIGNED) return;
   double low = 0.0;   // the label that maps to −1
   double high = 0.0;  // the label that maps to +1
   std::size_t decided_at = labels.size();
@@ -117,19 +131,110 @@ void map_labels(std::vector<double>& labels, const std::vector<std::int64_t>& li
 
 }  // namespace detail
 
-Dataset load_dataset(const ProblemSpec& problem, std::uint64_t seed) {
+Dataset load_data_source(const DataSource& source, const ProblemSpec& problem, std::uint64_t seed) {
+  // A model classifies: files keep their integer labels (mapped to classes later); synthetic data is the two-class
+  // logistic set, whose ±1 labels map to classes 0 and 1.
+  const LabelKind labels = problem.model ? LabelKind::CLASS : label_kind(problem.objective);
   return std::visit(
-      [&](const auto& source) -> Dataset {
-        using Source = std::decay_t<decltype(source)>;
+      [&](const auto& s) -> Dataset {
+        using Source = std::decay_t<decltype(s)>;
         if constexpr (std::is_same_v<Source, SyntheticData>) {
-          return generate_synthetic(source, problem.objective, seed);
+          return generate_synthetic(s, problem.model ? kernels::Loss::LOGISTIC : problem.objective, seed);
         } else if constexpr (std::is_same_v<Source, LibsvmData>) {
-          return load_libsvm(source.path, source.features, problem.objective);
+          return load_libsvm(s.path, s.features, labels);
+        } else if constexpr (std::is_same_v<Source, CsvData>) {
+          return load_csv(s.path, s, labels);
         } else {
-          return load_csv(source.path, source, problem.objective);
+          return load_idx(s);
         }
       },
-      problem.data);
+      source);
+}
+
+Dataset load_dataset(const ProblemSpec& problem, std::uint64_t seed) { return load_data_source(problem.data, problem, seed); }
+
+int map_classes(Dataset& train, Dataset* test) {
+  std::vector<double> values = train.labels;
+  if (test != nullptr) values.insert(values.end(), test->labels.begin(), test->labels.end());
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  if (values.size() < 2) {
+    SGDSIM_THROW(DataError, "the data has " + std::to_string(values.size()) +
+                                " class(es): a classifier needs labels of at least 2 classes");
+  }
+  auto map = [&](std::vector<double>& labels) {
+    for (double& y : labels) y = static_cast<double>(std::lower_bound(values.begin(), values.end(), y) - values.begin());
+  };
+  map(train.labels);
+  if (test != nullptr) map(test->labels);
+  return static_cast<int>(values.size());
+}
+
+namespace {
+
+// The rows `keep` of `data` (increasing), as a new data set of the same storage.
+Dataset select_rows(const Dataset& data, const std::vector<std::int64_t>& keep) {
+  Dataset out;
+  out.rows = static_cast<std::int64_t>(keep.size());
+  out.cols = data.cols;
+  out.sparse = data.sparse;
+  if (data.sparse) out.row_ptr.push_back(0);
+  for (const std::int64_t r : keep) {
+    out.labels.push_back(data.labels[static_cast<std::size_t>(r)]);
+    if (data.sparse) {
+      const auto b = static_cast<std::size_t>(data.row_ptr[static_cast<std::size_t>(r)]);
+      const auto e = static_cast<std::size_t>(data.row_ptr[static_cast<std::size_t>(r) + 1]);
+      out.col_index.insert(out.col_index.end(), data.col_index.begin() + b, data.col_index.begin() + e);
+      out.values.insert(out.values.end(), data.values.begin() + b, data.values.begin() + e);
+      out.row_ptr.push_back(static_cast<std::int64_t>(out.values.size()));
+    } else {
+      const auto* row = data.dense.data() + r * data.cols;
+      out.dense.insert(out.dense.end(), row, row + data.cols);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Dataset split_holdout(Dataset& data, double fraction, std::uint64_t seed) {
+  const auto held = static_cast<std::int64_t>(std::llround(fraction * static_cast<double>(data.rows)));
+  if (!(fraction > 0.0 && fraction < 1.0) || held < 1 || held >= data.rows) {
+    SGDSIM_THROW(DataError, "holdout " + detail::format_label(fraction) + " of " + std::to_string(data.rows) +
+                                " rows leaves no training or no test row");
+  }
+  // A partial Fisher–Yates shuffle picks the held-out rows; one stream per scenario (not per repetition), so that
+  // every repetition trains and tests on the same split.
+  std::vector<std::int64_t> order(static_cast<std::size_t>(data.rows));
+  std::iota(order.begin(), order.end(), 0);
+  Rng rng = make_rng(seed, 0, -1, Purpose::HOLDOUT);
+  for (std::int64_t i = 0; i < held; ++i) {
+    boost::random::uniform_int_distribution<std::int64_t> pick(i, data.rows - 1);
+    std::swap(order[static_cast<std::size_t>(i)], order[static_cast<std::size_t>(pick(rng))]);
+  }
+  std::vector<std::int64_t> test_rows(order.begin(), order.begin() + held);
+  std::vector<std::int64_t> train_rows(order.begin() + held, order.end());
+  std::sort(test_rows.begin(), test_rows.end());
+  std::sort(train_rows.begin(), train_rows.end());
+  Dataset test = select_rows(data, test_rows);
+  data = select_rows(data, train_rows);
+  return test;
+}
+
+Dataset densify(Dataset data) {
+  if (!data.sparse) return data;
+  data.dense.assign(static_cast<std::size_t>(data.rows * data.cols), 0.0);
+  for (std::int64_t r = 0; r < data.rows; ++r) {
+    for (auto k = data.row_ptr[static_cast<std::size_t>(r)]; k < data.row_ptr[static_cast<std::size_t>(r) + 1]; ++k) {
+      data.dense[static_cast<std::size_t>(r * data.cols + data.col_index[static_cast<std::size_t>(k)])] =
+          data.values[static_cast<std::size_t>(k)];
+    }
+  }
+  data.sparse = false;
+  data.row_ptr.clear();
+  data.col_index.clear();
+  data.values.clear();
+  return data;
 }
 
 }  // namespace sgdsim

@@ -26,7 +26,7 @@ std::string_view next_token(std::string_view line, std::size_t& pos) {
 
 }  // namespace
 
-Dataset load_libsvm(const std::filesystem::path& path, std::optional<std::int64_t> features, kernels::Loss objective) {
+Dataset load_libsvm(const std::filesystem::path& path, std::optional<std::int64_t> features, LabelKind labels) {
   const std::string file = path.string();
   if (features && *features < 1) {
     SGDSIM_THROW(ConfigError, file + ": features must be a positive integer, got " + std::to_string(*features));
@@ -93,7 +93,7 @@ Dataset load_libsvm(const std::filesystem::path& path, std::optional<std::int64_
   }
   if (data.labels.empty()) SGDSIM_THROW(DataError, file + ": no data");
 
-  detail::map_labels(data.labels, label_lines, objective, file);
+  detail::map_labels(data.labels, label_lines, labels, file);
   data.rows = static_cast<std::int64_t>(data.labels.size());
   data.cols = features ? *features : max_index;
   if (data.cols < 1) data.cols = 1;  // every row empty: keep one (all-zero) feature so the model is not empty

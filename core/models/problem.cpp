@@ -1,25 +1,90 @@
-// Problem: objective + data, evaluated through a kernels engine chosen by the scenario.
+// Problem: a model over the training set (and a test set), evaluated through the kernels on the scenario's device.
 #include "sgdsim/core/models/problem.hpp"
 
+#include <cmath>
+
 #include "sgdsim/core/data/dataset.hpp"
+#include "sgdsim/error.hpp"
 
 namespace sgdsim {
 
+namespace {
+
+// The fraction of `predicted` equal to the labels of the rows [0, n).
+double accuracy_of(const std::vector<std::int32_t>& predicted, const Dataset& data) {
+  std::int64_t correct = 0;
+  for (std::int64_t i = 0; i < data.rows; ++i) {
+    correct += static_cast<double>(predicted[static_cast<std::size_t>(i)]) == data.labels[static_cast<std::size_t>(i)];
+  }
+  return data.rows > 0 ? static_cast<double>(correct) / static_cast<double>(data.rows) : 0.0;
+}
+
+}  // namespace
+
 Problem::Problem(Dataset data, kernels::Loss objective, double l2, kernels::Device device)
     : data_(std::move(data)), objective_(objective), l2_(l2) {
-  engine_ = kernels::make_engine(device, objective_, l2_, data_.view());
+  model_ = make_linear_model(objective_, l2_, data_, device);
+}
+
+Problem::Problem(Dataset train, std::optional<Dataset> test, const ModelChoice& model, int classes, double l2,
+                 kernels::Device device)
+    : data_(std::move(train)), test_(std::move(test)), has_model_(true), classes_(classes), l2_(l2) {
+  if (model.def == nullptr || model.params == nullptr) SGDSIM_THROW(ConfigError, "Problem: no model given");
+  if (test_ && test_->cols != data_.cols) {
+    SGDSIM_THROW(DataError, "the test set has " + std::to_string(test_->cols) + " features, the training set " +
+                                std::to_string(data_.cols));
+  }
+  model_ = model.def->make(*model.params, ModelData{data_, classes, l2, device});
+  if (test_) test_model_ = model.def->make(*model.params, ModelData{*test_, classes, l2, device});
 }
 
 double Problem::loss_grad(kernels::SampleSet rows, std::span<const double> x, std::span<double> grad) const {
-  return engine_->loss_grad(rows, x, grad);
-}
-
-Problem make_problem(const Scenario& s) {
-  return Problem(load_dataset(s.problem, s.seed), s.problem.objective, s.problem.l2, s.cluster.compute.device);
+  return model_->loss_grad(rows, x, grad);
 }
 
 double Problem::full_loss(std::span<const double> x) const {
-  return engine_->loss_grad(kernels::SampleSet::range(0, data_.rows), x, {});
+  return model_->loss_grad(kernels::SampleSet::range(0, data_.rows), x, {});
+}
+
+std::vector<double> Problem::initial_point(std::uint64_t seed, int repetition) const {
+  return model_->initial_point(seed, repetition);
+}
+
+Evaluation Problem::evaluate(std::span<const double> x, std::span<double> grad) const {
+  Evaluation e;
+  const bool predict = model_->classifier();
+  if (predict) predicted_.resize(static_cast<std::size_t>(data_.rows));
+  e.loss = model_->loss_grad(kernels::SampleSet::range(0, data_.rows), x, grad,
+                             predict ? std::span<std::int32_t>(predicted_) : std::span<std::int32_t>());
+  double norm2 = 0;
+  for (double g : grad) norm2 += g * g;
+  e.grad_norm = std::sqrt(norm2);
+  if (predict) e.accuracy = accuracy_of(predicted_, data_);
+  if (test_model_) {
+    predicted_.resize(static_cast<std::size_t>(test_->rows));
+    e.test_loss = test_model_->loss_grad(kernels::SampleSet::range(0, test_->rows), x, {}, predicted_);
+    e.test_accuracy = accuracy_of(predicted_, *test_);
+  }
+  return e;
+}
+
+double Problem::test_accuracy(std::span<const double> x) const {
+  if (!test_model_) return std::numeric_limits<double>::quiet_NaN();
+  predicted_.resize(static_cast<std::size_t>(test_->rows));
+  test_model_->loss_grad(kernels::SampleSet::range(0, test_->rows), x, {}, predicted_);
+  return accuracy_of(predicted_, *test_);
+}
+
+Problem make_problem(const Scenario& s) {
+  const ProblemSpec& p = s.problem;
+  Dataset train = load_dataset(p, s.seed);
+  if (!p.model) return Problem(std::move(train), p.objective, p.l2, s.cluster.compute.device);
+  std::optional<Dataset> test;
+  if (p.test) test = load_data_source(*p.test, p, s.seed);
+  if (p.holdout) test = split_holdout(train, *p.holdout, s.seed);
+  const int classes = map_classes(train, test ? &*test : nullptr);
+  if (test) test = densify(std::move(*test));
+  return Problem(densify(std::move(train)), std::move(test), *p.model, classes, p.l2, s.cluster.compute.device);
 }
 
 }  // namespace sgdsim

@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "sgdsim/core/algorithms/registry.hpp"
+#include "sgdsim/core/models/model.hpp"
 #include "sgdsim/core/scenario/config.hpp"
 #include "sgdsim/error.hpp"
 
@@ -166,28 +167,25 @@ std::filesystem::path resolve_path(const std::string& text, const std::filesyste
   return std::filesystem::absolute(base_dir / std::filesystem::path(text)).lexically_normal();
 }
 
-ProblemSpec read_problem(const Obj& root, const std::filesystem::path& base_dir) {
-  ProblemSpec p;
-  const Obj obj = as_object(require(root, "problem", "an object with objective and data"), root.at("problem"));
-  check_keys(obj, {"objective", "l2", "data"});
-  const auto objective = read_choice(require(obj, "objective", "logistic or least_squares"), obj.at("objective"),
-                                     {"logistic", "least_squares"});
-  p.objective = objective == 0 ? kernels::Loss::LOGISTIC : kernels::Loss::LEAST_SQUARES;
-  if (const json* v = obj.get("l2")) p.l2 = read_number(*v, obj.at("l2"), Bound::NON_NEGATIVE);
-
-  const Obj data = as_object(require(obj, "data", "one of synthetic, libsvm, csv"), obj.at("data"));
-  check_keys(data, {"synthetic", "libsvm", "csv"});
+// One data source: an object with exactly one of synthetic, libsvm, csv, idx. `logistic`: synthetic data takes
+// `separation` (logistic labels, also what a model gets), else `noise`.
+DataSource read_data_source(const Obj& data, bool logistic, const std::filesystem::path& base_dir) {
+  static const Names SOURCES = {"synthetic", "libsvm", "csv", "idx"};
+  check_keys(data, SOURCES);
   std::string present;
-  for (auto key : {"synthetic", "libsvm", "csv"}) {
-    if (data.has(key)) present += present.empty() ? key : std::string(" and ") + key;
+  int count = 0;
+  for (auto key : SOURCES) {
+    if (!data.has(key)) continue;
+    present += present.empty() ? std::string(key) : std::string(" and ") + std::string(key);
+    ++count;
   }
-  const int count = static_cast<int>(data.has("synthetic")) + static_cast<int>(data.has("libsvm")) +
-                    static_cast<int>(data.has("csv"));
-  if (count != 1) fail(data.path(), "must have exactly one of synthetic, libsvm, csv, got " + (count ? present : "none"));
+  if (count != 1) fail(data.path(), "must have exactly one of " + join(SOURCES) + ", got " + (count ? present : "none"));
+  auto file_path = [&](const Obj& s, std::string_view key) {
+    return resolve_path(read_string(require(s, key, "a file path"), s.at(key), "must be a file path"), base_dir);
+  };
 
   if (const json* v = data.get("synthetic")) {
     const Obj s = as_object(*v, data.at("synthetic"));
-    const bool logistic = p.objective == kernels::Loss::LOGISTIC;
     for (auto it = s.value().begin(); it != s.value().end(); ++it) {
       if (it->is_null()) continue;  // absent
       // separation/noise are known keys, but only for their objective.
@@ -202,31 +200,95 @@ ProblemSpec read_problem(const Obj& root, const std::filesystem::path& base_dir)
     if (const json* x = s.get("separation")) d.separation = read_number(*x, s.at("separation"), Bound::NON_NEGATIVE);
     if (const json* x = s.get("noise")) d.noise = read_number(*x, s.at("noise"), Bound::NON_NEGATIVE);
     if (const json* x = s.get("density")) d.density = read_number(*x, s.at("density"), Bound::UNIT_INTERVAL);
-    p.data = d;
-  } else if (const json* v = data.get("libsvm")) {
+    return d;
+  }
+  if (const json* v = data.get("libsvm")) {
     const Obj s = as_object(*v, data.at("libsvm"));
     check_keys(s, {"path", "features"});
     LibsvmData d;
-    d.path =
-        resolve_path(read_string(require(s, "path", "a file path"), s.at("path"), "must be a file path"), base_dir);
+    d.path = file_path(s, "path");
     if (const json* x = s.get("features")) d.features = read_int(*x, s.at("features"), 1, INT_MAX_V);
-    p.data = d;
-  } else {
-    const Obj s = as_object(*data.get("csv"), data.at("csv"));
-    check_keys(s, {"path", "label_column", "header"});
-    CsvData d;
-    d.path =
-        resolve_path(read_string(require(s, "path", "a file path"), s.at("path"), "must be a file path"), base_dir);
-    if (const json* x = s.get("label_column")) {
-      const std::string expect = "must be a column name or a column index >= 0";
-      if (x->is_string()) {
-        d.label_column = read_string(*x, s.at("label_column"), expect);
-      } else {
-        d.label_column = read_int(*x, s.at("label_column"), 0, INT_MAX_V, expect);
-      }
+    return d;
+  }
+  if (const json* v = data.get("idx")) {
+    const Obj s = as_object(*v, data.at("idx"));
+    check_keys(s, {"images", "labels", "limit", "scale"});
+    IdxData d;
+    d.images = file_path(s, "images");
+    d.labels = file_path(s, "labels");
+    if (const json* x = s.get("limit")) d.limit = read_int(*x, s.at("limit"), 1, INT64_MAX_V);
+    if (const json* x = s.get("scale")) d.scale = read_number(*x, s.at("scale"), Bound::POSITIVE);
+    return d;
+  }
+  const Obj s = as_object(*data.get("csv"), data.at("csv"));
+  check_keys(s, {"path", "label_column", "header"});
+  CsvData d;
+  d.path = file_path(s, "path");
+  if (const json* x = s.get("label_column")) {
+    const std::string expect = "must be a column name or a column index >= 0";
+    if (x->is_string()) {
+      d.label_column = read_string(*x, s.at("label_column"), expect);
+    } else {
+      d.label_column = read_int(*x, s.at("label_column"), 0, INT_MAX_V, expect);
     }
-    if (const json* x = s.get("header")) d.header = read_bool(*x, s.at("header"));
-    p.data = d;
+  }
+  if (const json* x = s.get("header")) d.header = read_bool(*x, s.at("header"));
+  return d;
+}
+
+// problem.model: a registered model's name and its own keys.
+ModelChoice read_model(const Obj& problem) {
+  const config::Object obj(*problem.get("model"), problem.at("model"));
+  const auto& registry = ModelRegistry::instance();
+  const Names names = registry.names();
+  const auto index = read_choice(obj.require("name", "one of " + join(names)), obj.at("name"), names);
+  const ModelDef& def = registry.all()[index];
+  Names allowed = {"name"};
+  for (const auto& key : def.keys) allowed.push_back(key.name);
+  obj.check_keys(allowed, "for model " + def.name);
+  return ModelChoice{&def, def.parse(obj)};
+}
+
+ProblemSpec read_problem(const Obj& root, const std::filesystem::path& base_dir) {
+  ProblemSpec p;
+  const Obj obj = as_object(require(root, "problem", "an object with objective and data"), root.at("problem"));
+  check_keys(obj, {"objective", "model", "l2", "data", "test", "holdout"});
+  if (obj.has("model")) p.model = read_model(obj);
+  // A model is trained with the cross-entropy loss: `objective` may say so, or be left out.
+  if (p.model) {
+    if (const json* v = obj.get("objective"); v && !(v->is_string() && *v == "cross_entropy")) {
+      fail_got(obj.at("objective"), "must be \"cross_entropy\" or absent with problem.model", *v);
+    }
+  } else {
+    const json& v = require(obj, "objective", "logistic or least_squares");
+    if (v.is_string() && v == "cross_entropy") {
+      fail(obj.at("objective"), "cross_entropy needs problem.model (one of " + join(ModelRegistry::instance().names()) +
+                                    ")");
+    }
+    const auto objective = read_choice(v, obj.at("objective"), {"logistic", "least_squares"});
+    p.objective = objective == 0 ? kernels::Loss::LOGISTIC : kernels::Loss::LEAST_SQUARES;
+  }
+  if (const json* v = obj.get("l2")) p.l2 = read_number(*v, obj.at("l2"), Bound::NON_NEGATIVE);
+  const bool logistic = p.model || p.objective == kernels::Loss::LOGISTIC;
+  p.data = read_data_source(as_object(require(obj, "data", "one of synthetic, libsvm, csv, idx"), obj.at("data")),
+                            logistic, base_dir);
+
+  if (obj.has("test") || obj.has("holdout")) {
+    const std::string key = obj.has("test") ? "test" : "holdout";
+    if (!p.model) fail(obj.at(key), "needs problem.model (held-out evaluation is for classifiers)");
+    if (obj.has("test") && obj.has("holdout")) fail(obj.at("holdout"), "give problem.test or problem.holdout, not both");
+  }
+  if (const json* v = obj.get("test")) {
+    const Obj test = as_object(*v, obj.at("test"));
+    if (test.has("synthetic")) {
+      fail(test.at("synthetic"), "a test set is read from a file (for synthetic data use problem.holdout)");
+    }
+    p.test = read_data_source(test, logistic, base_dir);
+  }
+  if (const json* v = obj.get("holdout")) {
+    const double f = read_number(*v, obj.at("holdout"), Bound::ANY);
+    if (!(f > 0.0 && f < 1.0)) fail_got(obj.at("holdout"), "must be a fraction in (0, 1)", *v);
+    p.holdout = f;
   }
   return p;
 }
@@ -350,17 +412,21 @@ AlgorithmSpec read_algorithm(const Obj& root, const Scenario& scenario) {
   return a;
 }
 
-StopSpec read_stop(const Obj& root) {
+StopSpec read_stop(const Obj& root, const ProblemSpec& problem) {
   StopSpec s;
   const json* v = root.get("stop");
-  const std::string expect = "must have at least one of iterations, time, target_loss";
+  const std::string expect = "must have at least one of iterations, time, target_loss, target_accuracy";
   if (v == nullptr) fail(root.at("stop"), "is required (at least one of iterations, time, target_loss)");
   const Obj obj = as_object(*v, root.at("stop"));
-  check_keys(obj, {"iterations", "time", "target_loss"});
+  check_keys(obj, {"iterations", "time", "target_loss", "target_accuracy"});
   if (const json* x = obj.get("iterations")) s.iterations = read_int(*x, obj.at("iterations"), 1, INT64_MAX_V);
   if (const json* x = obj.get("time")) s.time = read_number(*x, obj.at("time"), Bound::POSITIVE);
   if (const json* x = obj.get("target_loss")) s.target_loss = read_number(*x, obj.at("target_loss"), Bound::ANY);
-  if (!s.iterations && !s.time && !s.target_loss) fail(obj.path(), expect + ", got none");
+  if (const json* x = obj.get("target_accuracy")) {
+    if (!problem.has_test()) fail(obj.at("target_accuracy"), "needs a test set (problem.test or problem.holdout)");
+    s.target_accuracy = read_number(*x, obj.at("target_accuracy"), Bound::UNIT_INTERVAL);
+  }
+  if (!s.iterations && !s.time && !s.target_loss && !s.target_accuracy) fail(obj.path(), expect + ", got none");
   return s;
 }
 
@@ -420,6 +486,46 @@ TheoryOverrides read_theory(const Obj& root) {
 // ---------------------------------------------------------------------------------------------------------------
 // The resolved scenario: every key with its value, defaults included, in the order of SCENARIO.md.
 
+ordered_json data_json(const DataSource& source, bool logistic) {
+  ordered_json data;
+  if (const auto* d = std::get_if<SyntheticData>(&source)) {
+    ordered_json x;
+    x["samples"] = d->samples;
+    x["features"] = d->features;
+    if (logistic) {
+      x["separation"] = d->separation;
+    } else {
+      x["noise"] = d->noise;
+    }
+    x["density"] = d->density;
+    data["synthetic"] = x;
+  } else if (const auto* l = std::get_if<LibsvmData>(&source)) {
+    ordered_json x;
+    x["path"] = l->path.string();
+    if (l->features) x["features"] = *l->features;
+    data["libsvm"] = x;
+  } else if (const auto* i = std::get_if<IdxData>(&source)) {
+    ordered_json x;
+    x["images"] = i->images.string();
+    x["labels"] = i->labels.string();
+    if (i->limit) x["limit"] = *i->limit;
+    if (i->scale) x["scale"] = *i->scale;
+    data["idx"] = x;
+  } else {
+    const auto& c = std::get<CsvData>(source);
+    ordered_json x;
+    x["path"] = c.path.string();
+    if (const auto* index = std::get_if<std::int64_t>(&c.label_column)) {
+      x["label_column"] = *index;
+    } else {
+      x["label_column"] = std::get<std::string>(c.label_column);
+    }
+    x["header"] = c.header;
+    data["csv"] = x;
+  }
+  return data;
+}
+
 ordered_json to_json(const Scenario& s) {
   ordered_json j;
   j["name"] = s.name;
@@ -428,38 +534,20 @@ ordered_json to_json(const Scenario& s) {
   j["repetitions"] = s.repetitions;
 
   ordered_json problem;
-  problem["objective"] = s.problem.objective == kernels::Loss::LOGISTIC ? "logistic" : "least_squares";
-  problem["l2"] = s.problem.l2;
-  ordered_json data;
-  if (const auto* d = std::get_if<SyntheticData>(&s.problem.data)) {
-    ordered_json x;
-    x["samples"] = d->samples;
-    x["features"] = d->features;
-    if (s.problem.objective == kernels::Loss::LOGISTIC) {
-      x["separation"] = d->separation;
-    } else {
-      x["noise"] = d->noise;
-    }
-    x["density"] = d->density;
-    data["synthetic"] = x;
-  } else if (const auto* l = std::get_if<LibsvmData>(&s.problem.data)) {
-    ordered_json x;
-    x["path"] = l->path.string();
-    if (l->features) x["features"] = *l->features;
-    data["libsvm"] = x;
+  if (s.problem.model) {
+    problem["objective"] = "cross_entropy";
+    ordered_json model;
+    model["name"] = s.problem.model->def->name;
+    s.problem.model->def->resolve(*s.problem.model->params, model);
+    problem["model"] = model;
   } else {
-    const auto& c = std::get<CsvData>(s.problem.data);
-    ordered_json x;
-    x["path"] = c.path.string();
-    if (const auto* i = std::get_if<std::int64_t>(&c.label_column)) {
-      x["label_column"] = *i;
-    } else {
-      x["label_column"] = std::get<std::string>(c.label_column);
-    }
-    x["header"] = c.header;
-    data["csv"] = x;
+    problem["objective"] = s.problem.objective == kernels::Loss::LOGISTIC ? "logistic" : "least_squares";
   }
-  problem["data"] = data;
+  problem["l2"] = s.problem.l2;
+  const bool logistic = s.problem.model || s.problem.objective == kernels::Loss::LOGISTIC;
+  problem["data"] = data_json(s.problem.data, logistic);
+  if (s.problem.test) problem["test"] = data_json(*s.problem.test, logistic);
+  if (s.problem.holdout) problem["holdout"] = *s.problem.holdout;
   j["problem"] = problem;
 
   ordered_json cluster;
@@ -504,6 +592,7 @@ ordered_json to_json(const Scenario& s) {
   if (s.stop.iterations) stop["iterations"] = *s.stop.iterations;
   if (s.stop.time) stop["time"] = *s.stop.time;
   if (s.stop.target_loss) stop["target_loss"] = *s.stop.target_loss;
+  if (s.stop.target_accuracy) stop["target_accuracy"] = *s.stop.target_accuracy;
   j["stop"] = stop;
 
   const int workers = s.output.workers_every;
@@ -548,7 +637,7 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
   if (const json* v = obj.get("repetitions")) s.repetitions = read_int32(*v, obj.at("repetitions"), 1);
   s.problem = read_problem(obj, base_dir);
   s.cluster = read_cluster(obj, base_dir);
-  s.stop = read_stop(obj);
+  s.stop = read_stop(obj, s.problem);
   s.output = read_output(obj, s.name);
   s.algorithm = read_algorithm(obj, s);
   s.theory = read_theory(obj);

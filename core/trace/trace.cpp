@@ -24,13 +24,23 @@ namespace {
 
 nlohmann::json json_number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
-std::string trace_csv(const std::vector<IterationRecord>& rows) {
+std::string trace_csv(const std::vector<IterationRecord>& rows, bool classifier) {
   std::ostringstream out;
-  out << "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for\n";
-  for (const auto& r : rows)
+  out << "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for"
+      << (classifier ? ",accuracy,test_loss,test_accuracy" : "") << "\n";
+  for (const auto& r : rows) {
     out << r.run << ',' << r.iteration << ',' << csv_number(r.time) << ',' << csv_number(r.loss) << ','
-        << csv_number(r.grad_norm) << ',' << r.comm_rounds << ',' << r.bytes << ',' << r.waited_for << '\n';
+        << csv_number(r.grad_norm) << ',' << r.comm_rounds << ',' << r.bytes << ',' << r.waited_for;
+    if (classifier)
+      out << ',' << csv_number(r.accuracy) << ',' << csv_number(r.test_loss) << ',' << csv_number(r.test_accuracy);
+    out << '\n';
+  }
   return out.str();
+}
+
+// Whether the resolved scenario is a classifier's (problem.model set): its files carry the accuracy figures.
+bool is_classifier(const nlohmann::json& scenario) {
+  return scenario.contains("problem") && scenario["problem"].contains("model");
 }
 
 // Only the iterations divisible by `every` (output.workers: every N-th; 0: none, the header alone).
@@ -65,11 +75,11 @@ nlohmann::json provenance_object(const Provenance& p) {
           {"started", p.started},        {"finished", p.finished}, {"libraries", libraries}};
 }
 
-std::string summary_json(const std::string& resolved_scenario, const std::vector<RunSummary>& summaries,
+std::string summary_json(const nlohmann::json& scenario, const std::vector<RunSummary>& summaries,
                          const std::string& backend, const std::optional<Provenance>& provenance) {
   nlohmann::json runs = nlohmann::json::array();
   for (const auto& s : summaries) {
-    runs.push_back({{"run", s.run},
+    runs.push_back(nlohmann::json{{"run", s.run},
                     {"status", status_name(s.status)},
                     {"stop_reason", s.stop_reason},
                     {"iterations", s.iterations},
@@ -79,8 +89,12 @@ std::string summary_json(const std::string& resolved_scenario, const std::vector
                     {"comm_rounds", s.comm_rounds},
                     {"bytes", s.bytes},
                     {"mean_iteration_time", json_number(s.mean_iteration_time)}});
+    if (is_classifier(scenario)) {
+      runs.back()["final_test_accuracy"] = json_number(s.final_test_accuracy);
+      runs.back()["best_test_accuracy"] = json_number(s.best_test_accuracy);
+      runs.back()["time_to_target_accuracy"] = json_number(s.time_to_target_accuracy);
+    }
   }
-  const auto scenario = nlohmann::json::parse(resolved_scenario);
   nlohmann::json summary = {{"name", scenario.value("name", "")},
                             {"algorithm", scenario["algorithm"]["name"]},
                             {"backend", backend},
@@ -188,12 +202,12 @@ void write_run_directory(const std::filesystem::path& dir, const std::string& re
                          const RunResults& results, const std::string& backend, const RunFileOptions& options) {
   create_run_directory(dir);
   write_file_atomically(dir / "scenario.json", resolved_scenario);
-  write_file_atomically(dir / "trace.csv", trace_csv(results.iterations));
+  const auto scenario = nlohmann::json::parse(resolved_scenario);
+  write_file_atomically(dir / "trace.csv", trace_csv(results.iterations, is_classifier(scenario)));
   write_file_atomically(dir / "workers.csv", workers_csv(results.workers, options.workers_every));
   write_file_atomically(dir / "model.csv", models_csv(results));
   // summary.json last: its presence says the other files are complete.
-  write_file_atomically(dir / "summary.json",
-                        summary_json(resolved_scenario, results.summaries, backend, options.provenance));
+  write_file_atomically(dir / "summary.json", summary_json(scenario, results.summaries, backend, options.provenance));
 }
 
 void merge_run_directories(const std::vector<std::filesystem::path>& parts, const std::filesystem::path& dir) {

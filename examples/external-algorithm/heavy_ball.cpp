@@ -18,7 +18,7 @@ using sgdsim::message_tag;
 sgdsim::RunOutcome run_server(const sgdsim::RunContext& c, const HeavyBallParams& p) {
   const int k = c.scenario.cluster.workers;
   const auto d = static_cast<std::size_t>(c.problem.dimension());
-  std::vector<double> x(d, 0.0), v(d, 0.0), g(d), message(d + 1);
+  std::vector<double> x = c.problem.initial_point(c.scenario.seed, c.repetition), v(d, 0.0), g(d), message(d + 1);
   std::vector<std::vector<double>> results(static_cast<std::size_t>(k), std::vector<double>(d));
   std::vector<sgdsim::Request> pending(static_cast<std::size_t>(k));
   sgdsim::RunBook book(c, x);

@@ -21,13 +21,13 @@ bool RealCompute::spend(double load, std::int64_t /*iteration: the draws are tak
                         Request* interrupt) {
   const TaskTime task = draw_task(load);
   const double now = clock_.now();
-  double deadline = now;
+  // The injected sleep itself, not (now + sleep) − now, which may round below it.
   if (spec().inject == Inject::MODEL) {
-    deadline = std::max(now, started + task.total());
+    last_injected_ = std::max(0.0, started + task.total() - now);
   } else {
-    deadline = now + task.delay + std::max(0.0, (slowdown_ - 1.0) * (now - started));
+    last_injected_ = task.delay + std::max(0.0, (slowdown_ - 1.0) * (now - started));
   }
-  last_injected_ = deadline - now;
+  const double deadline = now + last_injected_;
   for (double t = now; t < deadline; t = clock_.now()) {
     if (interrupt != nullptr && interrupt->pending() && comm_.test(*interrupt)) return false;
     std::this_thread::sleep_for(std::chrono::duration<double>(std::min(SLICE, deadline - t)));

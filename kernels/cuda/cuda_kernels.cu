@@ -9,24 +9,13 @@
 // Each warp (or thread) keeps its gradient contribution in registers; a block writes one partial gradient, and a second
 // kernel sums the partials in block order: deterministic, no atomics. Wider dense rows and CSR rows: one warp per row,
 // gradient updates by double atomics into one global vector.
-#include <cuda_runtime.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "cuda_api.hpp"
-#include "sgdsim/error.hpp"
-
-// Every CUDA runtime call goes through this check.
-#define SGDSIM_CUDA_CHECK(call)                                                                              \
-  do {                                                                                                       \
-    const cudaError_t sgdsim_err_ = (call);                                                                  \
-    if (sgdsim_err_ != cudaSuccess) {                                                                        \
-      SGDSIM_THROW(::sgdsim::CudaError, std::string(#call) + " failed: " + cudaGetErrorString(sgdsim_err_)); \
-    }                                                                                                        \
-  } while (0)
+#include "cuda_common.hpp"
 
 namespace sgdsim::kernels::cuda_api {
 
@@ -440,19 +429,6 @@ DenseChoice<T> pick_dense(std::int64_t d) {
   return warp.fn != nullptr ? warp : pick_block<T>(d);
 }
 
-template <class T>
-void free_all(T*& p) noexcept {
-  if (p != nullptr) cudaFree(p);
-  p = nullptr;
-}
-
-int local_rank() {
-  for (const char* name : {"OMPI_COMM_WORLD_LOCAL_RANK", "MPI_LOCALRANKID", "SLURM_LOCALID"}) {
-    if (const char* v = std::getenv(name)) return std::atoi(v);
-  }
-  return 0;
-}
-
 }  // namespace
 
 template <class T>
@@ -492,15 +468,15 @@ template <class T>
 void release(DeviceState<T>* s) noexcept {
   if (s == nullptr) return;
   cudaSetDevice(s->device);
-  free_all(s->values);
-  free_all(s->row_ptr);
-  free_all(s->col_index);
-  free_all(s->labels);
-  free_all(s->x);
-  free_all(s->index);
-  free_all(s->partial);
-  free_all(s->loss_partial);
-  free_all(s->result);
+  cuda_common::free_all(s->values);
+  cuda_common::free_all(s->row_ptr);
+  cuda_common::free_all(s->col_index);
+  cuda_common::free_all(s->labels);
+  cuda_common::free_all(s->x);
+  cuda_common::free_all(s->index);
+  cuda_common::free_all(s->partial);
+  cuda_common::free_all(s->loss_partial);
+  cuda_common::free_all(s->result);
   delete s;
 }
 
@@ -511,7 +487,7 @@ DeviceState<T>* upload(const HostData<T>& data, int loss) {
   if (devices <= 0) SGDSIM_THROW(CudaError, "no CUDA device");
   auto* s = new DeviceState<T>{};
   try {
-    s->device = local_rank() % devices;  // several ranks per node: spread them over the node's GPUs
+    s->device = cuda_common::local_rank() % devices;  // several ranks per node: spread them over the node's GPUs
     SGDSIM_CUDA_CHECK(cudaSetDevice(s->device));
     s->loss = loss;
     s->rows = data.rows;
@@ -624,7 +600,7 @@ double sums(DeviceState<T>* s, std::int64_t begin, const std::int64_t* index, st
   const std::int64_t* device_index = nullptr;
   if (index != nullptr) {
     if (count > s->index_capacity) {
-      free_all(s->index);
+      cuda_common::free_all(s->index);
       SGDSIM_CUDA_CHECK(cudaMalloc(&s->index, sizeof(std::int64_t) * std::size_t(count)));
       s->index_capacity = count;
     }
@@ -641,34 +617,6 @@ double sums(DeviceState<T>* s, std::int64_t begin, const std::int64_t* index, st
   return loss;
 }
 
-namespace {
-
-// Seconds per repetition of `work`, timed with events on the default stream after one warm-up run.
-template <class F>
-double time_events(int repetitions, F work) {
-  cudaEvent_t start = nullptr;
-  cudaEvent_t stop = nullptr;
-  SGDSIM_CUDA_CHECK(cudaEventCreate(&start));
-  SGDSIM_CUDA_CHECK(cudaEventCreate(&stop));
-  float ms = 0.0f;
-  try {
-    work();
-    SGDSIM_CUDA_CHECK(cudaEventRecord(start));
-    for (int i = 0; i < repetitions; ++i) work();
-    SGDSIM_CUDA_CHECK(cudaEventRecord(stop));
-    SGDSIM_CUDA_CHECK(cudaEventSynchronize(stop));
-    SGDSIM_CUDA_CHECK(cudaEventElapsedTime(&ms, start, stop));
-  } catch (...) {
-    cudaEventDestroy(start);
-    cudaEventDestroy(stop);
-    throw;
-  }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  return double(ms) * 1e-3 / double(std::max(1, repetitions));
-}
-
-}  // namespace
 
 double time_device_copy(std::int64_t bytes, int repetitions) {
   void* src = nullptr;
@@ -682,7 +630,7 @@ double time_device_copy(std::int64_t bytes, int repetitions) {
   double seconds = 0.0;
   try {
     SGDSIM_CUDA_CHECK(cudaMemset(src, 1, std::size_t(bytes)));
-    seconds = time_events(repetitions, [&] {
+    seconds = cuda_common::time_events(repetitions, [&] {
       SGDSIM_CUDA_CHECK(cudaMemcpyAsync(dst, src, std::size_t(bytes), cudaMemcpyDeviceToDevice));
     });
   } catch (...) {
@@ -700,7 +648,7 @@ double time_sums(DeviceState<T>* s, std::int64_t count, const T* x, int repetiti
   SGDSIM_CUDA_CHECK(cudaSetDevice(s->device));
   SGDSIM_CUDA_CHECK(cudaMemcpy(s->x, x, sizeof(T) * std::size_t(s->cols), cudaMemcpyHostToDevice));
   const Pass pass{0, nullptr, count, s->loss, 1};
-  return time_events(repetitions, [&] { launch_pass(s, pass); });
+  return cuda_common::time_events(repetitions, [&] { launch_pass(s, pass); });
 }
 
 template struct DeviceState<float>;

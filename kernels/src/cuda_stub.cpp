@@ -1,14 +1,16 @@
 // The CUDA entry points in a build without CUDA: every one that would touch a device throws NotCompiled.
 #include "cuda_api.hpp"
+#include "network_api.hpp"
 #include "sgdsim/error.hpp"
-
-namespace sgdsim::kernels::cuda_api {
 
 namespace {
 [[noreturn]] void not_compiled() {
-  SGDSIM_THROW(NotCompiled, "CUDA kernels are not compiled into this build (configure with -DSGDSIM_WITH_CUDA=ON)");
+  SGDSIM_THROW(sgdsim::NotCompiled,
+               "CUDA kernels are not compiled into this build (configure with -DSGDSIM_WITH_CUDA=ON)");
 }
 }  // namespace
+
+namespace sgdsim::kernels::cuda_api {
 
 // Never defined: no state is ever created without CUDA.
 template <class T>
@@ -45,3 +47,45 @@ template double time_sums<float>(DeviceState<float>*, std::int64_t, const float*
 template double time_sums<double>(DeviceState<double>*, std::int64_t, const double*, int);
 
 }  // namespace sgdsim::kernels::cuda_api
+
+namespace sgdsim::kernels::network_api {
+
+// Never defined: no state is ever created without CUDA.
+template <class T>
+struct NetworkState;
+
+template <class T>
+NetworkState<T>* upload(const std::int64_t*, int, int, const T*, const std::int32_t*, std::int64_t) {
+  not_compiled();
+}
+template <class T>
+void release(NetworkState<T>*) noexcept {}
+template <class T>
+double run(NetworkState<T>*, std::int64_t, const std::int64_t*, std::int64_t, const T*, T*, std::int32_t*) {
+  not_compiled();
+}
+template <class T>
+double time_gradient(NetworkState<T>*, std::int64_t, const T*, int) {
+  not_compiled();
+}
+template <class T>
+double time_gemms(NetworkState<T>*, std::int64_t, int) {
+  not_compiled();
+}
+
+template NetworkState<float>* upload<float>(const std::int64_t*, int, int, const float*, const std::int32_t*,
+                                            std::int64_t);
+template NetworkState<double>* upload<double>(const std::int64_t*, int, int, const double*, const std::int32_t*,
+                                              std::int64_t);
+template void release<float>(NetworkState<float>*) noexcept;
+template void release<double>(NetworkState<double>*) noexcept;
+template double run<float>(NetworkState<float>*, std::int64_t, const std::int64_t*, std::int64_t, const float*,
+                           float*, std::int32_t*);
+template double run<double>(NetworkState<double>*, std::int64_t, const std::int64_t*, std::int64_t, const double*,
+                            double*, std::int32_t*);
+template double time_gradient<float>(NetworkState<float>*, std::int64_t, const float*, int);
+template double time_gradient<double>(NetworkState<double>*, std::int64_t, const double*, int);
+template double time_gemms<float>(NetworkState<float>*, std::int64_t, int);
+template double time_gemms<double>(NetworkState<double>*, std::int64_t, int);
+
+}  // namespace sgdsim::kernels::network_api

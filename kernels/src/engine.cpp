@@ -3,6 +3,7 @@
 
 #include "sgdsim/error.hpp"
 #include "sgdsim/kernels/kernels.hpp"
+#include "sgdsim/kernels/network.hpp"
 
 namespace sgdsim::kernels {
 
@@ -41,6 +42,45 @@ class CudaEngine final : public Engine {
   cuda::Resident<double> resident_;
 };
 
+// Networks: the host engine serves Device::REFERENCE and Device::CPU alike (one Eigen implementation).
+class HostNetworkEngine final : public NetworkEngine {
+ public:
+  HostNetworkEngine(Device device, const NetworkShape& shape, double l2, const Data<double>& data)
+      : device_(device), network_(shape, l2, data) {}
+  double loss_grad(SampleSet rows, std::span<const double> x, std::span<double> grad,
+                   std::span<std::int32_t> predicted) override {
+    return network_.loss_grad(rows, x, grad, predicted);
+  }
+  Device device() const override { return device_; }
+
+ private:
+  Device device_;
+  cpu::Network<double> network_;
+};
+
+class CudaNetworkEngine final : public NetworkEngine {
+ public:
+  CudaNetworkEngine(const NetworkShape& shape, double l2, const Data<double>& data) : network_(shape, l2, data) {}
+  double loss_grad(SampleSet rows, std::span<const double> x, std::span<double> grad,
+                   std::span<std::int32_t> predicted) override {
+    return network_.loss_grad(rows, x, grad, predicted);
+  }
+  Device device() const override { return Device::CUDA; }
+
+ private:
+  cuda::ResidentNetwork<double> network_;
+};
+
+// Say which setting asked for the GPU: the CUDA runtime's own message does not.
+void check_cuda_usable() {
+  if (!cuda_compiled())
+    SGDSIM_THROW(NotCompiled, "device \"cuda\" (cluster.compute.device): this build has no CUDA kernels "
+                              "(configure with nvcc available, SGDSIM_WITH_CUDA=ON)");
+  if (!cuda_device_available())
+    SGDSIM_THROW(CudaError, "device \"cuda\" (cluster.compute.device): no usable CUDA device on this machine; "
+                            "use \"cpu\" or run where a GPU and its driver are present");
+}
+
 void check_same_size(std::size_t a, std::size_t b, const char* what) {
   if (a != b) {
     SGDSIM_THROW(ConfigError,
@@ -57,16 +97,17 @@ std::unique_ptr<Engine> make_engine(Device device, Loss loss, double l2, const D
     case Device::CPU:
       return std::make_unique<HostEngine<Device::CPU>>(loss, l2, data);
     case Device::CUDA:
-      // Say which setting asked for the GPU: the CUDA runtime's own message does not.
-      if (!cuda_compiled())
-        SGDSIM_THROW(NotCompiled, "device \"cuda\" (cluster.compute.device): this build has no CUDA kernels "
-                                  "(configure with nvcc available, SGDSIM_WITH_CUDA=ON)");
-      if (!cuda_device_available())
-        SGDSIM_THROW(CudaError, "device \"cuda\" (cluster.compute.device): no usable CUDA device on this machine; "
-                                "use \"cpu\" or run where a GPU and its driver are present");
+      check_cuda_usable();
       return std::make_unique<CudaEngine>(loss, l2, data);
   }
   SGDSIM_THROW(ConfigError, "make_engine: unknown device");
+}
+
+std::unique_ptr<NetworkEngine> make_network_engine(Device device, const NetworkShape& shape, double l2,
+                                                   const Data<double>& data) {
+  if (device != Device::CUDA) return std::make_unique<HostNetworkEngine>(device, shape, l2, data);
+  check_cuda_usable();
+  return std::make_unique<CudaNetworkEngine>(shape, l2, data);
 }
 
 void axpy(double a, std::span<const double> x, std::span<double> y) {

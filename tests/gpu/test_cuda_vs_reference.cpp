@@ -6,23 +6,14 @@
 #include <string>
 
 #include "kernel_cases.hpp"
+#include "require_device.hpp"
 #include "sgdsim/error.hpp"
 
 namespace {
 
 using namespace sgdsim;
 
-// ctest registers these tests with SKIP_RETURN_CODE 77: no device means skipped, not passed. On a machine that is
-// meant to have a GPU, SGDSIM_REQUIRE_GPU=1 turns the skip into a failure (tools/gpu_check.sh sets it).
-void require_device() {
-  if (kernels::cuda_device_available()) return;
-  const char* required = std::getenv("SGDSIM_REQUIRE_GPU");
-  const bool fail = required != nullptr && std::string(required) == "1";
-  std::printf("%s: no usable CUDA device (cuda compiled: %s)\n", fail ? "FAILED (SGDSIM_REQUIRE_GPU=1)" : "SKIPPED",
-              kernels::cuda_compiled() ? "yes" : "no");
-  std::fflush(stdout);
-  std::_Exit(fail ? 1 : 77);
-}
+using test::require_device;
 
 const auto cuda_kernel = []<class T>(kernels::Loss loss, const kernels::Data<T>& data, kernels::SampleSet rows,
                                      std::span<const T> x, T l2, std::span<T> grad) {

@@ -105,14 +105,14 @@ TEST_CASE("missing required keys are named") {
   CHECK(error_of({"algorithm.step_size=null"}).starts_with("scenario.algorithm.step_size: is required"));
   CHECK(error_of({"problem.objective=null"}).starts_with("scenario.problem.objective: is required"));
   CHECK(error_of({"stop=null"}).starts_with("scenario.stop: is required"));
-  CHECK(error_of({"stop={}"}) == "scenario.stop: must have at least one of iterations, time, target_loss, got none");
+  CHECK(error_of({"stop={}"}) == "scenario.stop: must have at least one of iterations, time, target_loss, target_accuracy, got none");
 }
 
-TEST_CASE("the data source must be exactly one of synthetic, libsvm, csv") {
+TEST_CASE("the data source must be exactly one of synthetic, libsvm, csv, idx") {
   CHECK(error_of({"problem.data={}"}) ==
-        "scenario.problem.data: must have exactly one of synthetic, libsvm, csv, got none");
+        "scenario.problem.data: must have exactly one of synthetic, libsvm, csv, idx, got none");
   CHECK(error_of({"problem.data.csv.path=x.csv"}) ==
-        "scenario.problem.data: must have exactly one of synthetic, libsvm, csv, got synthetic and csv");
+        "scenario.problem.data: must have exactly one of synthetic, libsvm, csv, idx, got synthetic and csv");
   CHECK(error_of({"problem.objective=least_squares", "problem.data.synthetic.separation=2"}) ==
         "scenario.problem.data.synthetic.separation: unknown key for objective least_squares");
   CHECK(error_of({"problem.data={\"csv\": {\"path\": \"x.csv\", \"label_column\": -1}}"}) ==

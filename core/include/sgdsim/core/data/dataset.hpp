@@ -26,18 +26,49 @@ struct Dataset {
   std::size_t bytes() const;  // storage of features + labels
 };
 
+// What the labels of a loaded file must be: ±1 (logistic; 0/1 and 1/2 are mapped), any finite number (least
+// squares), or integers (classes of a model, mapped to 0 .. C−1 by map_classes once every file is read).
+enum class LabelKind { SIGNED, REAL, CLASS };
+inline LabelKind label_kind(kernels::Loss objective) {
+  return objective == kernels::Loss::LOGISTIC ? LabelKind::SIGNED : LabelKind::REAL;
+}
+
 // Synthetic data from the seed (Purpose::DATA stream). Logistic: labels ±1 with equal probability, features drawn
 // from N(label·separation/2·u, I) with u a fixed random unit direction; least squares: a ~ N(0, I), b = aᵀx* + noise,
 // x* ~ N(0, I/d). With density < 1 each entry is kept with that probability (CSR); kept entries as above.
 Dataset generate_synthetic(const SyntheticData& spec, kernels::Loss objective, std::uint64_t seed);
 
-// LIBSVM/svmlight: "label idx:val idx:val ..." (1-based increasing indices; '#' comments). Labels for logistic must
-// be ±1 (0/1 and {1,2} are mapped to ±1). Errors name file:line.
-Dataset load_libsvm(const std::filesystem::path& path, std::optional<std::int64_t> features, kernels::Loss objective);
+// LIBSVM/svmlight: "label idx:val idx:val ..." (1-based increasing indices; '#' comments). Labels as `labels` says.
+// Errors name file:line.
+Dataset load_libsvm(const std::filesystem::path& path, std::optional<std::int64_t> features, LabelKind labels);
+inline Dataset load_libsvm(const std::filesystem::path& path, std::optional<std::int64_t> features,
+                           kernels::Loss objective) {
+  return load_libsvm(path, features, label_kind(objective));
+}
 // CSV: numeric columns, one of them the label (by index or, with a header, by name). Errors name file:line.
-Dataset load_csv(const std::filesystem::path& path, const CsvData& spec, kernels::Loss objective);
+Dataset load_csv(const std::filesystem::path& path, const CsvData& spec, LabelKind labels);
+inline Dataset load_csv(const std::filesystem::path& path, const CsvData& spec, kernels::Loss objective) {
+  return load_csv(path, spec, label_kind(objective));
+}
+// IDX (the MNIST format), gzipped or not: an images file (first dimension: items; the others are flattened into
+// features, scaled by spec.scale) and a labels file (one dimension, integers), both with the same number of items;
+// the first spec.limit items when set. Errors name the file and what is wrong.
+Dataset load_idx(const IdxData& spec);
 
-// Dispatches on the scenario's data source.
+// Maps class labels (integers) to 0 .. C−1 in increasing order of value, over the training set and the test set
+// together (test may be null), so that both use one mapping; returns C. DataError when there are fewer than 2 classes.
+int map_classes(Dataset& train, Dataset* test);
+
+// Splits off a held-out test set: round(fraction·rows) rows drawn from the (seed, HOLDOUT) stream; both parts keep
+// the original row order. Needs 0 < fraction < 1 and at least one row on each side (DataError otherwise).
+Dataset split_holdout(Dataset& data, double fraction, std::uint64_t seed);
+
+// CSR features as a dense matrix (the networks take dense rows); a dense set is returned as it is.
+Dataset densify(Dataset data);
+
+// One data source, with labels as the problem needs them (`problem.model` set: classes, not yet mapped).
+Dataset load_data_source(const DataSource& source, const ProblemSpec& problem, std::uint64_t seed);
+// Dispatches on the scenario's data source (problem.data).
 Dataset load_dataset(const ProblemSpec& problem, std::uint64_t seed);
 
 }  // namespace sgdsim

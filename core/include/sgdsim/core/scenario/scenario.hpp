@@ -30,12 +30,30 @@ struct CsvData {
   std::variant<std::int64_t, std::string> label_column = std::int64_t{0};
   bool header = false;
 };
-using DataSource = std::variant<SyntheticData, LibsvmData, CsvData>;
+struct IdxData {
+  std::filesystem::path images;  // resolved against the scenario file's folder
+  std::filesystem::path labels;
+  std::optional<std::int64_t> limit;  // the first `limit` items only
+  std::optional<double> scale;        // feature = value·scale; default 1/255 for unsigned bytes, else 1
+};
+using DataSource = std::variant<SyntheticData, LibsvmData, CsvData, IdxData>;
+
+struct ModelDef;
+struct ModelParams;
+// `problem.model`: a registered model (core/models) and its parsed keys.
+struct ModelChoice {
+  const ModelDef* def = nullptr;
+  std::shared_ptr<const ModelParams> params;
+};
 
 struct ProblemSpec {
-  kernels::Loss objective = kernels::Loss::LOGISTIC;
+  kernels::Loss objective = kernels::Loss::LOGISTIC;  // the linear objective (no model)
   double l2 = 0.0;
   DataSource data;
+  std::optional<ModelChoice> model;  // absent: the linear objective; present: cross-entropy classifier
+  std::optional<DataSource> test;    // a held-out test set (models only)
+  std::optional<double> holdout;     // or: this fraction of `data` held out as the test set
+  bool has_test() const { return test.has_value() || holdout.has_value(); }
 };
 
 enum class Topology { STAR, CLUSTER, IDEAL };
@@ -103,6 +121,7 @@ struct StopSpec {
   std::optional<std::int64_t> iterations;
   std::optional<double> time;
   std::optional<double> target_loss;
+  std::optional<double> target_accuracy;  // test accuracy, in (0, 1]
 };
 
 struct OutputSpec {

@@ -25,6 +25,10 @@ struct IterationRecord {
   std::int64_t comm_rounds = 0; // cumulative communication rounds
   std::uint64_t bytes = 0;      // cumulative payload bytes sent by all ranks
   int waited_for = 0;           // workers whose result was used this iteration
+  // Classifiers (problem.model) only, when evaluated: training accuracy, test loss and test accuracy.
+  double accuracy = NOT_EVALUATED;
+  double test_loss = NOT_EVALUATED;
+  double test_accuracy = NOT_EVALUATED;
 };
 
 struct WorkerRecord {
@@ -45,7 +49,7 @@ const char* status_name(RunStatus status);
 struct RunSummary {
   int run = 0;
   RunStatus status = RunStatus::COMPLETED;
-  std::string stop_reason;  // "iterations", "time", "target_loss", "diverged"
+  std::string stop_reason;  // "iterations", "time", "target_loss", "target_accuracy", "diverged"
   std::int64_t iterations = 0;
   double time = 0;
   double final_loss = NOT_EVALUATED;
@@ -53,6 +57,12 @@ struct RunSummary {
   std::int64_t comm_rounds = 0;
   std::uint64_t bytes = 0;
   double mean_iteration_time = 0;
+  // Classifiers (problem.model) only: test accuracy at the end, the best evaluated, and the time it first reached
+  // stop.target_accuracy (NaN: no test set / not reached).
+  bool classifier = false;
+  double final_test_accuracy = NOT_EVALUATED;
+  double best_test_accuracy = NOT_EVALUATED;
+  double time_to_target_accuracy = NOT_EVALUATED;
 };
 
 // What an algorithm reports to. The aggregating rank (PS, or rank 0) reports iterations; every rank reports the
@@ -115,7 +125,9 @@ struct RunFileOptions {
 };
 
 // Writes the run directory: scenario.json, trace.csv, workers.csv, model.csv (final models), summary.json (last).
-// Every file goes to a temporary name first and is renamed when complete.
+// Every file goes to a temporary name first and is renamed when complete. A scenario with problem.model (a
+// classifier) gets three more trace columns (accuracy, test_loss, test_accuracy) and the test-accuracy figures in
+// summary.json; the files of a linear objective are as they always were.
 void write_run_directory(const std::filesystem::path& dir, const std::string& resolved_scenario,
                          const RunResults& results, const std::string& backend, const RunFileOptions& options = {});
 
