@@ -26,8 +26,8 @@ RunOutcome run_model_averaging(const RunContext& c, const AveragingParams& a) {
 
   // sampling "data_set": every worker draws from all rows (in the order of a single worker's shard, so that k = 1
   // samples exactly as "shard" does).
-  const Shards shards(c.problem.samples(), a.sample_data_set ? 1 : k, s.seed, c.repetition);
-  BatchSampler sampler(shards.shard(a.sample_data_set ? 0 : rank), a.batch_size, s.seed, c.repetition, rank);
+  const auto shards = Shards::shared(c.problem.samples(), a.sample_data_set ? 1 : k, s.seed, c.repetition);
+  BatchSampler sampler(shards->shard(a.sample_data_set ? 0 : rank), a.batch_size, s.seed, c.repetition, rank);
   const double load = static_cast<double>(a.batch_size) / static_cast<double>(c.problem.samples());
 
   std::vector<double> x = c.problem.initial_point(s.seed, c.repetition), grad(d), buffer(d + 1);

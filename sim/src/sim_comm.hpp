@@ -109,14 +109,21 @@ class SimClock final : public Clock {
 // Compute whose time is modelled: spend() waits the drawn task time in simulated time, or less if interrupted.
 class SimCompute final : public ModelledCompute {
  public:
-  SimCompute(const Scenario& scenario, const Problem& problem, int repetition, int worker, SimComm& comm);
+  SimCompute(const Scenario& scenario, const Problem& problem, int repetition, int worker, SimComm& comm,
+             double host_speed);
   // Waits draw_task(load).total() seconds from now (`started` is the caller's record of the start; the simulation's
   // now is the start). `interrupt` must be a pending request of `comm`; if it completes first, returns false at that
   // moment with the request emptied. A task of zero time completes at once unless `interrupt` already completed.
+  // A host slower than the reference speed (platform.hpp) computes proportionally longer: the task's compute part
+  // ℓ·(s + X)·slowdown is scaled by REFERENCE_HOST_SPEED / host speed; the additive delay is not.
   bool spend(double load, std::int64_t iteration, double started, Request* interrupt) override;
+  double last_modelled() const override;
 
  private:
+  double scaled(const TaskTime& t) const { return (t.base + t.straggle) * speed_factor_ + t.delay; }
+
   SimComm& comm_;
+  double speed_factor_;
 };
 
 }  // namespace sgdsim::sim
