@@ -1,4 +1,4 @@
-// Reading trace.csv and workers.csv back: a header, then rows of numbers, fields found by column name.
+// Reading trace.csv, workers.csv and model.csv back: a header, then rows of numbers, fields found by column name.
 #include "sgdsim/analysis/run_tables.hpp"
 
 #include <charconv>
@@ -125,6 +125,20 @@ std::vector<WorkerRecord> read_workers_csv(const std::filesystem::path& file) {
     w.dropped = csv.integer(i, dropped) != 0;
   }
   return out;
+}
+
+std::vector<std::vector<double>> read_model_csv(const std::filesystem::path& file) {
+  const NumericCsv csv(file);
+  const std::size_t run = csv.column("run"), index = csv.column("index"), value = csv.column("value");
+  std::vector<std::vector<double>> models;
+  for (std::size_t i = 0; i < csv.rows(); ++i) {
+    const auto r = static_cast<std::size_t>(csv.integer(i, run));
+    const auto j = static_cast<std::size_t>(csv.integer(i, index));
+    if (models.size() <= r) models.resize(r + 1);
+    if (models[r].size() <= j) models[r].resize(j + 1, NOT_EVALUATED);
+    models[r][j] = csv.number(i, value);
+  }
+  return models;
 }
 
 }  // namespace sgdsim::analysis
