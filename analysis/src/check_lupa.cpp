@@ -72,9 +72,12 @@ TheoremCheck theorem1(TheoryContext& ctx) {
                 "/ (mu B p (T + a)^3)";
   t.constants = s.constants;
   t.conditions = s.conditions;
+  t.conditions.push_back(condition(s.view.constant_tau, "a constant tau (ADA-LUPA Theorem 2 covers schedules)",
+                                   s.view.constant_tau ? "tau = " + std::to_string(s.view.tau)
+                                                       : "the scenario's tau is a schedule"));
   std::int64_t T = sc.stop.iterations.value_or(0);
   t.measured = ctx.gap_at_end(T);
-  if (!std::isnan(s.step.a)) {
+  if (!std::isnan(s.step.a) && s.view.constant_tau) {
     const double alpha = (s.step.a - 4.0) / s.view.tau;
     const auto tau_conditions = lupa_tau_conditions(s.k, s.view.tau, s.step.a, alpha);
     t.conditions.insert(t.conditions.end(), tau_conditions.begin(), tau_conditions.end());
@@ -97,10 +100,15 @@ std::vector<std::int64_t> schedule(TheoryContext& ctx, const AveragingView& view
     }
     return taus;
   }
-  how = "the scenario's constant tau over stop.iterations";
+  const TauSchedule& schedule = view.params->tau;
+  how = schedule.needs_loss() ? "the scenario's loss rule, whose tau_i only a run decides: tau0 throughout"
+                              : "the scenario's tau schedule over stop.iterations";
   std::vector<std::int64_t> taus;
   const std::int64_t T = ctx.scenario().stop.iterations.value_or(0);
-  for (std::int64_t t = 0; t < T; t += view.tau) taus.push_back(std::min<std::int64_t>(view.tau, T - t));
+  for (std::int64_t t = 0; t < T; t += taus.back()) {
+    const std::int64_t tau = view.params->average_gradients ? 1 : schedule.tau(static_cast<std::int64_t>(taus.size()));
+    taus.push_back(std::min<std::int64_t>(tau, T - t));
+  }
   return taus;
 }
 
@@ -177,7 +185,7 @@ Recommendation corollary1(TheoryContext& ctx) {
   row("Corollary 1: T^(2/3)/(pB)^(1/3)", star, "rounded: " + std::to_string(std::lround(star)));
   row("Stich (ICLR 2019): sqrt(T/(pB))", stich,
       "rounded down, as section 6 does: " + std::to_string(static_cast<long>(std::floor(stich))));
-  row("the scenario's tau", view.tau, "");
+  row("the scenario's tau", view.tau, view.constant_tau ? "" : "tau0 of its schedule");
   if (bound) rec.notes.push_back("eq. (8) evaluated with the scenario's alpha = (a - 4)/tau = " + number(alpha));
   return rec;
 }
@@ -185,6 +193,11 @@ Recommendation corollary1(TheoryContext& ctx) {
 }  // namespace
 
 bool is_model_averaging(const Scenario& scenario) { return averaging_view(scenario).has_value(); }
+
+bool is_local_sgd(const Scenario& scenario) {
+  const auto view = averaging_view(scenario);
+  return view && view->full_averaging;
+}
 
 Condition whole_data_set_sampling(const AveragingView& view, const std::string& assumption) {
   return condition(view.sample_data_set,
@@ -202,12 +215,12 @@ double constant_step(const Scenario& scenario, std::vector<Condition>& condition
 }
 
 std::vector<TheoremChecker> lupa_checkers() {
-  return {{"lupa.theorem1", PAPER, is_model_averaging, theorem1},
-          {"lupa.theorem2", PAPER, is_model_averaging, ada_theorem2}};
+  return {{"lupa.theorem1", PAPER, is_local_sgd, theorem1},
+          {"lupa.theorem2", PAPER, is_local_sgd, ada_theorem2}};
 }
 
 std::vector<RecommendationMaker> lupa_recommendations() {
-  return {{"lupa.corollary1", is_model_averaging, corollary1}};
+  return {{"lupa.corollary1", is_local_sgd, corollary1}};
 }
 
 }  // namespace sgdsim::analysis

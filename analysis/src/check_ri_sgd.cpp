@@ -29,6 +29,9 @@ RiSetup ri_setup(TheoryContext& ctx) {
   s.in.q = s.view.q;
   s.in.tau = s.view.tau;
   s.in.eta = constant_step(sc, s.conditions);
+  s.conditions.push_back(condition(s.view.constant_tau, "a constant tau",
+                                   s.view.constant_tau ? "tau = " + std::to_string(s.view.tau)
+                                                       : "the scenario's tau is a schedule"));
   s.conditions.push_back(condition(!s.view.sample_data_set,
                                    "Assumption 1: each mini-batch drawn from one chunk the worker holds",
                                    s.view.sample_data_set ? "sampling = data_set: drawn from the whole data set"
@@ -139,13 +142,13 @@ Recommendation failures(TheoryContext& ctx) {
 }  // namespace
 
 std::vector<TheoremChecker> ri_sgd_checkers() {
-  return {{"ri_sgd.theorem41", PAPER, is_model_averaging, theorem41},
-          {"ri_sgd.theorem42", PAPER, is_model_averaging, theorem42}};
+  return {{"ri_sgd.theorem41", PAPER, is_local_sgd, theorem41},
+          {"ri_sgd.theorem42", PAPER, is_local_sgd, theorem42}};
 }
 
 std::vector<RecommendationMaker> ri_sgd_recommendations() {
-  return {{"ri_sgd.learning_rate", is_model_averaging, learning_rate},
-          {"ri_sgd.failures", is_model_averaging, failures}};
+  return {{"ri_sgd.learning_rate", is_local_sgd, learning_rate},
+          {"ri_sgd.failures", is_local_sgd, failures}};
 }
 
 }  // namespace sgdsim::analysis

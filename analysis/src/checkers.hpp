@@ -17,9 +17,12 @@ std::vector<RecommendationMaker> lupa_recommendations();
 std::vector<RecommendationMaker> ri_sgd_recommendations();
 std::vector<RecommendationMaker> cooperative_recommendations();
 
-// Whether the scenario's algorithm is in the model-averaging family (the theorems of LUPA-SGD, RI-SGD and
-// Cooperative SGD concern it).
+// Whether the scenario's algorithm is in the model-averaging family A(tau, W, v) (Cooperative SGD's theorem concerns
+// all of it).
 bool is_model_averaging(const Scenario& scenario);
+// Whether it is local SGD: the family with W = J and no auxiliary models (sync_sgd, local_sgd, cooperative over a
+// complete graph), which the theorems of LUPA-SGD, ADA-LUPA and RI-SGD concern.
+bool is_local_sgd(const Scenario& scenario);
 
 // The unbiasedness assumption of LUPA-SGD (Assumption 1) and Cooperative SGD (A2): every mini-batch is drawn from
 // the whole data set.

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "sgdsim/core/algorithms/model_averaging.hpp"
+#include "sgdsim/core/algorithms/cooperative/params.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim::analysis {
@@ -253,8 +253,8 @@ NetworkTime scenario_network_time(const Scenario& scenario, std::int64_t dimensi
                   "estimate with them); " + msg;
     return out;
   }
-  const auto* averaging = scenario.algorithm.params_if<AveragingParams>();
-  if (averaging != nullptr && (!averaging->average_models || averaging->tau == 1)) {
+  const auto* averaging = scenario.algorithm.params_if<CooperativeParams>();
+  if (averaging != nullptr && averaging->averages_every_iteration()) {
     out.time = ring_allreduce_time(k, bytes, net.bandwidth, net.latency);
     out.formula = "ring all-reduce, CM02: 2(k-1)(lat + M/(k bw)); " + msg;
     return out;
@@ -268,12 +268,16 @@ IterationClosedForm scenario_iteration_time(const Scenario& scenario, std::int64
   if (const auto* coding = scenario.algorithm.params_if<CodingParams>())
     return coding_iteration_time(scenario.cluster.compute, k, *coding);
   IterationClosedForm out;
-  const auto* averaging = scenario.algorithm.params_if<AveragingParams>();
+  const auto* averaging = scenario.algorithm.params_if<CooperativeParams>();
   if (averaging == nullptr) {
     out.formula = "no closed form for algorithm " + scenario.algorithm.name();
     return out;
   }
-  if (averaging->tau > 1) {
+  if (!averaging->mixing.is_average()) {
+    out.formula = "no closed form: with a sparse mixing matrix each worker waits for its neighbours only";
+    return out;
+  }
+  if (!averaging->averages_every_iteration()) {
     out.formula = "no closed form: a local SGD round is the max over workers of a sum of tau task times";
     return out;
   }

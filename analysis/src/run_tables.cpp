@@ -39,6 +39,7 @@ class NumericCsv {
   }
 
   std::size_t rows() const { return rows_.size(); }
+  bool has(const std::string& name) const { return columns_.count(name) != 0; }
   std::size_t column(const std::string& name) const {
     const auto it = columns_.find(name);
     if (it == columns_.end()) SGDSIM_THROW(DataError, path_ + ":1: no column \"" + name + "\"");
@@ -102,6 +103,15 @@ std::vector<IterationRecord> read_trace_csv(const std::filesystem::path& file) {
     r.comm_rounds = csv.integer(i, rounds);
     r.bytes = static_cast<std::uint64_t>(csv.integer(i, bytes));
     r.waited_for = static_cast<int>(csv.integer(i, waited));
+  }
+  // The model-averaging family's columns (absent for other algorithms; empty fields where no round ended).
+  if (csv.has("tau") && csv.has("consensus")) {
+    const std::size_t tau = csv.column("tau"), consensus = csv.column("consensus");
+    for (std::size_t i = 0; i < csv.rows(); ++i) {
+      const double t = csv.number(i, tau);
+      out[i].tau = std::isnan(t) ? 0 : csv.integer(i, tau);
+      out[i].consensus = csv.number(i, consensus);
+    }
   }
   return out;
 }

@@ -100,6 +100,7 @@ VariantStats variant_stats(const VariantRuns& v) {
     bytes.push_back(static_cast<double>(r.bytes));
   }
   count("failed", v.failed);
+  if (!v.runs.empty()) s.zeta = v.runs.front().zeta;
   if (v.target) s.reached = static_cast<int>(to_target.size());
   s.time = sample_stats(time);
   s.time_to_target = sample_stats(to_target);
@@ -184,7 +185,7 @@ std::string study_csv(const StudyStats& study) {
   if (study.classifier) out << ",reached_target_accuracy";
   const auto measures = measures_of(study);
   for (const auto& m : measures) out << ',' << m.name << "_mean," << m.name << "_sd," << m.name << "_ci95";
-  out << ",speedup,speedup_ci95,speedup_metric\n";
+  out << ",speedup,speedup_ci95,speedup_metric,zeta\n";
   for (const auto& v : study.variants) {
     out << csv_field(v.label) << ',' << csv_field(v.algorithm) << ',' << csv_field(v.dir);
     for (const auto& path : study.swept_paths) {
@@ -201,7 +202,7 @@ std::string study_csv(const StudyStats& study) {
       out << ',' << csv_number(s.mean) << ',' << csv_number(s.sd) << ',' << csv_number(s.ci);
     }
     out << ',' << csv_number(v.speedup.value) << ',' << csv_number(v.speedup.ci) << ','
-        << speedup_metric_name(study.metric) << '\n';
+        << speedup_metric_name(study.metric) << ',' << csv_number(v.zeta) << '\n';
   }
   return out.str();
 }
@@ -229,6 +230,7 @@ std::string study_json(const StudyStats& study, const std::optional<Provenance>&
           {"n", s.n}, {"mean", json_number(s.mean)}, {"sd", json_number(s.sd)}, {"ci95", json_number(s.ci)}};
     }
     entry["speedup"] = {{"value", json_number(v.speedup.value)}, {"ci95", json_number(v.speedup.ci)}};
+    entry["zeta"] = json_number(v.zeta);
     variants.push_back(entry);
   }
   json doc = {{"name", study.name},
@@ -279,6 +281,7 @@ StudyStats parse_study_json(const std::string& text, const std::string& file) {
       v.classifier = study.classifier && v.final_test_accuracy.n > 0;
       v.speedup.value = number(e.at("speedup").at("value"));
       v.speedup.ci = number(e.at("speedup").at("ci95"));
+      v.zeta = number(e.at("zeta"));
       if (v.label == baseline) study.baseline = study.variants.size();
       study.variants.push_back(std::move(v));
     }

@@ -6,9 +6,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "sgdsim/analysis/cooperative_bounds.hpp"
 #include "sgdsim/core/algorithms/gradient_coding.hpp"
-#include "sgdsim/core/algorithms/model_averaging.hpp"
 #include "sgdsim/core/data/assignment.hpp"
 
 namespace sgdsim::analysis {
@@ -29,12 +27,17 @@ double stored_entries(const Problem& p) {
 }  // namespace
 
 std::optional<AveragingView> averaging_view(const Scenario& scenario) {
-  const auto* a = scenario.algorithm.params_if<AveragingParams>();
+  const auto* a = scenario.algorithm.params_if<CooperativeParams>();
   if (a == nullptr) return std::nullopt;
   AveragingView v;
+  v.params = a;
   v.p = scenario.cluster.workers;
   v.batch = a->batch_size;
-  v.tau = a->average_models ? a->tau : 1;  // sync SGD: one step on the mean gradient = averaging after every step
+  // Sync SGD: one step on the mean gradient = averaging after every step.
+  v.tau = a->average_gradients ? 1 : a->tau.tau0;
+  v.constant_tau = a->average_gradients || a->tau.kind == TauSchedule::Kind::CONSTANT;
+  v.auxiliary = a->mixing.auxiliary();
+  v.full_averaging = a->mixing.is_average();
   v.sample_data_set = a->sample_data_set;
   return v;
 }
@@ -357,11 +360,9 @@ Constant TheoryContext::zeta(const AveragingView& view) {
   if (scenario_.theory.zeta) {
     c = given("zeta", meaning, *scenario_.theory.zeta, "zeta");
   } else {
-    const int n = view.p + view.auxiliary;
-    std::vector<double> w = view.mixing;
-    std::string what = "W = 11'/m (every round averages all models)";
-    if (w.empty()) w.assign(static_cast<std::size_t>(n) * n, 1.0 / n);
-    c = {"zeta", meaning, mixing_zeta(w, n), Origin::CLOSED_FORM, "eigenvalues of " + what};
+    // The one computation of zeta: the scenario's mixing matrix, when it was read.
+    c = {"zeta", meaning, view.params->mixing.zeta(), Origin::CLOSED_FORM,
+         "eigenvalues of W (MixingMatrix::zeta): " + view.params->mixing.description()};
   }
   use(c);
   return c;
@@ -460,6 +461,57 @@ std::optional<Measurement> TheoryContext::mean_squared_gradient(std::int64_t& K)
                      "trace.csv: mean of grad_norm^2 over x_0 and the " + std::to_string(points - 1) +
                          " evaluated iterates (the averaged model exists at averaging rounds only)",
                      values);
+}
+
+TheoryContext::Bracket TheoryContext::mean_squared_gradient_of_average(std::int64_t& K, int workers, double L,
+                                                                       double zeta) {
+  const int reps = repetitions_measured();
+  if (reps == 0) return {};
+  std::vector<double> x0(static_cast<std::size_t>(problem_.dimension()), 0.0), g0(x0.size());
+  objective(problem_, x0, g0);
+  const double at_start = squared(g0);
+  std::vector<double> lows, highs;
+  std::size_t points = 0;
+  K = 0;
+  for (int r = 0; r < reps; ++r) {
+    double low = 0, high = 0;
+    std::size_t n = 0;
+    bool has_start = false;
+    for (const auto* row : rows(r)) {
+      K = std::max(K, row->iteration);
+      if (std::isnan(row->grad_norm)) continue;
+      // Every model starts at x_0: no spread there. A round without its distance bounds nothing from above.
+      const double spread = row->iteration == 0 ? 0.0 : row->consensus;
+      const double e = std::isnan(spread) ? UNBOUNDED : L * zeta * std::sqrt(workers * spread);
+      has_start = has_start || row->iteration == 0;
+      const double below = std::max(0.0, row->grad_norm - e);
+      low += below * below;
+      high += (row->grad_norm + e) * (row->grad_norm + e);
+      ++n;
+    }
+    if (!has_start) low += at_start, high += at_start, ++n;
+    lows.push_back(low / static_cast<double>(n));
+    highs.push_back(high / static_cast<double>(n));
+    points = std::max(points, n);
+  }
+  const std::string quantity = "(1/K) sum_k ||grad F(u_k)||^2, K = " + std::to_string(K);
+  const std::string how = " over x_0 and the " + std::to_string(points - 1) +
+                          " evaluated rounds, from trace.csv's grad_norm of worker 0's model x and the consensus "
+                          "distance C entering the round: ||grad F(u)|| within L zeta sqrt(m C) of ||grad F(x)||";
+  return {measurement(quantity, "a lower bound: mean of (||grad F(x)|| - L zeta sqrt(m C))_+^2" + how, lows,
+                      std::vector<bool>(lows.size(), true)),
+          measurement(quantity, "an upper bound: mean of (||grad F(x)|| + L zeta sqrt(m C))^2" + how, highs)};
+}
+
+double TheoryContext::mean_consensus() const {
+  double sum = 0;
+  std::int64_t n = 0;
+  for (int r = 0; r < repetitions_measured(); ++r) {
+    for (const auto* row : rows(r)) {
+      if (row->iteration > 0 && !std::isnan(row->consensus)) sum += row->consensus, ++n;
+    }
+  }
+  return n == 0 ? NO_VALUE : sum / static_cast<double>(n);
 }
 
 std::vector<std::int64_t> TheoryContext::tau_schedule(int rep) const {

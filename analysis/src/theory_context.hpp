@@ -10,19 +10,22 @@
 
 #include "sgdsim/analysis/estimate.hpp"
 #include "sgdsim/analysis/theory.hpp"
+#include "sgdsim/core/algorithms/cooperative/params.hpp"
 
 namespace sgdsim::analysis {
 
-// The model-averaging family as the theorems see it. Today sync_sgd and local_sgd: A(tau, W = J, v = 0) with a
-// constant tau; the Cooperative SGD family (W, v, tau schedules) and RI-SGD (q chunks) extend it here.
+// The model-averaging family as the theorems see it: Cooperative SGD A(tau, W, v) (core/algorithms/cooperative/), of
+// which sync_sgd is A(1, J, 0) and local_sgd A(tau, J, 0). RI-SGD's q chunks extend it here.
 struct AveragingView {
-  int p = 1;                     // workers
+  const CooperativeParams* params = nullptr;  // the scenario's (W, its zeta, the tau schedule)
+  int p = 1;                     // workers m
   int batch = 1;                 // B
-  int tau = 1;                   // local steps per round (constant)
+  int tau = 1;                   // local steps per round: the constant tau, or a schedule's first (tau0)
+  bool constant_tau = true;      // a fixed tau (not a list, linear or loss schedule)
   int q = 1;                     // chunks each worker samples from (RI-SGD; 1: its own shard)
   int auxiliary = 0;             // v
+  bool full_averaging = true;    // W = J over the workers, v = 0: every round averages all models (local SGD)
   bool sample_data_set = false;  // mini-batches from the whole data set (unbiased for grad F)
-  std::vector<double> mixing;    // W, (p + v)^2 row-major
 };
 std::optional<AveragingView> averaging_view(const Scenario& scenario);
 // The gradient-coding members whose decoder is the fractional repetition code's sum (uncoded, EGC, AGC).
@@ -69,6 +72,15 @@ class TheoryContext {
   std::optional<Measurement> time_to_gap(double eps);
   // (1/K) sum_k ||grad F(x_k)||^2 over the evaluated iterates (and x_0), K = the last iteration.
   std::optional<Measurement> mean_squared_gradient(std::int64_t& K);
+  // The same at the workers' average u_k when the trace holds worker 0's model x and the consensus distance C of the
+  // models entering the round (W != J, v = 0): after mixing ||x - u|| <= zeta sqrt(m C), so ||grad F(u)|| is within
+  // L zeta sqrt(m C) of ||grad F(x)||. Per repetition the means of the lower and the upper ends.
+  struct Bracket {
+    std::optional<Measurement> lower, upper;
+  };
+  Bracket mean_squared_gradient_of_average(std::int64_t& K, int workers, double L, double zeta);
+  // The mean over repetitions and evaluated rounds of the trace's consensus distance (NaN when it has none).
+  double mean_consensus() const;
   // tau_1 .. tau_E of repetition `rep`: the iterations between rises of the trace's communication rounds.
   std::vector<std::int64_t> tau_schedule(int rep) const;
 

@@ -93,8 +93,8 @@ std::string summary_table(const std::vector<LabelledSummary>& rows) {
   const bool accuracy = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.summary.classifier; });
   std::ostringstream out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %11s %12s %12s %8s %11s", "run", "algorithm",
-                "rep", "status", "iterations", "time [s]", "s/iter", "final loss", "to target", "rounds", "bytes");
+  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %11s %12s %12s %8s %11s %7s", "run", "algorithm",
+                "rep", "status", "iterations", "time [s]", "s/iter", "final loss", "to target", "rounds", "bytes", "zeta");
   out << line;
   if (accuracy) {
     std::snprintf(line, sizeof line, " %9s %9s %10s", "test acc", "best acc", "to acc [s]");
@@ -103,11 +103,11 @@ std::string summary_table(const std::vector<LabelledSummary>& rows) {
   out << "\n";
   for (const auto& r : rows) {
     const auto& s = r.summary;
-    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-10s %10lld %12s %11s %12s %12s %8lld %11s", r.label.c_str(),
+    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-10s %10lld %12s %11s %12s %12s %8lld %11s %7s", r.label.c_str(),
                   r.algorithm.c_str(), s.run, status_name(s.status), static_cast<long long>(s.iterations),
                   fixed(s.time, "%.4g").c_str(), fixed(s.mean_iteration_time, "%.4g").c_str(),
                   fixed(s.final_loss, "%.6g").c_str(), fixed(s.time_to_target, "%.4g").c_str(),
-                  static_cast<long long>(s.comm_rounds), bytes_text(s.bytes).c_str());
+                  static_cast<long long>(s.comm_rounds), bytes_text(s.bytes).c_str(), fixed(s.zeta, "%.4g").c_str());
     out << line;
     if (accuracy) {
       std::snprintf(line, sizeof line, " %9s %9s %10s", fixed(s.final_test_accuracy, "%.4f").c_str(),
@@ -162,7 +162,7 @@ std::string status_text(const analysis::VariantStats& v) {
 std::string study_table(const analysis::StudyStats& study) {
   using analysis::TextTable;
   const auto R = TextTable::Align::RIGHT, L = TextTable::Align::LEFT;
-  TextTable table({L, L, L, R, R, R, R, R, R, R, R, R, R});
+  TextTable table({L, L, L, R, R, R, R, R, R, R, R, R, R, R});
   const bool target = study.metric == analysis::SpeedupMetric::TIME_TO_TARGET;
   // The speed-up column only where there is something to compare.
   const bool compare = study.variants.size() > 1;
@@ -174,7 +174,7 @@ std::string study_table(const analysis::StudyStats& study) {
     if (compare) cells.push_back(std::move(speedup));
     table.row(std::move(cells));
   };
-  add({"variant", "algorithm", "runs", "time [s]", "s/iter", "final loss", "to target [s]", "rounds", "bytes",
+  add({"variant", "algorithm", "runs", "time [s]", "s/iter", "final loss", "to target [s]", "rounds", "bytes", "zeta",
        "speed-up"},
       {"test acc", "best acc", "to acc [s]"});
   for (std::size_t i = 0; i < study.variants.size(); ++i) {
@@ -198,7 +198,8 @@ std::string study_table(const analysis::StudyStats& study) {
     add({v.label, v.algorithm, status_text(v), with_interval(v.time.mean, v.time.ci),
          with_interval(v.mean_iteration_time.mean, v.mean_iteration_time.ci),
          with_interval(v.final_loss.mean, v.final_loss.ci, "%.6g"), to_target,
-         with_interval(v.comm_rounds.mean, v.comm_rounds.ci), bytes_with_interval(v.bytes), speedup},
+         with_interval(v.comm_rounds.mean, v.comm_rounds.ci), bytes_with_interval(v.bytes),
+         fixed(v.zeta, "%.4g"), speedup},
         {with_interval(v.final_test_accuracy.mean, v.final_test_accuracy.ci, "%.4f"),
          with_interval(v.best_test_accuracy.mean, v.best_test_accuracy.ci, "%.4f"), to_accuracy});
   }
@@ -233,6 +234,7 @@ std::vector<LabelledSummary> read_summaries(const std::filesystem::path& run_dir
     s.comm_rounds = run.at("comm_rounds").get<std::int64_t>();
     s.bytes = run.at("bytes").get<std::uint64_t>();
     s.mean_iteration_time = number_or_nan(run, "mean_iteration_time");
+    s.zeta = number_or_nan(run, "zeta");
     s.classifier = run.contains("final_test_accuracy");
     s.final_test_accuracy = number_or_nan(run, "final_test_accuracy");
     s.best_test_accuracy = number_or_nan(run, "best_test_accuracy");

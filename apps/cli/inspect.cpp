@@ -23,6 +23,8 @@ int cmd_check(const Options& o) {
     if (!job.label.empty() && job.label != job.scenario.name) std::cout << "# variant " << job.label << "\n";
     std::cout << job.scenario.resolved_json;
     if (job.scenario.resolved_json.empty() || job.scenario.resolved_json.back() != '\n') std::cout << "\n";
+    // What the keys imply but do not spell out (ζ of a mixing matrix, a solved constant), as comment lines.
+    for (const auto& [name, value] : derived_facts(job.scenario)) std::cout << "# " << name << ": " << value << "\n";
   }
   return EXIT_OK;
 }

@@ -7,14 +7,18 @@
 namespace sgdsim {
 
 const char* shape_name(CommShape shape) {
-  return shape == CommShape::PARAMETER_SERVER ? "parameter server" : "peers";
+  switch (shape) {
+    case CommShape::PEERS: return "peers";
+    case CommShape::PARAMETER_SERVER: return "parameter server";
+    case CommShape::PEERS_AND_SERVER: return "peers and a server";
+  }
+  return "unknown";
 }
 
 AlgorithmRegistry& AlgorithmRegistry::instance() {
   static AlgorithmRegistry registry = [] {
     AlgorithmRegistry r;
-    r.add(builtin::sync_sgd());
-    r.add(builtin::local_sgd());
+    for (auto& def : builtin::model_averaging_family()) r.add(std::move(def));
     r.add(builtin::uncoded());
     r.add(builtin::egc());
     r.add(builtin::agc());
@@ -57,6 +61,17 @@ const AlgorithmDef& find_algorithm(std::string_view name) {
   if (const AlgorithmDef* def = registry.find(name)) return *def;
   SGDSIM_THROW(ConfigError, "unknown algorithm \"" + std::string(name) + "\" (registered: " +
                                 config::join(registry.names()) + ")");
+}
+
+CommShape comm_shape(const Scenario& scenario) {
+  const AlgorithmSpec& a = scenario.algorithm;
+  return a.def->shape_of && a.params ? a.def->shape_of(*a.params) : a.def->shape;
+}
+
+std::vector<std::pair<std::string, std::string>> derived_facts(const Scenario& scenario) {
+  const AlgorithmSpec& a = scenario.algorithm;
+  if (a.def == nullptr || !a.def->derived || !a.params) return {};
+  return a.def->derived(*a.params);
 }
 
 const std::string& AlgorithmSpec::name() const {

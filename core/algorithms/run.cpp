@@ -7,11 +7,16 @@
 namespace sgdsim {
 
 int ranks_needed(const Scenario& scenario) {
-  return scenario.cluster.workers + (scenario.algorithm.def->shape == CommShape::PARAMETER_SERVER ? 1 : 0);
+  return scenario.cluster.workers + (comm_shape(scenario) == CommShape::PEERS ? 0 : 1);
 }
 
 int worker_of_rank(const Scenario& scenario, int rank) {
-  return scenario.algorithm.def->shape == CommShape::PARAMETER_SERVER ? rank - 1 : rank;
+  switch (comm_shape(scenario)) {
+    case CommShape::PEERS: return rank;
+    case CommShape::PARAMETER_SERVER: return rank - 1;
+    case CommShape::PEERS_AND_SERVER: return rank < scenario.cluster.workers ? rank : -1;
+  }
+  return rank;
 }
 
 int message_tag(std::int64_t iteration, MessageKind kind) { return static_cast<int>(iteration * 8 + static_cast<int>(kind)); }

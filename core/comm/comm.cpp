@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "sgdsim/error.hpp"
+
 namespace sgdsim {
 namespace {
 
@@ -101,9 +103,11 @@ void Comm::allreduce_mean(std::span<double> data, int tag) {
   for (double& v : data) v *= inv;
 }
 
-std::uint64_t Comm::allreduce_bytes(std::size_t elements) const {
+std::uint64_t Comm::allreduce_bytes(std::size_t elements) const { return allreduce_bytes_of(rank(), size(), elements); }
+
+std::uint64_t Comm::allreduce_bytes_of(int rank, int size, std::size_t elements) {
   std::uint64_t bytes = 0;
-  allreduce_schedule(Extent{elements}, rank(), size(), [&](const Step<Extent>& step) {
+  allreduce_schedule(Extent{elements}, rank, size, [&](const Step<Extent>& step) {
     if (step.to >= 0) bytes += step.out.size() * sizeof(double);
   });
   return bytes;
@@ -125,6 +129,43 @@ void Comm::broadcast(int root, std::span<double> data, int tag) {
   for (int dst = 0; dst < size(); ++dst)
     if (dst != root) sends.push_back(send_async(dst, tag, data));
   for (auto& s : sends) wait(s);
+}
+
+void Comm::neighbor_exchange(std::span<const int> peers, std::span<const double> out, std::span<double> in, int tag) {
+  const std::size_t n = out.size();
+  std::vector<Request> requests;
+  requests.reserve(2 * peers.size());
+  // Receives first, so that no message waits for its receive to be posted; then every send; then wait for all.
+  for (std::size_t j = 0; j < peers.size(); ++j) requests.push_back(recv_async(peers[j], tag, in.subspan(j * n, n)));
+  for (int peer : peers) requests.push_back(send_async(peer, tag, out));
+  for (auto& r : requests) wait(r);
+}
+
+void Comm::neighbor_mix(std::span<const NeighborWeight> row, std::span<double> x, int tag) {
+  const std::size_t n = x.size();
+  mix_peers_.clear();
+  for (const auto& entry : row)
+    if (entry.rank != rank()) mix_peers_.push_back(entry.rank);
+  mix_in_.resize(mix_peers_.size() * n);
+  if (!mix_peers_.empty()) neighbor_exchange(mix_peers_, x, mix_in_, tag);
+  // Accumulate in the row's order; this rank's own model is read from x, so it is scaled last, in place, when its
+  // entry comes (x is only overwritten by the final sum).
+  std::vector<double>& sum = scratch_;
+  sum.assign(n, 0.0);
+  std::size_t received = 0;
+  for (const auto& entry : row) {
+    const double* source = entry.rank == rank() ? x.data() : mix_in_.data() + (received++) * n;
+    for (std::size_t i = 0; i < n; ++i) sum[i] += entry.weight * source[i];
+  }
+  std::copy(sum.begin(), sum.end(), x.begin());
+}
+
+void Comm::monitor_contribute(std::int64_t, std::span<const double>) {
+  SGDSIM_THROW(Error, "this Comm has no monitoring gather (monitor_contribute)");
+}
+
+bool Comm::monitor_collect(std::int64_t, std::vector<double>&, bool) {
+  SGDSIM_THROW(Error, "this Comm has no monitoring gather (monitor_collect)");
 }
 
 void Comm::barrier(int tag) {

@@ -618,6 +618,7 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
 
   Scenario s;
   s.source = source;
+  s.base_dir = base_dir;
   const Obj obj(root, "scenario");
   check_keys(obj, {"name", "seed", "repetitions", "problem", "cluster", "algorithm", "stop", "output", "description",
                    "theory"});

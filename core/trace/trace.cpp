@@ -24,15 +24,23 @@ namespace {
 
 nlohmann::json json_number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
+// A model-averaging run (some row ends an averaging round) also gets the columns tau and consensus; other algorithms'
+// files stay as they were.
 std::string trace_csv(const std::vector<IterationRecord>& rows, bool classifier) {
+  const bool averaging = std::any_of(rows.begin(), rows.end(), [](const IterationRecord& r) { return r.tau > 0; });
   std::ostringstream out;
   out << "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for"
-      << (classifier ? ",accuracy,test_loss,test_accuracy" : "") << "\n";
+      << (classifier ? ",accuracy,test_loss,test_accuracy" : "") << (averaging ? ",tau,consensus" : "") << "\n";
   for (const auto& r : rows) {
     out << r.run << ',' << r.iteration << ',' << csv_number(r.time) << ',' << csv_number(r.loss) << ','
         << csv_number(r.grad_norm) << ',' << r.comm_rounds << ',' << r.bytes << ',' << r.waited_for;
     if (classifier)
       out << ',' << csv_number(r.accuracy) << ',' << csv_number(r.test_loss) << ',' << csv_number(r.test_accuracy);
+    if (averaging) {
+      out << ',';
+      if (r.tau > 0) out << r.tau;  // empty: no averaging round ended at this iteration
+      out << ',' << csv_number(r.consensus);
+    }
     out << '\n';
   }
   return out.str();
@@ -94,6 +102,7 @@ std::string summary_json(const nlohmann::json& scenario, const std::vector<RunSu
       runs.back()["best_test_accuracy"] = json_number(s.best_test_accuracy);
       runs.back()["time_to_target_accuracy"] = json_number(s.time_to_target_accuracy);
     }
+    if (!std::isnan(s.zeta)) runs.back()["zeta"] = s.zeta;  // only for algorithms with a mixing matrix
   }
   nlohmann::json summary = {{"name", scenario.value("name", "")},
                             {"algorithm", scenario["algorithm"]["name"]},

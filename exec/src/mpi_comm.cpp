@@ -74,6 +74,8 @@ void MpiComm::poll(Done&& done) {
 MpiComm::MpiComm(MPI_Comm parent) {
   SGDSIM_MPI_CHECK(MPI_Comm_dup(parent, &comm_));
   SGDSIM_MPI_CHECK(MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN));
+  SGDSIM_MPI_CHECK(MPI_Comm_dup(parent, &monitor_comm_));
+  SGDSIM_MPI_CHECK(MPI_Comm_set_errhandler(monitor_comm_, MPI_ERRORS_RETURN));
   SGDSIM_MPI_CHECK(MPI_Comm_rank(comm_, &rank_));
   SGDSIM_MPI_CHECK(MPI_Comm_size(comm_, &size_));
   void* value = nullptr;
@@ -92,6 +94,12 @@ MpiComm::~MpiComm() {
     p->owner = nullptr;
   }
   live_.clear();
+  // Incomplete monitoring gathers may not be freed (MPI forbids it for collectives) and MPI may still read their
+  // buffers: leak them with the communicator.
+  if (!monitors_.empty()) {
+    auto* leaked = new std::deque<Monitor>(std::move(monitors_));
+    (void)leaked;
+  }
   // Incomplete detached sends may still be read by MPI: release the requests but deliberately leak their payloads
   // (freeing them could let MPI read freed memory if a receiver matches later).
   if (!detached_.empty()) {
@@ -265,7 +273,46 @@ void MpiComm::cancel(Request& request) {
   request.reset();
 }
 
+void MpiComm::monitor_contribute(std::int64_t key, std::span<const double> values) {
+  if (finished_) SGDSIM_THROW(MpiError, "monitor_contribute on a finished MpiComm");
+  Monitor& m = monitors_.emplace_back();
+  m.key = key;
+  m.sent.assign(values.begin(), values.end());
+  const int count = count_of(values.size());
+  if (rank_ == 0) m.gathered.resize(values.size() * static_cast<std::size_t>(size_));
+  SGDSIM_MPI_CHECK(MPI_Igather(m.sent.data(), count, MPI_DOUBLE, rank_ == 0 ? m.gathered.data() : nullptr, count,
+                               MPI_DOUBLE, 0, monitor_comm_, &m.request));
+  progress_detached();
+}
+
+bool MpiComm::monitor_collect(std::int64_t key, std::vector<double>& all, bool wait) {
+  if (rank_ != 0) SGDSIM_THROW(MpiError, "monitor_collect on rank " + std::to_string(rank_) + ": only rank 0 collects");
+  auto it = std::find_if(monitors_.begin(), monitors_.end(), [key](const Monitor& m) { return m.key == key; });
+  if (it == monitors_.end()) SGDSIM_THROW(MpiError, "monitor_collect: no gather under key " + std::to_string(key));
+  if (it->request != MPI_REQUEST_NULL) {
+    if (wait) {
+      MPI_Status status{};
+      wait_request(it->request, status);
+    } else {
+      int flag = 0;
+      SGDSIM_MPI_CHECK(MPI_Test(&it->request, &flag, MPI_STATUS_IGNORE));
+      if (flag == 0) return false;
+    }
+  }
+  all = std::move(it->gathered);
+  monitors_.erase(it);
+  return true;
+}
+
 void MpiComm::progress_detached() {
+  // Contributions of ranks other than 0 are settled here: nobody collects them.
+  if (rank_ != 0 && !monitors_.empty()) {
+    std::erase_if(monitors_, [](Monitor& m) {
+      int flag = 0;
+      SGDSIM_MPI_CHECK(MPI_Test(&m.request, &flag, MPI_STATUS_IGNORE));
+      return flag != 0;
+    });
+  }
   if (detached_.empty()) return;
   std::erase_if(detached_, [](Detached& d) {
     int flag = 0;
@@ -317,6 +364,15 @@ void MpiComm::barrier(int /*tag*/) {
 
 void MpiComm::finish(double timeout) {
   if (finished_) return;
+  // Monitoring gathers: every rank made the same ones, so they all complete; what rank 0 did not collect is dropped.
+  std::deque<Monitor> monitors = std::move(monitors_);  // waiting polls progress_detached(), which edits monitors_
+  monitors_.clear();
+  for (auto& m : monitors) {
+    if (m.request == MPI_REQUEST_NULL) continue;
+    MPI_Status status{};
+    wait_request(m.request, status);
+  }
+  SGDSIM_MPI_CHECK(MPI_Comm_free(&monitor_comm_));
   for (Pending* p : std::vector<Pending*>(live_.begin(), live_.end())) {
     abandon(*p);
     p->owner = nullptr;

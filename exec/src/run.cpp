@@ -20,9 +20,9 @@ void check_world_size(const Scenario& scenario, int world) {
   const int needed = ranks_needed(scenario);
   if (world == needed) return;
   const int k = scenario.cluster.workers;
-  const std::string layout = worker_of_rank(scenario, 0) < 0
-                                 ? "1 parameter server + " + std::to_string(k) + " workers"
-                                 : std::to_string(k) + " workers, one per rank";
+  const std::string layout = worker_of_rank(scenario, 0) < 0 ? "1 parameter server + " + std::to_string(k) + " workers"
+                             : needed > k ? std::to_string(k) + " workers + 1 server on rank " + std::to_string(k)
+                                          : std::to_string(k) + " workers, one per rank";
   SGDSIM_THROW(ConfigError, "this scenario needs " + std::to_string(needed) + " ranks (" + layout +
                                 "), mpirun started " + std::to_string(world) + ": run mpirun -np " +
                                 std::to_string(needed));

@@ -7,6 +7,7 @@
 #include <string>
 #include <typeinfo>
 
+#include "monitor_board.hpp"
 #include "sgdsim/core/algorithms/algorithm.hpp"
 #include "sgdsim/core/comm/compute.hpp"
 #include "sgdsim/error.hpp"
@@ -319,7 +320,8 @@ AnalyticRequest& impl_of(const Request& request) {
 
 class AnalyticComm final : public Comm {
  public:
-  AnalyticComm(Engine& engine, int rank, int epoch) : engine_(engine), rank_(rank), epoch_(epoch) {}
+  AnalyticComm(Engine& engine, MonitorBoard& monitor, int rank, int epoch)
+      : engine_(engine), monitor_(monitor), rank_(rank), epoch_(epoch) {}
   int rank() const override { return rank_; }
   int size() const override { return engine_.ranks(); }
 
@@ -393,6 +395,14 @@ class AnalyticComm final : public Comm {
     request.reset();
   }
 
+  // Monitoring gathers through the engine's shared memory, in zero simulated time (as SimComm's).
+  void monitor_contribute(std::int64_t key, std::span<const double> values) override {
+    monitor_.contribute(epoch_, key, rank_, size(), values);
+  }
+  bool monitor_collect(std::int64_t key, std::vector<double>& all, bool wait) override {
+    return monitor_.collect(epoch_, key, size(), all, wait, "analytic Comm");
+  }
+
   // Waits at most `timeout` seconds for `request`; true (and the request emptied) if it ended.
   bool wait_for(Request& request, double timeout) {
     if (!engine_.wait_for(impl_of(request).op, timeout)) return false;
@@ -432,6 +442,7 @@ class AnalyticComm final : public Comm {
   }
 
   Engine& engine_;
+  MonitorBoard& monitor_;
   int rank_;
   int epoch_;
   std::unordered_map<int, Channel*> out_, in_;
@@ -478,13 +489,14 @@ RunResults simulate_analytic(const Scenario& scenario, const Problem& problem, c
                                   ") do not apply to the analytic engine; drop them or use the simgrid engine");
   analytic::Engine engine(scenario.cluster.network, ranks_needed(scenario));
   RunResults results;  // appended to by rank 0 only (run_rank); actors run one at a time
+  MonitorBoard monitor;
   const int first = options.only_repetition.value_or(0);
   const int end = options.only_repetition ? first + 1 : scenario.repetitions;
   engine.run([&](int rank) {
     const int worker = worker_of_rank(scenario, rank);
     for (int repetition = first; repetition < end; ++repetition) {
       engine.barrier();
-      analytic::AnalyticComm comm(engine, rank, repetition);
+      analytic::AnalyticComm comm(engine, monitor, rank, repetition);
       analytic::AnalyticClock clock(engine);
       analytic::AnalyticCompute compute(scenario, problem, repetition, worker, engine, comm);
       run_rank(scenario, problem, repetition, comm, compute, clock, results, rank == 0 ? options.observer : nullptr);

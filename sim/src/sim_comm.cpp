@@ -386,6 +386,14 @@ void SimComm::cancel(Request& request) {
   request.reset();
 }
 
+void SimComm::monitor_contribute(std::int64_t key, std::span<const double> values) {
+  world_.monitor.contribute(epoch_, key, rank_, size(), values);
+}
+
+bool SimComm::monitor_collect(std::int64_t key, std::vector<double>& all, bool wait) {
+  return world_.monitor.collect(epoch_, key, size(), all, wait, "SimComm");
+}
+
 SimClock::SimClock() : start_(s4u::Engine::get_clock()) {}
 
 double SimClock::now() const { return s4u::Engine::get_clock() - start_; }

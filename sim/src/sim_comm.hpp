@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "monitor_board.hpp"
 #include "sgdsim/core/comm/comm.hpp"
 #include "sgdsim/core/comm/compute.hpp"
 
@@ -56,6 +57,7 @@ class SimWorld {
  public:
   std::vector<simgrid::s4u::Host*> hosts;  // rank -> host
   MailboxTable mailboxes;
+  MonitorBoard monitor;  // monitoring gathers in progress
   simgrid::s4u::BarrierPtr barrier;  // all rank actors (RankContext::sync)
   std::exception_ptr error;          // the first exception an actor threw
   int finished = 0;                  // rank actors that returned (normally or by an exception)
@@ -83,6 +85,10 @@ class SimComm final : public Comm {
   // Ring all-reduce from point-to-point messages: reduce-scatter then all-gather, N−1 steps each, chunks of ⌈M/N⌉ or
   // ⌊M/N⌋ elements. With private links and CM02 it takes 2(N−1)(latency + max chunk bytes / bandwidth). Every rank
   // ends with bit-identical values (each chunk is reduced and scaled by one rank and then copied).
+
+  // Monitoring gathers through the simulation's shared memory: a plain copy, in zero simulated time.
+  void monitor_contribute(std::int64_t key, std::span<const double> values) override;
+  bool monitor_collect(std::int64_t key, std::vector<double>& all, bool wait) override;
 
   // Waits at most `timeout` simulated seconds for `request`; true (and the request emptied) if it completed.
   // A timeout ≤ 0 only tests.

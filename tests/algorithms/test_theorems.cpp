@@ -2,6 +2,7 @@
 // the scenario is built for it, and is not applicable, naming the condition, where a variant breaks one.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 
 #include "sgdsim/analysis/report.hpp"
@@ -83,6 +84,31 @@ TEST_CASE("theory-cooperative: the main result holds for sync SGD (tau = 1, zeta
 
 TEST_CASE("theory-cooperative: sampling from the shard breaks A2") {
   check_not_applicable(check_variant("theory-cooperative.json", "tau8-shard"), "cooperative.main", "A2");
+}
+
+TEST_CASE("theory-ring-tau8: on a ring (zeta = 1/3) the main result holds against the upper end of the bracket") {
+  const TheoryReport r = check_variant("theory-cooperative.json", "ring-tau8");
+  check_holds(r, "cooperative.main");
+  const TheoremCheck& c = theorem(r, "cooperative.main");
+  CHECK(c.measured->how.starts_with("an upper bound"));
+  // zeta from the scenario's W: a uniform ring of 4, eigenvalues 1, 1/3, 1/3, -1/3.
+  bool zeta = false;
+  for (const auto& k : c.constants) zeta = zeta || (k.symbol == "zeta" && std::abs(k.value - 1.0 / 3) < 1e-12);
+  CHECK(zeta);
+  CHECK(c.lines.at(1).label == "the lemma's network error, measured");
+  CHECK(c.lines.at(1).value > 0);
+  // Not local SGD: the LUPA and RI-SGD theorems do not concern it.
+  CHECK(r.checks.size() == 1);
+}
+
+TEST_CASE("theory-cooperative: a tau schedule breaks the main result's fixed tau") {
+  check_not_applicable(check_variant("theory-cooperative.json", "tau-list"), "cooperative.main", "a fixed period tau");
+}
+
+TEST_CASE("theory-lupa: with a linear tau schedule ADA-LUPA Theorem 2 holds on the run's taus, Theorem 1 does not apply") {
+  const TheoryReport r = check_variant("theory-lupa.json", "linear");
+  check_holds(r, "lupa.theorem2");
+  check_not_applicable(r, "lupa.theorem1", "a constant tau");
 }
 
 TEST_CASE("theory-ri-sgd: Theorems 4.1 and 4.2 apply to PR-SGD (q = 1) and are above the measurement, vacuously") {

@@ -14,6 +14,11 @@ expect 2 "scenario.cluster.workers: " -- "$sgdsim" check "$q" --set cluster.work
 expect 2 "scenario.algorithm.tau: " -- "$sgdsim" check "$q" --variant sync --set algorithm.tau=3
 expect 2 "--set" -- "$sgdsim" check "$q" --set nonsense
 expect 2 "no variant" -- "$sgdsim" check "$q" --variant nope
+# A mixing matrix that is not doubly stochastic: the row and by how much; check prints ζ of a valid one.
+coop=(--variant sync --set algorithm.name=cooperative --set cluster.workers=2)
+expect 2 "scenario.algorithm.mixing: row 0 sums to 1.1 (off by 0.1)" -- "$sgdsim" check "$q" "${coop[@]}" \
+  --set 'algorithm.mixing=[[0.5,0.6],[0.5,0.4]]'
+expect 0 "# zeta: 0.5" -- "$sgdsim" check "$q" "${coop[@]}" --set 'algorithm.mixing=[[0.75,0.25],[0.25,0.75]]'
 printf '1 1:0.5 3:1\n-1 2:1 2:3\n' > "$work/bad.svm"
 expect 2 "bad.svm:2" -- "$sgdsim" simulate "$q" --variant sync --set 'problem.data={"libsvm":{"path":"'"$work/bad.svm"'"}}' --out "$work/run"
 [ ! -e "$work/run/summary.json" ] || fail "a failed run left a summary.json"

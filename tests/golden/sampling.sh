@@ -14,5 +14,6 @@ done
 cmp -s "$work/one-shard/trace.csv" "$work/one-data_set/trace.csv" || fail "one worker: data_set differs from shard"
 [ "$(max_rel_diff "$work/all-shard/model.csv" "$work/all-data_set/model.csv" 3)" != 0 ] ||
   fail "16 workers: data_set sampled the same rows as shard"
-"$sgdsim" check "$q" --variant sync | grep -q '"sampling": "shard"' || fail "sampling default not resolved"
+"$sgdsim" check "$q" --variant sync --set algorithm.sampling=data_set | grep -q '"sampling": "data_set"' ||
+  fail "sampling data_set not in the resolved scenario"
 echo "sampling: ok"

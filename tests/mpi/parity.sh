@@ -3,8 +3,9 @@
 # and compares their run directories.
 # Usage: parity.sh SGDSIM SCENARIO WORKDIR CHECKS MPIRUN [ARGS... -n N]
 # CHECKS, comma-separated:
-#   iterates: trace.csv loss and grad_norm and model.csv within 1e-12 relative; comm_rounds, bytes and waited_for
-#             equal; workers.csv modelled compute times (the straggler draws) and used flags equal.
+#   iterates: trace.csv loss and grad_norm and model.csv within 1e-12 relative; comm_rounds, bytes, waited_for and tau
+#             equal; the consensus distance within 1e-9 relative (a difference of nearly equal models); workers.csv
+#             modelled compute times (the straggler draws) and used flags equal.
 #   time:     the real mean iteration time is within 50% + 10 ms of the simulated one (summary.json, every run).
 set -u
 sgdsim=$1
@@ -42,8 +43,15 @@ case ",$checks," in *,iterates,*|*,gradient,*)
   ;;
 esac
 case ",$checks," in *,iterates,*)
-  # iterates: also the rounds, bytes, arrivals waited for, modelled compute times and used flags.
+  # iterates: also the rounds, bytes, arrivals waited for, taus, consensus distances, modelled compute times and used
+  # flags.
   compare "$work/sim/trace.csv" "$work/mpi/trace.csv" "6 7 8" 0 0 || status=1
+  # Model averaging's tau and consensus columns, where the trace has them.
+  column() { head -1 "$work/sim/trace.csv" | tr ',' '\n' | grep -n -x "$1" | cut -d: -f1; }
+  tau=$(column tau)
+  consensus=$(column consensus)
+  [ -z "$tau" ] || compare "$work/sim/trace.csv" "$work/mpi/trace.csv" "$tau" 0 0 || status=1
+  [ -z "$consensus" ] || compare "$work/sim/trace.csv" "$work/mpi/trace.csv" "$consensus" 1e-9 1e-300 || status=1
   compare "$work/sim/workers.csv" "$work/mpi/workers.csv" "1 2 3 5 8" 0 0 || status=1
   ;;
 esac

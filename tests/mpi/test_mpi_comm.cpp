@@ -1,6 +1,8 @@
-// MpiComm under mpirun -np 4: tag matching, wait_any, cancel, drain of late sends, collectives and byte counts.
+// MpiComm under mpirun -np 4: tag matching, wait_any, cancel, drain of late sends, collectives and byte counts,
+// neighbour mixing and monitoring gathers.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -144,6 +146,38 @@ TEST_CASE("broadcast copies the root's buffer to every rank and only the root co
   CHECK(comm.bytes_sent() == (comm.rank() == 2 ? 3 * 3 * sizeof(double) : 0));
   comm.barrier(0);
   comm.finish();
+}
+
+TEST_CASE("neighbor_mix on a ring of 4 sums its neighbours' vectors with their weights and counts the messages") {
+  MpiComm comm;
+  const int r = comm.rank();
+  const int left = (r + 3) % 4;
+  const int right = (r + 1) % 4;
+  std::vector<sgdsim::Comm::NeighborWeight> row{{r, 0.5}, {left, 0.25}, {right, 0.25}};
+  std::sort(row.begin(), row.end(), [](const auto& a, const auto& b) { return a.rank < b.rank; });
+  std::vector<double> x(3, r + 1.0);
+  comm.neighbor_mix(row, x, 5);
+  for (double v : x) CHECK(v == 0.5 * (r + 1.0) + 0.25 * (left + 1.0) + 0.25 * (right + 1.0));
+  CHECK(comm.bytes_sent() == 2 * 3 * sizeof(double));
+  comm.finish();
+}
+
+TEST_CASE("monitoring gathers reach rank 0 in rank order, are not counted, and can be collected late or at finish") {
+  MpiComm comm;
+  for (int key = 1; key <= 3; ++key) {
+    const std::array<double, 2> values{10.0 * comm.rank() + key, -1.0};
+    comm.monitor_contribute(key, values);
+  }
+  CHECK(comm.bytes_sent() == 0);
+  if (comm.rank() == 0) {
+    std::vector<double> all;
+    CHECK(comm.monitor_collect(2, all, true));
+    CHECK(all == std::vector<double>{2, -1, 12, -1, 22, -1, 32, -1});
+    CHECK(comm.monitor_collect(1, all, true));
+    CHECK(all[6] == 31.0);
+    CHECK_THROWS_AS(comm.monitor_collect(2, all, true), sgdsim::MpiError);  // collected already
+  }
+  comm.finish();  // key 3, never collected, completes here on every rank
 }
 
 TEST_CASE("tags outside [0, MPI_TAG_UB] and unknown ranks are MpiErrors, not MPI aborts") {

@@ -2,7 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "sgdsim/core/algorithms/gradient_coding.hpp"
-#include "sgdsim/core/algorithms/model_averaging.hpp"
+#include "sgdsim/core/algorithms/cooperative/params.hpp"
 #include "sgdsim/error.hpp"
 #include "sgdsim/exec/run.hpp"
 
@@ -19,7 +19,7 @@ using test::tiny_problem;
 TEST_CASE("a model-averaging scenario for 3 workers under 2 ranks is a ConfigError on every rank") {
   Scenario s;
   s.cluster.workers = 3;
-  s.algorithm = algorithm_spec("sync_sgd", AveragingParams{});
+  s.algorithm = algorithm_spec("sync_sgd", CooperativeParams{});
   s.stop.iterations = 1;
   const Problem problem = tiny_problem();
   CHECK_THROWS_WITH_AS(exec::run_mpi(s, problem),

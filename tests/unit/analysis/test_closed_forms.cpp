@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "sgdsim/analysis/closed_forms.hpp"
-#include "sgdsim/core/algorithms/model_averaging.hpp"
+#include "sgdsim/core/algorithms/cooperative/params.hpp"
 #include "sgdsim/error.hpp"
 
 using namespace sgdsim;
@@ -147,7 +147,8 @@ TEST_CASE("the scenario's compute spec selects the multiplicative, additive or n
   s.cluster.compute.slowdown.clear();
   s.cluster.compute.delay_mean.reset();
   s.cluster.compute.straggling_rate = 1.0;
-  AveragingParams sync_params;
+  CooperativeParams sync_params;
+  sync_params.average_gradients = true;
   sync_params.batch_size = 10;  // ℓ = 10/100, all 4 waited for: 0.1 (1 + H_4)
   s.algorithm = algorithm_spec("sync_sgd", sync_params);
   CHECK(scenario_iteration_time(s, 100).time->mean == doctest::Approx(0.1 * (1.0 + 25.0 / 12.0)));

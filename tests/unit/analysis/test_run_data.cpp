@@ -27,6 +27,8 @@ TEST_CASE("a written run directory reads back: iterations (NaN where not evaluat
   RunResults results;
   results.iterations = {{0, 1, 0.5, NOT_EVALUATED, NOT_EVALUATED, 0, 0, 2}, {0, 2, 1.25, 0.6, 0.1, 1, 96, 2},
                         {1, 1, 0.4, 0.7, 0.2, 1, 48, 2}};
+  results.iterations[1].tau = 2;  // an averaging round ended here: the trace gains tau and consensus
+  results.iterations[1].consensus = 0.25;
   results.models = {{0.1, -0.2, 0.3}, {1.5, 2.5, -3.5}};
   write_run_directory(dir, s.resolved_json, results, "simgrid");
   const RunDirectory run = read_run_directory(dir);
@@ -37,6 +39,10 @@ TEST_CASE("a written run directory reads back: iterations (NaN where not evaluat
   CHECK(run.results.iterations[1].comm_rounds == 1);
   CHECK(run.results.iterations[1].bytes == 96);
   CHECK(run.results.iterations[2].run == 1);
+  CHECK(run.results.iterations[1].tau == 2);
+  CHECK(run.results.iterations[1].consensus == 0.25);
+  CHECK(run.results.iterations[0].tau == 0);
+  CHECK(std::isnan(run.results.iterations[0].consensus));
   CHECK(run.results.models == results.models);
   CHECK(find_run_directories(dir) == std::vector<std::filesystem::path>{dir});
   CHECK(find_run_directories(study) == std::vector<std::filesystem::path>{dir});  // a study: its runs underneath

@@ -103,10 +103,10 @@ TEST_CASE("a study: per-variant statistics over completed runs, status counts, s
         "time_mean,time_sd,time_ci95,time_to_target_mean,time_to_target_sd,time_to_target_ci95,"
         "final_loss_mean,final_loss_sd,final_loss_ci95,mean_iteration_time_mean,mean_iteration_time_sd,"
         "mean_iteration_time_ci95,comm_rounds_mean,comm_rounds_sd,comm_rounds_ci95,bytes_mean,bytes_sd,bytes_ci95,"
-        "speedup,speedup_ci95,speedup_metric");
+        "speedup,speedup_ci95,speedup_metric,zeta");
   CHECK(csv.find("\nlocal,local_sgd,out/local,16,5,3,1,0,1,,600,100,248.41") != std::string::npos);
   CHECK(csv.find(",8000,0,0,2,0.755652645175") != std::string::npos);
-  CHECK(csv.find(",8000,0,0,1,,mean_iteration_time\n") != std::string::npos);  // the baseline: 1, no interval
+  CHECK(csv.find(",8000,0,0,1,,mean_iteration_time,\n") != std::string::npos);  // the baseline: 1, no interval
 }
 
 TEST_CASE("with a target the speed-up compares times to target over the runs that reached it") {

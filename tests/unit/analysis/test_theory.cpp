@@ -10,7 +10,7 @@
 #include "sgdsim/analysis/report.hpp"
 #include "sgdsim/analysis/theory.hpp"
 #include "sgdsim/core/algorithms/gradient_coding.hpp"
-#include "sgdsim/core/algorithms/model_averaging.hpp"
+#include "sgdsim/core/algorithms/cooperative/params.hpp"
 
 using namespace sgdsim;
 using namespace sgdsim::analysis;
@@ -74,12 +74,21 @@ TEST_CASE("theorems are chosen by the algorithm's parameters: coding family, mod
   CHECK(concerned(s).count("agc.theorem2") == 1);
   s.algorithm = algorithm_spec("ignore_stragglers", CodingParams::ignore_stragglers(4, 2));
   CHECK(concerned(s).empty());  // rescaled by k/r: not the code's decoder
-  AveragingParams local;
-  local.average_models = true;
-  local.tau = 4;
+  CooperativeParams local;
+  local.tau = TauSchedule::constant(4);
+  local.mixing = MixingMatrix::average(4);
   s.algorithm = algorithm_spec("local_sgd", local);
   CHECK(concerned(s) == std::set<std::string>{"lupa.theorem1", "lupa.theorem2", "ri_sgd.theorem41",
                                               "ri_sgd.theorem42", "cooperative.main"});
+  // D-PSGD on a ring: not local SGD (W != J), so only Cooperative SGD's theorem; EASGD (v = 1) likewise.
+  CooperativeParams ring = local;
+  ring.mixing = topology_matrix(TopologySpec{}, 4, "test");
+  s.algorithm = algorithm_spec("dpsgd", ring);
+  CHECK(concerned(s) == std::set<std::string>{"cooperative.main"});
+  CooperativeParams elastic = local;
+  elastic.mixing = elastic_matrix(4, 0.1);
+  s.algorithm = algorithm_spec("easgd", elastic);
+  CHECK(concerned(s) == std::set<std::string>{"cooperative.main"});
 }
 
 TEST_CASE("AGC Theorem 1 on a hand trace: holds, then VIOLATED with a wrong PL constant given through theory") {
@@ -119,9 +128,9 @@ TEST_CASE("a failing condition gives not applicable naming it: Theorem 1's c >= 
   CHECK(t1.verdict.kind == VerdictKind::NOT_APPLICABLE);
   CHECK(t1.verdict.why.find("c >= n ln(2)/r fails") != std::string::npos);
 
-  AveragingParams local;
-  local.average_models = true;
-  local.tau = 2;
+  CooperativeParams local;
+  local.tau = TauSchedule::constant(2);
+  local.mixing = MixingMatrix::average(4);
   local.batch_size = 2;
   s.algorithm = algorithm_spec("local_sgd", local, s.algorithm.step);  // a constant step
   r = theory_report(s, p, nullptr, "none");

@@ -66,6 +66,8 @@ TEST_CASE("the run directory has the documented columns, empty fields for uneval
   const auto dir = std::filesystem::temp_directory_path() / ("sgdsim_run_files_" + std::to_string(::getpid()));
   RunResults r;
   r.iterations = {{0, 1, 0.5, NOT_EVALUATED, NOT_EVALUATED, 1, 800, 4}, {0, 2, 1.25, 0.125, 0.5, 2, 1600, 4}};
+  r.iterations[1].tau = 2;  // a model-averaging round ended here: the tau and consensus columns are written
+  r.iterations[1].consensus = 0.25;
   r.workers = {{0, 1, 2, 0.0, 0.5, 0.5, true, true, false}};
   RunSummary s;
   s.iterations = 2;
@@ -74,14 +76,24 @@ TEST_CASE("the run directory has the documented columns, empty fields for uneval
   r.summaries = {s};
   r.models = {{1.0, -0.5}};
   write_run_directory(dir, R"({"name": "t", "algorithm": {"name": "sync_sgd"}})", r, "simgrid");
+  // tau and consensus (model averaging): empty when no round ended / the distance was not evaluated.
   CHECK(read(dir / "trace.csv") ==
-        "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for\n0,1,0.5,,,1,800,4\n0,2,1.25,0.125,0.5,2,1600,4\n");
+        "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for,tau,consensus\n0,1,0.5,,,1,800,4,,\n"
+        "0,2,1.25,0.125,0.5,2,1600,4,2,0.25\n");
   CHECK(read(dir / "workers.csv") ==
         "run,iteration,worker,start,compute,arrival,computed,used,dropped\n0,1,2,0,0.5,0.5,1,1,0\n");
   CHECK(read(dir / "model.csv") == "run,index,value\n0,0,1\n0,1,-0.5\n");
   const auto summary = read(dir / "summary.json");
   CHECK(summary.find("\"final_loss\": 0.125") != std::string::npos);
   CHECK(summary.find("\"time_to_target\": null") != std::string::npos);
+  CHECK(summary.find("zeta") == std::string::npos);  // no mixing matrix, no ζ
+  r.summaries[0].zeta = 0.5;
+  write_run_directory(dir, R"({"name": "t", "algorithm": {"name": "dpsgd"}})", r, "simgrid");
+  CHECK(read(dir / "summary.json").find("\"zeta\": 0.5") != std::string::npos);
+  // No averaging round (the other families): the trace has the columns it always had.
+  r.iterations[1].tau = 0;
+  write_run_directory(dir, R"({"name": "t", "algorithm": {"name": "agc"}})", r, "simgrid");
+  CHECK(read(dir / "trace.csv").starts_with("run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for\n"));
   for (const auto& entry : std::filesystem::directory_iterator(dir))
     CHECK(entry.path().extension() != ".partial");
   std::filesystem::remove_all(dir);

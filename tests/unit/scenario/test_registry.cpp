@@ -57,16 +57,26 @@ AlgorithmDef toy_algorithm(const std::string& name) {
 
 TEST_CASE("the built-in algorithms are registered in order with their rank layouts") {
   const auto names = AlgorithmRegistry::instance().names();
-  REQUIRE(names.size() >= 6);
-  CHECK(std::vector<std::string_view>(names.begin(), names.begin() + 6) ==
-        std::vector<std::string_view>{"sync_sgd", "local_sgd", "uncoded", "egc", "agc", "ignore_stragglers"});
-  for (const char* peer : {"sync_sgd", "local_sgd"}) {
+  REQUIRE(names.size() >= 9);
+  CHECK(std::vector<std::string_view>(names.begin(), names.begin() + 9) ==
+        std::vector<std::string_view>{"sync_sgd", "local_sgd", "easgd", "dpsgd", "cooperative", "uncoded", "egc", "agc",
+                                      "ignore_stragglers"});
+  for (const char* peer : {"sync_sgd", "local_sgd", "dpsgd", "cooperative"}) {
     const Scenario s = parse_scenario(scenario_with(R"({"name": ")" + std::string(peer) + R"(", "step_size": 1})"));
     CHECK(find_algorithm(peer).shape == CommShape::PEERS);
     CHECK(ranks_needed(s) == 4);
     CHECK(worker_of_rank(s, 0) == 0);
     CHECK(worker_of_rank(s, 3) == 3);
   }
+  // easgd's anchor on a server is one more rank, after the workers (rank 0 stays worker 0); replicated, none.
+  const Scenario server = parse_scenario(scenario_with(R"({"name": "easgd", "step_size": 1, "alpha": 0.1})"));
+  CHECK(comm_shape(server) == CommShape::PEERS_AND_SERVER);
+  CHECK(ranks_needed(server) == 5);
+  CHECK(worker_of_rank(server, 0) == 0);
+  CHECK(worker_of_rank(server, 4) == -1);
+  const Scenario replicated =
+      parse_scenario(scenario_with(R"({"name": "easgd", "step_size": 1, "alpha": 0.1, "anchor": "replicated"})"));
+  CHECK(ranks_needed(replicated) == 4);
   const Scenario agc = parse_scenario(scenario_with(R"({"name": "agc", "step_size": 1, "wait_for": 3})"));
   CHECK(agc.algorithm.def->shape == CommShape::PARAMETER_SERVER);
   CHECK(ranks_needed(agc) == 5);

@@ -93,8 +93,8 @@ TEST_CASE("enumerations list the allowed names") {
   CHECK(error_of({"cluster.compute.device=gpu"}) ==
         "scenario.cluster.compute.device: must be one of reference, cpu, cuda, got \"gpu\"");
   CHECK(error_of({"algorithm.name=adam"}) ==
-        "scenario.algorithm.name: must be one of sync_sgd, local_sgd, uncoded, egc, agc, ignore_stragglers, got "
-        "\"adam\"");
+        "scenario.algorithm.name: must be one of sync_sgd, local_sgd, easgd, dpsgd, cooperative, uncoded, egc, agc, "
+        "ignore_stragglers, got \"adam\"");
   CHECK(error_of({"algorithm.step_size={\"schedule\": \"cosine\", \"eta0\": 1}"}) ==
         "scenario.algorithm.step_size.schedule: must be one of inverse, got \"cosine\"");
 }
@@ -130,7 +130,8 @@ TEST_CASE("wait_for and tasks_per_worker are checked against the number of worke
   CHECK(error_of({"algorithm.name=egc", "algorithm.wait_for=null", "algorithm.tasks_per_worker=4"}) ==
         "scenario.algorithm.tasks_per_worker: must divide cluster.workers (30), got 4");
   CHECK(error_of({"algorithm.name=local_sgd", "algorithm.wait_for=null", "algorithm.tau=0"}) ==
-        "scenario.algorithm.tau: must be an integer >= 1, got 0");
+        "scenario.algorithm.tau: must be an integer >= 1 or a schedule {\"schedule\": \"list\" | \"linear\" | "
+        "\"loss\", ...}, got 0");
 }
 
 TEST_CASE("bad bandwidth and latency strings name their path") {

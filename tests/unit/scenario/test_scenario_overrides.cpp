@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "sgdsim/core/algorithms/model_averaging.hpp"
+#include "sgdsim/core/algorithms/cooperative/params.hpp"
 #include "sgdsim/core/scenario/scenario.hpp"
 #include "sgdsim/error.hpp"
 
@@ -26,7 +26,7 @@ TEST_CASE("overrides set numbers, fall back to strings and create missing object
       parse_scenario(BASE, {"cluster.workers=64", "algorithm.tau=20", "name=foo", "cluster.network.topology=ideal",
                             "cluster.compute.straggling.rate=2", "cluster.compute.slowdown.63=4", "output.every=3"});
   CHECK(s.cluster.workers == 64);
-  CHECK(s.algorithm.params_as<AveragingParams>().tau == 20);
+  CHECK(s.algorithm.params_as<CooperativeParams>().tau.tau(0) == 20);
   CHECK(s.name == "foo");
   CHECK(s.output.dir == std::filesystem::path("results/foo"));  // the default follows the overridden name
   CHECK(s.cluster.network.topology == Topology::IDEAL);

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "sgdsim/core/algorithms/gradient_coding.hpp"
-#include "sgdsim/core/algorithms/model_averaging.hpp"
+#include "sgdsim/core/algorithms/cooperative/params.hpp"
 #include "sgdsim/core/scenario/scenario.hpp"
 #include "sgdsim/error.hpp"
 
@@ -66,8 +66,8 @@ TEST_CASE("defaults are filled in for every optional key") {
   CHECK(s.algorithm.name() == "sync_sgd");
   CHECK_FALSE(s.algorithm.step.inverse);
   CHECK(s.algorithm.step.at(7) == 0.5);
-  CHECK(s.algorithm.params_as<AveragingParams>().batch_size == 32);
-  CHECK_FALSE(s.algorithm.params_as<AveragingParams>().average_models);
+  CHECK(s.algorithm.params_as<CooperativeParams>().batch_size == 32);
+  CHECK(s.algorithm.params_as<CooperativeParams>().average_gradients);
   CHECK(s.stop.iterations == 10);
   CHECK_FALSE(s.stop.time.has_value());
   CHECK(s.output.dir == std::filesystem::path("results/scenario"));
@@ -158,9 +158,9 @@ TEST_CASE("round trip keeps a platform file, libsvm data and local_sgd keys") {
   CHECK(l.path == std::filesystem::path("/data/a9a.svm"));
   CHECK(l.features == 123);
   CHECK(b.algorithm.name() == "local_sgd");
-  CHECK(b.algorithm.params_as<AveragingParams>().tau == 8);
-  CHECK(b.algorithm.params_as<AveragingParams>().batch_size == 16);
-  CHECK(b.algorithm.params_as<AveragingParams>().average_models);
+  CHECK(b.algorithm.params_as<CooperativeParams>().tau.tau(0) == 8);
+  CHECK(b.algorithm.params_as<CooperativeParams>().batch_size == 16);
+  CHECK_FALSE(b.algorithm.params_as<CooperativeParams>().average_gradients);
   CHECK(b.stop.time == 60.0);
 }
 

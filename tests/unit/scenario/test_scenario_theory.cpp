@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "sgdsim/core/algorithms/gradient_coding.hpp"
-#include "sgdsim/core/algorithms/model_averaging.hpp"
+#include "sgdsim/core/algorithms/cooperative/params.hpp"
 #include "sgdsim/error.hpp"
 
 using namespace sgdsim;
@@ -75,10 +75,16 @@ TEST_CASE("agc: stop_when (r) and l2_term (covered) by default, the authors' rul
 
 TEST_CASE("model averaging: sampling shard by default, data_set on request") {
   const std::vector<std::string> local = {"algorithm={\"name\": \"local_sgd\", \"tau\": 2, \"step_size\": 0.1}"};
-  CHECK_FALSE(parse_scenario(AGC, local).algorithm.params_as<AveragingParams>().sample_data_set);
+  CHECK_FALSE(parse_scenario(AGC, local).algorithm.params_as<CooperativeParams>().sample_data_set);
+  CHECK(parse_scenario(AGC, local).resolved_json.find("sampling") == std::string::npos);  // the default: not written
   std::vector<std::string> data_set = local;
   data_set.push_back("algorithm.sampling=data_set");
-  CHECK(parse_scenario(AGC, data_set).algorithm.params_as<AveragingParams>().sample_data_set);
+  CHECK(parse_scenario(AGC, data_set).algorithm.params_as<CooperativeParams>().sample_data_set);
+  // Every preset of the family takes it: D-PSGD on a ring too.
+  const std::vector<std::string> dpsgd = {
+      "algorithm={\"name\": \"dpsgd\", \"sampling\": \"data_set\", \"step_size\": 0.1}"};
+  CHECK(parse_scenario(AGC, dpsgd).algorithm.params_as<CooperativeParams>().sample_data_set);
+  CHECK(parse_scenario(AGC, dpsgd).resolved_json.find("\"sampling\": \"data_set\"") != std::string::npos);
   data_set.back() = "algorithm.sampling=everything";
   CHECK(error_of(data_set).starts_with("scenario.algorithm.sampling: must be one of shard, data_set"));
 }

@@ -1,9 +1,8 @@
 // Cooperative SGD A(tau, W, v) (Wang & Joshi; the seminar slides "Cooperative SGD"): the main result with its
-// network-error term, and zeta of a mixing matrix.
+// network-error term (zeta of W: MixingMatrix::zeta, core/algorithms/cooperative/mixing.hpp).
 #pragma once
 
 #include <cstdint>
-#include <span>
 
 #include "sgdsim/analysis/verdict.hpp"
 
@@ -30,9 +29,5 @@ struct CooperativeInput {
 double cooperative_bound(const CooperativeInput& in);
 // Its last term, the network error eta^2 L^2 sigma^2 ((1 + zeta^2)/(1 - zeta^2) tau - 1).
 double cooperative_network_error(const CooperativeInput& in);
-
-// zeta = max(|lambda_2(W)|, |lambda_n(W)|) of a symmetric n x n matrix (row-major), eigenvalues in decreasing order
-// (Eigen's self-adjoint solver). ConfigError when W is not square or not symmetric.
-double mixing_zeta(std::span<const double> w, int n);
 
 }  // namespace sgdsim::analysis

@@ -68,6 +68,7 @@ struct VariantStats {
   // Over the completed repetitions (time to target: over those that reached it).
   SampleStats time, time_to_target, final_loss, mean_iteration_time, comm_rounds, bytes;
   RatioStats speedup;  // over the baseline (the baseline itself: 1, no interval)
+  double zeta = NOT_EVALUATED;  // ζ of the variant's mixing matrix (model averaging; the same in every run)
   // Classifiers (problem.model): test accuracy at the end, its best, and the time to stop.target_accuracy.
   bool classifier = false;
   int reached_accuracy = -1;  // completed repetitions that reached the target accuracy (-1: no target)

@@ -4,6 +4,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <deque>
 #include <span>
 #include <unordered_set>
 #include <vector>
@@ -60,6 +61,12 @@ class MpiComm final : public Comm {
   void broadcast(int root, std::span<double> data, int tag) override;
   void barrier(int tag) override;
 
+  // Monitoring gathers: MPI_Igather to rank 0 on a communicator of their own (so they never match the run's
+  // messages), from a private copy of the values; not counted in bytes_sent(). Completed as later calls poll, and at
+  // the latest by monitor_collect(wait) on rank 0 and finish() everywhere.
+  void monitor_contribute(std::int64_t key, std::span<const double> values) override;
+  bool monitor_collect(std::int64_t key, std::vector<double>& all, bool wait) override;
+
   // Collective end of use (see above): cancels what is still pending, drains late messages, completes detached
   // sends, frees the communicator. Every rank calls it after its part of the run. Throws MpiError if the drain has
   // not finished after `timeout` seconds (a peer that did not call finish) instead of hanging.
@@ -75,6 +82,12 @@ class MpiComm final : public Comm {
   struct Detached {
     MPI_Request request = MPI_REQUEST_NULL;
     std::vector<double> payload;  // what the MPI send reads until it completes
+  };
+  struct Monitor {
+    std::int64_t key = 0;
+    MPI_Request request = MPI_REQUEST_NULL;
+    std::vector<double> sent;      // this rank's values, read by MPI until the gather completes
+    std::vector<double> gathered;  // rank 0: every rank's values
   };
 
   Pending& pending_of(const Request& request) const;
@@ -92,6 +105,8 @@ class MpiComm final : public Comm {
   void wait_request(MPI_Request& request, MPI_Status& status);
 
   MPI_Comm comm_ = MPI_COMM_NULL;
+  MPI_Comm monitor_comm_ = MPI_COMM_NULL;  // monitoring gathers only
+  std::deque<Monitor> monitors_;           // gathers not yet collected (rank 0) or not yet complete (others)
   int rank_ = 0;
   int size_ = 1;
   int tag_ub_ = 32767;

@@ -30,7 +30,7 @@ struct RunOutcome {
 };
 
 // The rank layout of the scenario's algorithm (its CommShape, see registry.hpp): the ranks it needs (k, or k + 1 with
-// a parameter server), and the worker a rank plays (−1: the parameter server).
+// a parameter server), and the worker a rank plays (−1: the parameter server, or the server of PEERS_AND_SERVER).
 int ranks_needed(const Scenario& scenario);
 int worker_of_rank(const Scenario& scenario, int rank);
 
@@ -44,7 +44,7 @@ RunOutcome run_rank(const Scenario& scenario, const Problem& problem, int repeti
                     const Clock& clock, RunResults& results, TraceSink* observer = nullptr);
 
 // Message tags: the iteration and the message kind, so that a message of iteration t never matches one of t+1.
-enum class MessageKind : int { MODEL = 0, RESULT = 1, AVERAGE = 2, CONTROL = 3, GATHER = 4 };
+enum class MessageKind : int { MODEL = 0, RESULT = 1, AVERAGE = 2, CONTROL = 3, GATHER = 4, LOSS = 5, ANCHOR = 6 };
 int message_tag(std::int64_t iteration, MessageKind kind);
 
 }  // namespace sgdsim

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sgdsim/core/algorithms/algorithm.hpp"
@@ -19,6 +20,7 @@ namespace sgdsim {
 enum class CommShape {
   PEERS,             // ranks 0..k−1 are workers 0..k−1 (rank 0 also keeps the trace)
   PARAMETER_SERVER,  // rank 0 is a parameter server, ranks 1..k are workers 0..k−1
+  PEERS_AND_SERVER,  // ranks 0..k−1 are workers 0..k−1 (rank 0 keeps the trace), rank k a server (EASGD's anchor)
 };
 const char* shape_name(CommShape shape);
 
@@ -41,6 +43,12 @@ struct AlgorithmDef {
   std::function<void(const AlgorithmParams& params, config::ordered_json& out)> resolve;
   // This rank's part of one repetition (scenario.algorithm.params are the parsed keys).
   std::function<RunOutcome(const RunContext& context)> run;
+  // Optional. The layout when it depends on the algorithm's keys (easgd's anchor on a server rank or on every worker);
+  // `shape` is then the default, for the listing.
+  std::function<CommShape(const AlgorithmParams& params)> shape_of;
+  // Optional. Facts derived from the parsed keys that the resolved scenario does not spell out (ζ of a mixing matrix,
+  // a solved schedule constant), as (name, value) lines for `sgdsim check`.
+  std::function<std::vector<std::pair<std::string, std::string>>(const AlgorithmParams& params)> derived;
 };
 
 // A definition from functions typed on the algorithm's own parameter struct P (derived from AlgorithmParams).
@@ -86,6 +94,10 @@ class AlgorithmRegistry {
 void register_algorithm(AlgorithmDef def);
 // The registered definition of this name; ConfigError naming the known ones otherwise.
 const AlgorithmDef& find_algorithm(std::string_view name);
+// The layout of the scenario's algorithm with its keys (AlgorithmDef::shape_of, else its shape).
+CommShape comm_shape(const Scenario& scenario);
+// The derived facts of the scenario's algorithm (AlgorithmDef::derived; none without it).
+std::vector<std::pair<std::string, std::string>> derived_facts(const Scenario& scenario);
 
 // The algorithm of a Scenario built in code rather than parsed (programs, tests): a registered name with its
 // parameters of the definition's type.

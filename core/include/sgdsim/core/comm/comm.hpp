@@ -72,6 +72,36 @@ class Comm {
   // Payload bytes this rank sends in the default allreduce_mean of `elements` doubles. Backends that override the
   // collective count this same volume (count_allreduce), so traces report the same bytes whatever runs them.
   std::uint64_t allreduce_bytes(std::size_t elements) const;
+  // The same for any rank of a communicator of `size` ranks (what every rank sends in one all-reduce, for a count of
+  // all ranks' traffic kept on one rank).
+  static std::uint64_t allreduce_bytes_of(int rank, int size, std::size_t elements);
+
+  // Neighbour exchange, the communication of a sparse mixing round: sends `out` to every rank of `peers` and receives
+  // one message of out.size() values from each into `in` (peers.size() × out.size() values, in the order of `peers`),
+  // all at once. Every peer must call it with this rank among its peers and the same tag. The default posts every
+  // receive and every send before waiting for any, so the flows are concurrent (a simulation shares links among them).
+  virtual void neighbor_exchange(std::span<const int> peers, std::span<const double> out, std::span<double> in,
+                                 int tag);
+  // One entry of a mixing matrix row: this rank's model receives weight × the model of `rank`.
+  struct NeighborWeight {
+    int rank = 0;
+    double weight = 0;
+  };
+  // x ← Σ weight·x_rank over `row` (this rank's own entry uses x itself), summed in the order of `row`, after a
+  // neighbor_exchange with the other ranks of the row. Built on neighbor_exchange; a rank alone in its row only scales.
+  void neighbor_mix(std::span<const NeighborWeight> row, std::span<double> x, int tag);
+
+  // Monitoring gathers: values that are bookkeeping, not part of the modelled run (e.g. a distance between the
+  // workers' models for the trace). They take no simulated time, are not counted in bytes_sent(), and contributing
+  // never waits for another rank. Every rank contributes under the same keys in the same order, each time the same
+  // number of values; rank 0 then collects them. The defaults throw: a backend provides them (SimComm from the
+  // simulation's shared memory, MpiComm by MPI_Igather on a communicator of its own).
+  virtual void monitor_contribute(std::int64_t key, std::span<const double> values);
+  // Rank 0: true once every rank has contributed under `key`, with rank r's values at [r·n, (r+1)·n) of `all`; false
+  // while some have not. `wait` = true is for the end of a run, when every rank is known to have contributed (e.g.
+  // after a gather): MpiComm then completes the gather, SimComm throws if it is incomplete (it could only wait in
+  // simulated time). A collected key is gone.
+  virtual bool monitor_collect(std::int64_t key, std::vector<double>& all, bool wait);
 
   // Bytes this rank has sent so far (payload only), and point-to-point messages sent.
   std::uint64_t bytes_sent() const { return bytes_sent_; }
@@ -89,6 +119,8 @@ class Comm {
   std::uint64_t bytes_sent_ = 0;
   std::uint64_t messages_sent_ = 0;
   std::vector<double> scratch_;  // the default ring all-reduce's receive buffer, reused across calls
+  std::vector<double> mix_in_;   // neighbor_mix's receive buffer, reused across calls
+  std::vector<int> mix_peers_;
 };
 
 // Seconds: simulated (SimGrid) or wall (MPI), counted from the start of the run.

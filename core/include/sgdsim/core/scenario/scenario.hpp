@@ -160,6 +160,7 @@ struct Scenario {
   OutputSpec output;
   TheoryOverrides theory;
   std::filesystem::path source;  // the file it was read from (empty for a string)
+  std::filesystem::path base_dir;  // the folder its relative paths are read against (an algorithm's files too)
   std::string resolved_json;     // the resolved scenario, defaults filled in, pretty-printed
 };
 

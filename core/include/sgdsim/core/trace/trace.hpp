@@ -29,6 +29,8 @@ struct IterationRecord {
   double accuracy = NOT_EVALUATED;
   double test_loss = NOT_EVALUATED;
   double test_accuracy = NOT_EVALUATED;
+  std::int64_t tau = 0;         // model averaging: the local steps of the round that ended here (0: no round ended)
+  double consensus = NOT_EVALUATED;  // model averaging: ‖X(I−J)‖²_F/m of the workers' models entering the round
 };
 
 struct WorkerRecord {
@@ -63,6 +65,7 @@ struct RunSummary {
   double final_test_accuracy = NOT_EVALUATED;
   double best_test_accuracy = NOT_EVALUATED;
   double time_to_target_accuracy = NOT_EVALUATED;
+  double zeta = NOT_EVALUATED;  // model averaging: ζ of the mixing matrix (NaN: the algorithm has none)
 };
 
 // What an algorithm reports to. The aggregating rank (PS, or rank 0) reports iterations; every rank reports the

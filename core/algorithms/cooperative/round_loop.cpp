@@ -1,0 +1,195 @@
+// The round loop of Cooperative SGD A(τ, W, v), X ← (X − ηG)·W at the end of each round, the one implementation every
+// preset runs: local steps, the mixing step, ADA-LUPA's loss rule, the trace (bytes, τ, consensus distance), stopping.
+#include "round_loop.hpp"
+
+#include <cmath>
+
+#include "consensus.hpp"
+#include "local_gradient.hpp"
+#include "mixing_step.hpp"
+#include "sgdsim/core/algorithms/run_book.hpp"
+#include "sgdsim/error.hpp"
+
+namespace sgdsim::cooperative {
+namespace {
+
+// What all ranks together sent, counted on every rank from the plans of the operations (rank 0 reports it). It is
+// checked against the all-reduce's own measurement whenever a round measures it.
+struct Traffic {
+  std::uint64_t total = 0;     // everything sent so far
+  std::uint64_t reported = 0;  // what the rows show: the total as of the last averaging round's row
+};
+
+std::uint64_t allreduce_total(int ranks, std::size_t elements) {
+  std::uint64_t bytes = 0;
+  for (int r = 0; r < ranks; ++r) bytes += Comm::allreduce_bytes_of(r, ranks, elements);
+  return bytes;
+}
+
+// F(x̄), x̄ the workers' average model, computed as a real system would and charged to the run: the average (already
+// on every worker when W = J; otherwise an all-reduce of the models), each worker's loss on its part of the data set
+// (a task of that load, with its modelled time), and an all-reduce of the weighted losses. A server contributes zeros.
+class DistributedLoss {
+ public:
+  DistributedLoss(const RunContext& c, LocalGradient* gradient, bool consensus)
+      : c_(c), gradient_(gradient), consensus_(consensus), average_(static_cast<std::size_t>(c.problem.dimension())),
+        grad_(average_.size()) {}
+
+  double evaluate(std::int64_t t, std::span<const double> own, Traffic& traffic) {
+    const int ranks = c_.comm.size();
+    const int workers = c_.scenario.cluster.workers;
+    const int tag = message_tag(t, MessageKind::LOSS);  // collectives in sequence: their messages match in order
+    if (gradient_ != nullptr) {
+      std::copy(own.begin(), own.end(), average_.begin());
+    } else {
+      std::fill(average_.begin(), average_.end(), 0.0);
+    }
+    if (!consensus_ && t > 0) {  // at t = 0 every model is still the common starting point
+      c_.comm.allreduce_mean(average_, tag);
+      if (ranks != workers) kernels::scale(static_cast<double>(ranks) / workers, average_);
+      traffic.total += allreduce_total(ranks, average_.size());
+    }
+    double weighted = 0;
+    if (gradient_ != nullptr) {
+      const auto rows = gradient_->partition();
+      const double share = static_cast<double>(rows.size()) / static_cast<double>(c_.problem.samples());
+      const double start = c_.clock.now();
+      // f over the worker's rows includes l2/2‖x‖²; weighting by |rows|/N makes the workers' sum exactly F(x̄).
+      weighted = share * c_.compute.gradient(kernels::SampleSet::list(rows), average_, grad_);
+      c_.compute.spend(share, t, start);
+    }
+    c_.comm.allreduce_mean(std::span<double>(&weighted, 1), tag);
+    traffic.total += allreduce_total(ranks, 1);
+    return weighted * ranks;
+  }
+
+ private:
+  const RunContext& c_;
+  LocalGradient* gradient_;
+  bool consensus_;
+  std::vector<double> average_, grad_;
+};
+
+}  // namespace
+
+RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
+  const Scenario& s = c.scenario;
+  const int m = s.cluster.workers;
+  const int ranks = c.comm.size();
+  const int rank = c.comm.rank();
+  const int worker = worker_of_rank(s, rank);  // −1: the server of the auxiliary model
+  const auto d = static_cast<std::size_t>(c.problem.dimension());
+
+  auto gradient = worker >= 0 ? make_local_gradient(c, p, worker) : nullptr;
+  auto mixing = make_mixing_step(p, rank, ranks, d);
+  // This rank's node of X (a worker's model, or the server's auxiliary model) and its copies of replicated ones.
+  // Every node starts from the same point (all zeros for the linear objectives), auxiliary models included.
+  std::vector<double> own = c.problem.initial_point(s.seed, c.repetition), grad(d, 0.0);
+  std::vector<std::vector<double>> replicas;
+  if (p.mixing.auxiliary() > 0 && p.anchor == AnchorPlacement::REPLICATED)
+    replicas.assign(static_cast<std::size_t>(p.mixing.auxiliary()), own);
+
+  // Rank 0's rows wait in `rows` for their consensus distance; the book reports through it.
+  ConsensusRows rows(c.trace, m, d);
+  const RunContext book_context{c.scenario, c.problem, c.repetition, c.comm, c.compute, c.clock, rows};
+  RunBook book(book_context, own);  // rank 0 reports the start as iteration 0
+  DistributedLoss loss(c, gradient.get(), mixing->consensus());
+  Traffic traffic;
+  std::vector<WorkerRecord> mine;
+  std::int64_t rounds = 0;
+  const std::int64_t last = book.max_iterations();
+
+  // ADA-LUPA's loss rule measures F at the start (charged like every later evaluation).
+  const double f0 = p.tau.needs_loss() ? loss.evaluate(0, own, traffic) : NOT_EVALUATED;
+  std::int64_t tau = p.tau.tau(0);
+  bool stop = false;
+  for (std::int64_t t = 0; !stop && t < last;) {
+    const std::int64_t begin = t;
+    const std::int64_t end = tau >= last - t ? last : t + tau;
+    WorkerRecord w{};
+    for (t = begin + 1;; ++t) {
+      if (worker >= 0) {
+        const double start = c.clock.now();
+        const double load = gradient->compute(own, grad);
+        c.compute.spend(load, t, start);
+        w = {c.repetition, t, worker, start, c.compute.last_modelled(), NOT_EVALUATED, true, true, false};
+        if (!p.average_gradients) kernels::axpy(-s.algorithm.step.at(t - 1), grad, own);
+      }
+      if (t == end) break;
+      if (worker >= 0) mine.push_back(w);
+      if (rank == 0) {
+        IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, rounds, traffic.reported, m};
+        book.record(r, own, /*decide=*/false);
+      }
+    }
+
+    // The averaging round at t. The consensus distance is of the models entering it (after their τ-th step): sync SGD
+    // keeps one model everywhere, so it is 0 there.
+    const bool evaluate = book.evaluate_at(t);
+    if (evaluate && !p.average_gradients) {
+      ConsensusRows::contribute(c.comm, t, own);
+      if (rank == 0) rows.expect(t);
+    }
+    if (p.average_gradients) {
+      // Sync SGD: W = J applied to the gradients, one step with their mean.
+      mixing->mix(t, grad, replicas, c.comm);
+      kernels::axpy(-s.algorithm.step.at(t - 1), grad, own);
+    } else {
+      mixing->mix(t, own, replicas, c.comm);
+    }
+    traffic.total += mixing->round_bytes();
+    if (const auto measured = mixing->measured_total(); measured && *measured != traffic.total)
+      SGDSIM_THROW(Error, "rank " + std::to_string(rank) + ", iteration " + std::to_string(t) + ": the all-reduce " +
+                              "measured " + std::to_string(*measured) + " bytes sent by all ranks, the count says " +
+                              std::to_string(traffic.total) + " (internal error)");
+    ++rounds;
+    if (worker >= 0) {
+      w.arrival = c.clock.now();
+      mine.push_back(w);
+    }
+    if (p.tau.needs_loss()) {
+      // Only for a round to come: at the iteration limit there is none.
+      if (t < last) tau = loss_rule_tau(f0, loss.evaluate(t, own, traffic), p.tau.tau0, last - t);
+    } else {
+      tau = p.tau.tau(rounds);
+    }
+    traffic.reported = traffic.total;
+
+    if (rank == 0) {
+      IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, rounds, traffic.reported, m};
+      r.tau = end - begin;
+      if (evaluate) {
+        book.evaluate(r, own);
+        if (p.average_gradients) r.consensus = 0;
+      }
+      stop = book.record(r, own);
+      rows.collect(c.comm, /*wait=*/false);
+    }
+    if (book.needs_stop_broadcast()) {
+      // Time and target-loss stops are known only to rank 0: it tells the others.
+      double flag = stop ? 1.0 : 0.0;
+      c.comm.broadcast(0, std::span<double>(&flag, 1), message_tag(t, MessageKind::CONTROL));
+      traffic.total += static_cast<std::uint64_t>(ranks - 1) * sizeof(double);
+      stop = flag != 0.0;
+    } else if (!mixing->consensus()) {
+      // Without a broadcast all ranks must stop together: at the iteration limit. (A model that diverged on rank 0
+      // alone cannot stop the others without telling them; the run is reported diverged at its end.)
+      stop = t == last;
+    } else if (rank != 0) {
+      stop = !all_finite(own) || t == last;  // the decision rank 0 makes, from the identical averaged model
+    }
+  }
+
+  RunOutcome outcome;
+  const auto workers = gather_worker_records(c.comm, mine);
+  if (rank == 0) {
+    rows.collect(c.comm, /*wait=*/true);  // every rank has contributed: it sent its records after its last round
+    for (const auto& record : workers) c.trace.worker(record);
+    outcome.summary = book.finish(own);
+    outcome.summary.zeta = p.mixing.zeta();
+  }
+  outcome.model = own;
+  return outcome;
+}
+
+}  // namespace sgdsim::cooperative
