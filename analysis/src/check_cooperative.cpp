@@ -27,9 +27,7 @@ CoopSetup coop_setup(TheoryContext& ctx) {
   s.in.v = s.view.auxiliary;
   s.in.tau = s.view.tau;
   s.in.eta = constant_step(sc, s.conditions);
-  s.conditions.push_back(condition(s.view.constant_tau, "a fixed period tau",
-                                   s.view.constant_tau ? "tau = " + std::to_string(s.view.tau)
-                                                       : "the scenario's tau is a schedule"));
+  s.conditions.push_back(constant_tau(s.view, "a fixed period tau"));
   s.conditions.push_back(whole_data_set_sampling(s.view, "A2"));
   const Constant z = ctx.zeta(s.view);
   // The scenario parser refuses a W that is not (MixingMatrix::checked).

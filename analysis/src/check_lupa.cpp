@@ -72,9 +72,7 @@ TheoremCheck theorem1(TheoryContext& ctx) {
                 "/ (mu B p (T + a)^3)";
   t.constants = s.constants;
   t.conditions = s.conditions;
-  t.conditions.push_back(condition(s.view.constant_tau, "a constant tau (ADA-LUPA Theorem 2 covers schedules)",
-                                   s.view.constant_tau ? "tau = " + std::to_string(s.view.tau)
-                                                       : "the scenario's tau is a schedule"));
+  t.conditions.push_back(constant_tau(s.view, "a constant tau (ADA-LUPA Theorem 2 covers schedules)"));
   std::int64_t T = sc.stop.iterations.value_or(0);
   t.measured = ctx.gap_at_end(T);
   if (!std::isnan(s.step.a) && s.view.constant_tau) {
@@ -205,6 +203,11 @@ Condition whole_data_set_sampling(const AveragingView& view, const std::string& 
                                 "(algorithm.sampling = data_set)",
                    view.sample_data_set ? "sampling = data_set"
                                         : "sampling = shard: a worker's gradient is unbiased for its shard's only");
+}
+
+Condition constant_tau(const AveragingView& view, const std::string& statement) {
+  return condition(view.constant_tau, statement,
+                   view.constant_tau ? "tau = " + std::to_string(view.tau) : "the scenario's tau is a schedule");
 }
 
 double constant_step(const Scenario& scenario, std::vector<Condition>& conditions) {

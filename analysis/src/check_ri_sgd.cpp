@@ -29,9 +29,7 @@ RiSetup ri_setup(TheoryContext& ctx) {
   s.in.q = s.view.q;
   s.in.tau = s.view.tau;
   s.in.eta = constant_step(sc, s.conditions);
-  s.conditions.push_back(condition(s.view.constant_tau, "a constant tau",
-                                   s.view.constant_tau ? "tau = " + std::to_string(s.view.tau)
-                                                       : "the scenario's tau is a schedule"));
+  s.conditions.push_back(constant_tau(s.view, "a constant tau"));
   s.conditions.push_back(condition(!s.view.sample_data_set,
                                    "Assumption 1: each mini-batch drawn from one chunk the worker holds",
                                    s.view.sample_data_set ? "sampling = data_set: drawn from the whole data set"

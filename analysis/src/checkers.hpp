@@ -28,6 +28,9 @@ bool is_local_sgd(const Scenario& scenario);
 // the whole data set.
 Condition whole_data_set_sampling(const AveragingView& view, const std::string& assumption);
 
+// A fixed tau (not a schedule), with `statement` as the condition's words.
+Condition constant_tau(const AveragingView& view, const std::string& statement);
+
 // A constant step size eta (RI-SGD, Cooperative SGD): its value, or NaN with a failing condition.
 double constant_step(const Scenario& scenario, std::vector<Condition>& conditions);
 

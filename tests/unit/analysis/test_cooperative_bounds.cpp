@@ -7,7 +7,7 @@
 
 using namespace sgdsim::analysis;
 
-TEST_CASE("main result by hand; sync SGD (tau = 1, zeta = 0) has no network error") {
+TEST_CASE("main result by hand, and sync SGD (tau = 1, zeta = 0) has no network error") {
   CooperativeInput in;
   in.m = 4;
   in.v = 1;  // eta_eff = 4·0.1/5 = 0.08

@@ -77,7 +77,7 @@ TEST_CASE("eq. (7) and the conditions on alpha and tau") {
   CHECK(holds(lupa_tau_conditions(constants(), 5000, 4.0 + 0.01 * 5000, 0.01), 1));
 }
 
-TEST_CASE("ADA-LUPA eq. (12) with a constant tau is Theorem 1's eq. (8); conditions are checked per tau_i") {
+TEST_CASE("ADA-LUPA eq. (12) with a constant tau is Theorem 1's eq. (8), and conditions are checked per tau_i") {
   const LupaConstants k = constants();
   const std::vector<std::int64_t> constant(5, 4);  // T = 20
   CHECK(ada_lupa_bound(k, constant, 10.0) == doctest::Approx(lupa_theorem1_bound(k, 20, 4, 10.0)).epsilon(1e-14));

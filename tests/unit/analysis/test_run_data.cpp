@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "sgdsim/analysis/run_data.hpp"
+#include "sgdsim/core/trace/run_directory.hpp"
 #include "sgdsim/error.hpp"
 
 using namespace sgdsim;
@@ -30,6 +31,8 @@ TEST_CASE("a written run directory reads back: iterations (NaN where not evaluat
   results.iterations[1].tau = 2;  // an averaging round ended here: the trace gains tau and consensus
   results.iterations[1].consensus = 0.25;
   results.models = {{0.1, -0.2, 0.3}, {1.5, 2.5, -3.5}};
+  results.summaries.resize(2);  // one per repetition: each writes its model
+  results.summaries[1].run = 1;
   write_run_directory(dir, s.resolved_json, results, "simgrid");
   const RunDirectory run = read_run_directory(dir);
   CHECK(run.scenario.name == "tiny");
