@@ -1,4 +1,5 @@
-// Mini-batch gradients from the worker's own shard: B rows with replacement, load B/N.
+// Mini-batch gradients: B rows with replacement from the worker's own shard, or (sampling "data_set") from all rows;
+// load B/N.
 #include "local_gradient.hpp"
 
 #include "sgdsim/core/data/assignment.hpp"
@@ -8,10 +9,12 @@ namespace {
 
 class ShardMiniBatch final : public LocalGradient {
  public:
-  ShardMiniBatch(const RunContext& c, int batch_size, int worker)
+  ShardMiniBatch(const RunContext& c, int batch_size, bool data_set, int worker)
       : compute_(c.compute),
         shards_(Shards::shared(c.problem.samples(), c.scenario.cluster.workers, c.scenario.seed, c.repetition)),
-        sampler_(shards_->shard(worker), batch_size, c.scenario.seed, c.repetition, worker),
+        // The whole data set in the order of a single worker's shard, so that with one worker both samplings agree.
+        rows_(data_set ? Shards::shared(c.problem.samples(), 1, c.scenario.seed, c.repetition) : shards_),
+        sampler_(rows_->shard(data_set ? 0 : worker), batch_size, c.scenario.seed, c.repetition, worker),
         worker_(worker),
         load_(static_cast<double>(batch_size) / static_cast<double>(c.problem.samples())) {}
 
@@ -24,6 +27,7 @@ class ShardMiniBatch final : public LocalGradient {
  private:
   Compute& compute_;
   std::shared_ptr<const Shards> shards_;
+  std::shared_ptr<const Shards> rows_;  // what the mini-batches are drawn from: shards_, or one shard of every row
   BatchSampler sampler_;
   int worker_;
   double load_;
@@ -33,7 +37,7 @@ class ShardMiniBatch final : public LocalGradient {
 
 std::unique_ptr<LocalGradient> make_local_gradient(const RunContext& context, const CooperativeParams& params,
                                                    int worker) {
-  return std::make_unique<ShardMiniBatch>(context, params.batch_size, worker);
+  return std::make_unique<ShardMiniBatch>(context, params.batch_size, params.sample_data_set, worker);
 }
 
 }  // namespace sgdsim::cooperative

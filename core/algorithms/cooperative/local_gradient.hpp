@@ -22,7 +22,8 @@ class LocalGradient {
   virtual std::span<const std::int64_t> partition() const = 0;
 };
 
-// Today's sampling: B rows uniformly with replacement from the worker's shard (its BATCH stream), load B/N.
+// B rows uniformly with replacement (the worker's BATCH stream) from its shard, or from every row with sampling
+// "data_set"; load B/N.
 std::unique_ptr<LocalGradient> make_local_gradient(const RunContext& context, const CooperativeParams& params,
                                                    int worker);
 
