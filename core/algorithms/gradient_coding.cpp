@@ -117,9 +117,10 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
   std::vector<Request> pending(static_cast<std::size_t>(k));
   std::vector<Request> sends(static_cast<std::size_t>(k));
   std::vector<char> group_used(static_cast<std::size_t>(code.groups()));
-  // Per iteration and worker: arrival time and whether the result was used (merged into the workers' own records).
-  std::vector<double> arrival;
-  std::vector<char> used;
+  // This iteration's arrival time and use of each worker's result (reported as ArrivalRecords, which the trace merges
+  // into the workers' own records).
+  std::vector<double> arrival(static_cast<std::size_t>(k));
+  std::vector<char> used(static_cast<std::size_t>(k));
   RunBook book(c, x);
   std::uint64_t delivered = 0;  // payload bytes of results that reached the PS
   std::int64_t t = 0;
@@ -140,15 +141,15 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
     for (auto& r : sends) c.comm.wait(r);
   };
 
+  c.trace.expect_arrivals();
   bool stop = false;
   while (!stop) {
     ++t;
     for (int w = 0; w < k; ++w)
       pending[w] = c.comm.recv_async(w + 1, message_tag(t, MessageKind::RESULT), results[w]);
     send_model(t, false);
-    arrival.resize(static_cast<std::size_t>(t * k), NOT_EVALUATED);
-    used.resize(static_cast<std::size_t>(t * k), 0);
-    const std::size_t row = static_cast<std::size_t>((t - 1) * k);
+    std::fill(arrival.begin(), arrival.end(), NOT_EVALUATED);
+    std::fill(used.begin(), used.end(), 0);
 
     int arrived = 0, covered = 0;
     std::fill(group_used.begin(), group_used.end(), 0);
@@ -157,13 +158,13 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
       const auto w = static_cast<int>(c.comm.wait_any(pending));
       ++arrived;
       delivered += d * sizeof(double);
-      arrival[row + w] = c.clock.now();
+      arrival[w] = c.clock.now();
       // One result per group enters the sum (FRC decoding); uncoded groups have one worker each.
       const int group = code.group_of(w);
       if (!group_used[group]) {
         group_used[group] = 1;
         ++covered;
-        used[row + w] = 1;
+        used[w] = 1;
         kernels::axpy(1.0, results[w], g);
       }
     }
@@ -172,6 +173,7 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
     // AGC sums without rescaling (Wang, Charles & Papailiopoulos 2019); ignore_stragglers rescales by k/r.
     if (a.rescale) kernels::scale(static_cast<double>(k) / arrived, g);
     kernels::axpy(-s.algorithm.step.at(t - 1), g, x);
+    for (int w = 0; w < k; ++w) c.trace.arrival({c.repetition, t, w, arrival[w], used[w] != 0});
 
     IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, t,
                       c.comm.bytes_sent() + delivered + relayed * static_cast<std::uint64_t>(t), arrived};
@@ -181,14 +183,6 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
   send_model(t + 1, true);  // releases the workers (and interrupts any still computing)
 
   RunOutcome outcome;
-  auto workers = gather_worker_records(c.comm, {});
-  for (auto& w : workers) {
-    const std::size_t i = static_cast<std::size_t>((w.iteration - 1) * k + w.worker);
-    w.arrival = arrival[i];
-    w.used = used[i] != 0;
-    w.dropped = !w.used;
-  }
-  for (const auto& w : workers) c.trace.worker(w);
   outcome.summary = book.finish(x);
   outcome.model = x;
   return outcome;
@@ -205,7 +199,6 @@ RunOutcome run_worker(const RunContext& c, const CodingParams& a) {
   const auto d = static_cast<std::size_t>(c.problem.dimension());
 
   std::vector<double> x(d), message(d + 1), result(d);
-  std::vector<WorkerRecord> mine;
   const ModelRoute route = model_route(c.comm.rank(), k + 1, s.cluster.network.broadcast);
   Request next = c.comm.recv_async(route.parent, message_tag(1, MessageKind::MODEL), message);
   Request sent;
@@ -222,11 +215,10 @@ RunOutcome run_worker(const RunContext& c, const CodingParams& a) {
     kernels::scale(task.load, result);
     const bool computed = c.compute.spend(task.load, t, start, &next);
     if (computed) sent = c.comm.send_async(0, message_tag(t, MessageKind::RESULT), result);
-    mine.push_back({c.repetition, t, worker, start, c.compute.last_modelled(), NOT_EVALUATED, computed, false, true});
+    c.trace.worker({c.repetition, t, worker, start, c.compute.last_modelled(), NOT_EVALUATED, computed, false, true});
     if (next.pending()) c.comm.wait(next);
     if (sent.pending() && !c.comm.test(sent)) c.comm.cancel(sent);
   }
-  gather_worker_records(c.comm, mine);
   return {};
 }
 

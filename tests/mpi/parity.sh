@@ -7,6 +7,7 @@
 #             equal; the consensus distance within 1e-9 relative (a difference of nearly equal models); workers.csv
 #             modelled compute times (the straggler draws) and used flags equal.
 #   time:     the real mean iteration time is within 50% + 10 ms of the simulated one (summary.json, every run).
+#   diverged: both runs end with status "diverged".
 set -u
 sgdsim=$1
 scenario=$2
@@ -76,6 +77,15 @@ case ",$checks," in *,slow3,*)
     echo "parity: worker 3's results are not all recorded as dropped in the real run" >&2
     status=1
   fi
+  ;;
+esac
+case ",$checks," in *,diverged,*)
+  for side in sim mpi; do
+    if ! grep -q '"status": "diverged"' "$work/$side/summary.json"; then
+      echo "parity: the $side run did not end as diverged" >&2
+      status=1
+    fi
+  done
   ;;
 esac
 [ "$status" -eq 0 ] && echo "parity: OK ($checks)"

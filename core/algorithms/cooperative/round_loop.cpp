@@ -2,6 +2,7 @@
 // preset runs: local steps, the mixing step, ADA-LUPA's loss rule, the trace (bytes, τ, consensus distance), stopping.
 #include "round_loop.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "consensus.hpp"
@@ -95,8 +96,9 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
   RunBook book(book_context, own);  // rank 0 reports the start as iteration 0
   DistributedLoss loss(c, gradient.get(), mixing->consensus());
   Traffic traffic;
-  std::vector<WorkerRecord> mine;
   std::int64_t rounds = 0;
+  // Rank 0 with W = J, once its loss has diverged while the model is still finite: the model of that round, the result.
+  std::vector<double> diverged_model;
   const std::int64_t last = book.max_iterations();
 
   // ADA-LUPA's loss rule measures F at the start (charged like every later evaluation).
@@ -116,7 +118,7 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
         if (!p.average_gradients) kernels::axpy(-s.algorithm.step.at(t - 1), grad, own);
       }
       if (t == end) break;
-      if (worker >= 0) mine.push_back(w);
+      if (worker >= 0) c.trace.worker(w);
       if (rank == 0) {
         IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, rounds, traffic.reported, m};
         book.record(r, own, /*decide=*/false);
@@ -129,6 +131,12 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
     if (evaluate && !p.average_gradients) {
       ConsensusRows::contribute(c.comm, t, own);
       if (rank == 0) rows.expect(t);
+    }
+    // Rank 0 tells the others of a divergence only it has seen by mixing in NaN: every rank's averaged model is then
+    // non-finite, and every rank stops at this round on its own (no extra message, the same bytes).
+    if (!diverged_model.empty()) {
+      auto& mixed = p.average_gradients ? grad : own;
+      std::fill(mixed.begin(), mixed.end(), NOT_EVALUATED);
     }
     if (p.average_gradients) {
       // Sync SGD: W = J applied to the gradients, one step with their mean.
@@ -145,7 +153,7 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
     ++rounds;
     if (worker >= 0) {
       w.arrival = c.clock.now();
-      mine.push_back(w);
+      c.trace.worker(w);
     }
     if (p.tau.needs_loss()) {
       // Only for a round to come: at the iteration limit there is none.
@@ -177,18 +185,24 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
       stop = t == last;
     } else if (rank != 0) {
       stop = !all_finite(own) || t == last;  // the decision rank 0 makes, from the identical averaged model
+    } else if (stop && t != last && all_finite(own) && diverged_model.empty()) {
+      // Only the loss diverged: the others cannot know yet. They learn it from the next round (see above).
+      diverged_model = own;
+      stop = false;
     }
   }
 
   RunOutcome outcome;
-  const auto workers = gather_worker_records(c.comm, mine);
+  const std::vector<double>& result = diverged_model.empty() ? own : diverged_model;
+  // Every rank's last contribution to the consensus distance is in once all have left the loop: rank 0 collects after
+  // a barrier (past the last row, so it is not part of the run's time or bytes).
+  c.comm.barrier(message_tag(0, MessageKind::GATHER));
   if (rank == 0) {
-    rows.collect(c.comm, /*wait=*/true);  // every rank has contributed: it sent its records after its last round
-    for (const auto& record : workers) c.trace.worker(record);
-    outcome.summary = book.finish(own);
+    rows.collect(c.comm, /*wait=*/true);
+    outcome.summary = book.finish(result);
     outcome.summary.zeta = p.mixing.zeta();
   }
-  outcome.model = own;
+  outcome.model = result;
   return outcome;
 }
 
