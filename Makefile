@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 SCENARIO ?= scenarios/quickstart.json
 BUILD := build
 
-.PHONY: all deps data configure build demo test bench figures clean
+.PHONY: all deps data configure build demo test bench fuzz figures clean
 
 all: build
 
@@ -45,6 +45,11 @@ test: build
 bench: build
 	tools/run_benchmarks.sh $(BUILD)
 
+# libFuzzer on the scenario parser and the LIBSVM and CSV loaders (needs clang++ and libclang-rt-dev; build-fuzz/).
+FUZZ_SECONDS ?= 60
+fuzz:
+	tools/fuzz.sh --seconds $(FUZZ_SECONDS)
+
 # The README's figure: the quickstart study with 5 repetitions (loss evaluated every other iteration), loss against
 # simulated time on a log axis, mean and 95% band; every figure of it stays in $(BUILD)/figures/quickstart/figures.
 figures: build
@@ -56,4 +61,4 @@ figures: build
 	cp $(BUILD)/figures/quickstart/figures/loss_time.png docs/figures/quickstart-loss.png
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-fuzz
