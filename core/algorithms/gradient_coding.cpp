@@ -84,6 +84,35 @@ std::vector<double> group_loads(const Shards& shards, const FrcCode& code) {
   return loads;
 }
 
+// Who sends the model to a rank, and to whom it passes it on. Unicast: the PS sends it to every worker at once.
+// Tree (network.broadcast): the binomial tree over ranks 0..n−1 rooted at the PS; rank r > 0 gets the model from
+// r − lowbit(r) and forwards it to r + 2^j for every 2^j < lowbit(r), the largest subtree first, the PS to every
+// 2^j < n. Each rank sends to one child at a time, after it has the model: on a star every transfer then has its
+// two links to itself, and every rank holds the model after at most ceil(log2 n) transfer times.
+struct ModelRoute {
+  int parent = 0;
+  std::vector<int> children;  // in sending order
+};
+
+ModelRoute model_route(int rank, int n, Broadcast broadcast) {
+  ModelRoute route;
+  if (broadcast == Broadcast::UNICAST) {
+    if (rank == 0)
+      for (int r = 1; r < n; ++r) route.children.push_back(r);
+    return route;
+  }
+  int span = 1;  // lowbit(rank); for the root, the smallest power of two ≥ n
+  if (rank == 0) {
+    while (span < n) span *= 2;
+  } else {
+    span = rank & -rank;
+    route.parent = rank - span;
+  }
+  for (int j = span / 2; j >= 1; j /= 2)
+    if (rank + j < n) route.children.push_back(rank + j);
+  return route;
+}
+
 // Rank 0 (the PS): per iteration, sends [x, control] to every worker, waits for results until the rule of the
 // algorithm is met, withdraws the rest (late results are dropped and never reach a later iteration), decodes, steps.
 RunOutcome run_server(const RunContext& c, const CodingParams& a) {
@@ -108,10 +137,19 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
   std::uint64_t delivered = 0;  // payload bytes of results that reached the PS
   std::int64_t t = 0;
 
+  const Broadcast broadcast = s.cluster.network.broadcast;
+  const ModelRoute route = model_route(0, k + 1, broadcast);
+  // The model bytes the workers forward in a tree broadcast (each worker receives the model once either way).
+  const auto relayed = static_cast<std::uint64_t>(k - static_cast<int>(route.children.size())) * (d + 1) * sizeof(double);
   auto send_model = [&](std::int64_t iteration, bool stop) {
     std::copy(x.begin(), x.end(), message.begin());
     message[d] = stop ? 1.0 : 0.0;
-    for (int w = 0; w < k; ++w) sends[w] = c.comm.send_async(w + 1, message_tag(iteration, MessageKind::MODEL), message);
+    const int tag = message_tag(iteration, MessageKind::MODEL);
+    if (broadcast == Broadcast::TREE) {
+      for (int child : route.children) c.comm.send(child, tag, message);
+      return;
+    }
+    for (int w = 0; w < k; ++w) sends[w] = c.comm.send_async(w + 1, tag, message);
     for (auto& r : sends) c.comm.wait(r);
   };
 
@@ -153,7 +191,7 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
     for (int w = 0; w < k; ++w) c.trace.arrival({c.repetition, t, w, arrival[w], used[w] != 0});
 
     IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, t,
-                      c.comm.bytes_sent() + delivered, arrived};
+                      c.comm.bytes_sent() + delivered + relayed * static_cast<std::uint64_t>(t), arrived};
     if (book.evaluate_at(t)) book.evaluate(r, x);
     stop = book.record(r, x);
   }
@@ -176,12 +214,16 @@ RunOutcome run_worker(const RunContext& c, const CodingParams& a) {
   const auto d = static_cast<std::size_t>(c.problem.dimension());
 
   std::vector<double> x(d), message(d + 1), result(d);
-  Request next = c.comm.recv_async(0, message_tag(1, MessageKind::MODEL), message);
+  const ModelRoute route = model_route(c.comm.rank(), k + 1, s.cluster.network.broadcast);
+  Request next = c.comm.recv_async(route.parent, message_tag(1, MessageKind::MODEL), message);
   Request sent;
   c.comm.wait(next);
-  for (std::int64_t t = 1; message[d] == 0.0; ++t) {
+  for (std::int64_t t = 1;; ++t) {
+    // In a tree the model (or the stop) goes on to this rank's subtree before anything else.
+    for (int child : route.children) c.comm.send(child, message_tag(t, MessageKind::MODEL), message);
+    if (message[d] != 0.0) break;
     std::copy(message.begin(), message.begin() + static_cast<std::ptrdiff_t>(d), x.begin());
-    next = c.comm.recv_async(0, message_tag(t + 1, MessageKind::MODEL), message);
+    next = c.comm.recv_async(route.parent, message_tag(t + 1, MessageKind::MODEL), message);
     const double start = c.clock.now();
     c.compute.gradient(kernels::SampleSet::list(task.rows), x, result);
     // Weighting by |rows|/N makes the results of one worker per group sum to the full gradient.

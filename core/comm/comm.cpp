@@ -37,7 +37,7 @@ struct Step {
   bool add = false;
 };
 
-bool small_vector(std::size_t elements) { return elements * sizeof(double) < Comm::SMALL_ALLREDUCE_BYTES; }
+bool small_vector(std::size_t elements) { return Comm::recursive_doubling(elements); }
 
 // Recursive doubling over the largest power of two p ≤ n; the n − p extra ranks first hand their vector to a partner
 // below p and get the result back at the end. Partners compute a + b and b + a: IEEE addition commutes, so every

@@ -339,7 +339,7 @@ NetworkSpec read_network(const Obj& cluster, const std::filesystem::path& base_d
   }
   if (!v->is_object()) fail_got(path, "must be a platform file path or an object", *v);
   const Obj obj(*v, path);
-  check_keys(obj, {"topology", "bandwidth", "latency"});
+  check_keys(obj, {"topology", "bandwidth", "latency", "broadcast"});
   if (const json* x = obj.get("topology")) {
     static constexpr Topology TOPOLOGIES[] = {Topology::STAR, Topology::CLUSTER, Topology::IDEAL};
     n.topology = TOPOLOGIES[read_choice(*x, obj.at("topology"), {"star", "cluster", "ideal"})];
@@ -351,6 +351,10 @@ NetworkSpec read_network(const Obj& cluster, const std::filesystem::path& base_d
   if (const json* x = obj.get("latency")) {
     n.latency_text = read_string(*x, obj.at("latency"), "must be a duration string like \"50us\"");
     n.latency = duration_at(n.latency_text, obj.at("latency"));
+  }
+  if (const json* x = obj.get("broadcast")) {
+    static constexpr Broadcast BROADCASTS[] = {Broadcast::UNICAST, Broadcast::TREE};
+    n.broadcast = BROADCASTS[read_choice(*x, obj.at("broadcast"), {"unicast", "tree"})];
   }
   return n;
 }
@@ -603,6 +607,7 @@ ordered_json to_json(const Scenario& s) {
     network["topology"] = TOPOLOGY_NAMES[static_cast<int>(n.topology)];
     network["bandwidth"] = n.bandwidth_text;
     network["latency"] = n.latency_text;
+    network["broadcast"] = n.broadcast == Broadcast::TREE ? "tree" : "unicast";
     cluster["network"] = network;
   }
   const auto& c = s.cluster.compute;

@@ -32,8 +32,45 @@ std::size_t Engine::ChannelHash::operator()(const ChannelKey& k) const noexcept 
   return static_cast<std::size_t>(h ^ (h >> 29));
 }
 
+// One all-reduce in progress (Engine::allreduce_sum), Comm's recursive doubling over the largest power of two
+// p ≤ n. The steps of a rank: 0, the extra ranks' hand-over (rank r ≥ p sends its vector to r − p, which adds it);
+// 1..levels, the exchange with r ^ 2^(step−1) among the first p; levels + 1, the result back from r − p to r ≥ p.
+struct Collective {
+  Collective(int ranks, int tag_, std::size_t elements_) : tag(tag_), n(ranks), elements(elements_) {
+    while (p * 2 <= n) {
+      p *= 2;
+      ++levels;
+    }
+    data.resize(static_cast<std::size_t>(n));
+    at.assign(static_cast<std::size_t>(n), NOT_ARRIVED);
+    done.assign(static_cast<std::size_t>(n), 0);
+    moving.assign(static_cast<std::size_t>(n), 0);
+    left = n;
+  }
+  // Whom rank r exchanges with at `step`, −1 if it has no part in that step.
+  int partner(int r, int step) const {
+    if (step == 0 || step == levels + 1) {
+      if (r >= p) return r - p;
+      return r < n - p ? r + p : -1;
+    }
+    return r >= p ? -1 : r ^ (1 << (step - 1));
+  }
+  static constexpr int NOT_ARRIVED = -1;
+  static constexpr int EXCHANGING = -2;
+  int tag;
+  int n;
+  std::size_t elements;
+  int p = 1, levels = 0;
+  std::vector<std::span<double>> data;  // each rank's vector (valid while the rank waits in allreduce_sum)
+  std::vector<int> at;                  // the step each rank waits at for its partner, or the two markers above
+  std::vector<char> done;               // the rank's last exchange has ended
+  std::vector<int> moving;              // per exchange, by its lower rank: its transfers still in the network
+  int left;                             // ranks that have not returned yet
+};
+
 Engine::Engine(const NetworkSpec& network, int ranks) : network_(network, ranks) {
   for (int r = 0; r < ranks; ++r) actors_.push_back(std::make_unique<Actor>());
+  live_.assign(static_cast<std::size_t>(ranks), 0);
 }
 
 Engine::~Engine() {
@@ -134,6 +171,13 @@ void Channel::Fifo::remove(Op* op) {
   }
 }
 
+void Engine::submit(Op& op) {
+  ++live_[static_cast<std::size_t>(op.owner)];
+  post(op);
+}
+
+void Engine::ended(Op& op) { --live_[static_cast<std::size_t>(op.owner)]; }
+
 Channel& Engine::channel(int epoch, int src, int dst) { return channels_[ChannelKey{epoch, src, dst}]; }
 
 void Engine::post(Op& op) {
@@ -162,6 +206,7 @@ void Engine::start(Op& send, Op& recv) {
 }
 
 void Engine::finish(Op& op, Op::State state) {
+  ended(op);
   op.state = state;
   op.peer = nullptr;
   op.flow = -1;
@@ -176,6 +221,14 @@ void Engine::finish(Op& op, Op::State state) {
 
 void Engine::deliver(FluidNetwork::FlowId flow) {
   Op* send = moving_[static_cast<std::size_t>(flow)];
+  if (send == nullptr) {
+    // The exchange goes on after this instant's other deliveries: it may start transfers, which could reuse the ids
+    // of flows that ended with this one and are still to be delivered.
+    const CollectiveFlow f = internal_[static_cast<std::size_t>(flow)];
+    if (--f.collective->moving[static_cast<std::size_t>(f.a)] == 0)
+      exchanges_.push({now_, seq_++, f.collective, f.a, f.b, f.step});
+    return;
+  }
   Op* recv = send->peer;
   // Staged until the receiver sees it: a receive withdrawn after its message arrived must leave its buffer alone.
   if (!spare_.empty() && recv->staged.capacity() == 0) {
@@ -208,8 +261,10 @@ void Engine::cancel(Op& op) {
   switch (op.state) {
     case Op::State::POSTED:
       dequeue(op);
+      ended(op);
       break;
     case Op::State::MOVING: {
+      ended(op);
       // Withdrawn in flight: the transfer stops. A receive whose sender withdrew waits for the next message of its
       // key; a send whose receiver withdrew is over (the message is dropped), as with SimComm.
       network_.abort(op.flow);
@@ -231,6 +286,75 @@ void Engine::cancel(Op& op) {
   op.state = Op::State::DROPPED;
   op.peer = nullptr;
   op.flow = -1;
+}
+
+void Engine::allreduce_sum(int epoch, std::uint64_t index, int tag, std::span<double> data) {
+  const int r = self();
+  const std::uint64_t key = (static_cast<std::uint64_t>(epoch) << 40) | index;
+  auto& slot = collectives_[key];
+  if (!slot) slot = std::make_unique<Collective>(ranks(), tag, data.size());
+  Collective& c = *slot;
+  if (c.tag != tag || c.elements != data.size()) {
+    SGDSIM_THROW(SimulationError, "analytic engine: all-reduce number " + std::to_string(index) + " of rank " +
+                                      std::to_string(r) + " has tag " + std::to_string(tag) + " and " +
+                                      std::to_string(data.size()) + " values, another rank's has tag " +
+                                      std::to_string(c.tag) + " and " + std::to_string(c.elements) +
+                                      " (every rank must call the same collectives in the same order)");
+  }
+  c.data[static_cast<std::size_t>(r)] = data;
+  collective_reach(c, r, 0);
+  while (!c.done[static_cast<std::size_t>(r)]) block(&NO_OP);
+  if (--c.left == 0) collectives_.erase(key);
+}
+
+void Engine::collective_reach(Collective& c, int r, int step) {
+  while (step <= c.levels + 1 && c.partner(r, step) < 0) ++step;
+  if (step > c.levels + 1) {
+    c.done[static_cast<std::size_t>(r)] = 1;
+    wake(r);
+    return;
+  }
+  c.at[static_cast<std::size_t>(r)] = step;
+  const int q = c.partner(r, step);
+  if (c.at[static_cast<std::size_t>(q)] == step) collective_exchange(c, std::min(r, q), std::max(r, q), step);
+}
+
+void Engine::collective_exchange(Collective& c, int a, int b, int step) {
+  c.at[static_cast<std::size_t>(a)] = c.at[static_cast<std::size_t>(b)] = Collective::EXCHANGING;
+  // The values now, in Comm::allreduce_mean's order: each receiver adds what it receives to its own vector (a + b on
+  // one side, b + a on the other: the same bits), or takes the result as it is.
+  const std::span<double> x = c.data[static_cast<std::size_t>(a)], y = c.data[static_cast<std::size_t>(b)];
+  const bool both_ways = step != 0 && step != c.levels + 1;
+  if (step == 0) {
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] += y[i];
+  } else {
+    if (both_ways)
+      for (std::size_t i = 0; i < x.size(); ++i) x[i] += y[i];
+    std::copy(x.begin(), x.end(), y.begin());
+  }
+  // Their time: the hand-over goes from b to a, the result from a to b, a doubling step both ways at once.
+  const int src = step == 0 ? b : a;
+  const int dst = step == 0 ? a : b;
+  const double bytes = static_cast<double>(c.elements * sizeof(double));
+  if (live_[static_cast<std::size_t>(a)] == 0 && live_[static_cast<std::size_t>(b)] == 0) {
+    exchanges_.push({network_.isolated_end(now_, src, dst, bytes, both_ways), seq_++, &c, a, b, step});
+    return;
+  }
+  auto transfer = [&](int from, int to) {
+    const auto flow = static_cast<std::size_t>(network_.start(from, to, bytes));
+    if (moving_.size() <= flow) moving_.resize(flow + 1);
+    if (internal_.size() <= flow) internal_.resize(flow + 1);
+    moving_[flow] = nullptr;
+    internal_[flow] = {&c, a, b, step};
+    ++c.moving[static_cast<std::size_t>(a)];
+  };
+  transfer(src, dst);
+  if (both_ways) transfer(dst, src);
+}
+
+void Engine::collective_ended(Collective& c, int a, int b, int step) {
+  collective_reach(c, a, step + 1);
+  collective_reach(c, b, step + 1);
 }
 
 void Engine::run(const std::function<void(int)>& body) {
@@ -268,7 +392,8 @@ void Engine::run(const std::function<void(int)>& body) {
       if (actors_[static_cast<std::size_t>(t.rank)]->timer == t.token) break;
       timers_.pop();  // stale: the wait it bounded ended first
     }
-    const double next = std::min(timers_.empty() ? FluidNetwork::NEVER : timers_.top().time, network_.next_event());
+    const double next = std::min({timers_.empty() ? FluidNetwork::NEVER : timers_.top().time, network_.next_event(),
+                                  exchanges_.empty() ? FluidNetwork::NEVER : exchanges_.top().time});
     if (next == FluidNetwork::NEVER) break;
     now_ = next;
     // Timers first, then the transfers that ended at the same instant (SimGrid's order within one time step).
@@ -283,6 +408,11 @@ void Engine::run(const std::function<void(int)>& body) {
     ended_.clear();
     network_.advance(now_, ended_);
     for (auto flow : ended_) deliver(flow);
+    while (!exchanges_.empty() && exchanges_.top().time <= now_) {
+      const ExchangeEnd e = exchanges_.top();
+      exchanges_.pop();
+      collective_ended(*e.collective, e.a, e.b, e.step);
+    }
   }
   if (error_) std::rethrow_exception(error_);
   if (finished_ != ranks()) {
@@ -339,7 +469,7 @@ class AnalyticComm final : public Comm {
     auto impl = std::make_unique<AnalyticRequest>(engine_, Op::Key{epoch_, rank_, dst, tag}, true, rank_);
     impl->op.out = data;
     impl->op.channel = peer_channel(out_, rank_, dst);
-    engine_.post(impl->op);
+    engine_.submit(impl->op);
     count_sent(data.size());
     return Request(std::move(impl));
   }
@@ -348,7 +478,7 @@ class AnalyticComm final : public Comm {
     auto impl = std::make_unique<AnalyticRequest>(engine_, Op::Key{epoch_, src, rank_, tag}, false, rank_);
     impl->op.in = data;
     impl->op.channel = peer_channel(in_, src, rank_);
-    engine_.post(impl->op);
+    engine_.submit(impl->op);
     return Request(std::move(impl));
   }
 
@@ -382,6 +512,19 @@ class AnalyticComm final : public Comm {
       }
       engine_.block();
     }
+  }
+
+  // Comm's recursive doubling run by the engine (Engine::allreduce_sum): the same result bits, times and byte counts
+  // as the schedule's messages, without them. Vectors that take the ring schedule go through messages.
+  void allreduce_mean(std::span<double> data, int tag) override {
+    if (!Comm::recursive_doubling(data.size())) {
+      Comm::allreduce_mean(data, tag);
+      return;
+    }
+    count_allreduce(data.size());
+    engine_.allreduce_sum(epoch_, collectives_++, tag, data);
+    const double inv = 1.0 / static_cast<double>(size());
+    for (double& v : data) v *= inv;
   }
 
   bool test(Request& request) override {
@@ -447,6 +590,7 @@ class AnalyticComm final : public Comm {
   int rank_;
   int epoch_;
   std::unordered_map<int, Channel*> out_, in_;
+  std::uint64_t collectives_ = 0;  // all-reduces run by the engine so far (every rank runs the same ones)
 };
 
 class AnalyticClock final : public Clock {
@@ -479,6 +623,10 @@ class AnalyticCompute final : public ModelledCompute {
 };
 
 }  // namespace
+
+std::unique_ptr<Comm> make_comm(Engine& engine, MonitorBoard& monitor, int rank, int epoch) {
+  return std::make_unique<AnalyticComm>(engine, monitor, rank, epoch);
+}
 
 }  // namespace sgdsim::sim::analytic
 

@@ -13,10 +13,16 @@
 #include <vector>
 
 #include "fluid_network.hpp"
+#include "sgdsim/core/comm/comm.hpp"
+
+namespace sgdsim::sim {
+class MonitorBoard;
+}
 
 namespace sgdsim::sim::analytic {
 
 struct Op;
+struct Collective;
 
 // The posted, unmatched operations of one (epoch, source, destination): sends and receives in posting order. Within a
 // channel messages match on the tag, first posted first matched. Channels live as long as the engine (there are at
@@ -94,6 +100,17 @@ class Engine {
   void observed(Op& op);  // the owner has seen the op end: unlist it (and recycle a receive's staging buffer)
   // The first of the rank's ended, unobserved ops (follow done_next for the others, in the order they ended).
   Op* completed(int rank) const { return actors_[static_cast<std::size_t>(rank)]->done_head; }
+  // Counts an op the actor posts for the first time (then post() it): ops posted or moving per rank (live_) tell
+  // whether a rank's links can carry anything but its collectives' transfers.
+  void submit(Op& op);
+
+  // The `index`-th all-reduce of `epoch`, called by every rank with its vector: Comm's recursive-doubling schedule
+  // (the same exchanges, sums in the same order, the same bits), run by the engine instead of by messages. Each
+  // exchange starts when both partners have reached it. When neither partner has an op posted or moving, nothing but
+  // the exchange can use their links until it ends, so its end is computed in closed form (FluidNetwork::isolated_end)
+  // and one event replaces its two transfers and four operations; otherwise its transfers go through the network like
+  // any other. Returns (the caller's vector summed, not yet divided) when this rank's last exchange has ended.
+  void allreduce_sum(int epoch, std::uint64_t index, int tag, std::span<double> data);
 
  private:
   struct Actor {
@@ -121,6 +138,11 @@ class Engine {
   void finish(Op& op, Op::State state);
   void deliver(FluidNetwork::FlowId flow);
   void dequeue(Op& op);
+  void ended(Op& op);  // an op of its owner is no longer posted or moving
+  // The collective: rank r goes on from its step `step` (the next one it takes part in; past the last: it is done).
+  void collective_reach(Collective& c, int r, int step);
+  void collective_exchange(Collective& c, int a, int b, int step);
+  void collective_ended(Collective& c, int a, int b, int step);
 
   FluidNetwork network_;
   double now_ = 0;
@@ -135,7 +157,22 @@ class Engine {
     std::size_t operator()(const ChannelKey& c) const noexcept;
   };
   std::unordered_map<ChannelKey, Channel, ChannelHash> channels_;
-  std::vector<Op*> moving_;  // flow id -> its send op
+  std::vector<Op*> moving_;  // flow id -> its send op (nullptr: a collective's transfer, in internal_)
+  std::vector<int> live_;    // per rank: its ops posted or moving
+  struct CollectiveFlow {
+    Collective* collective = nullptr;
+    int a = 0, b = 0, step = 0;
+  };
+  std::vector<CollectiveFlow> internal_;  // flow id -> the exchange it belongs to
+  struct ExchangeEnd {
+    double time;
+    std::uint64_t seq;
+    Collective* collective;
+    int a, b, step;
+    bool operator>(const ExchangeEnd& o) const { return time != o.time ? time > o.time : seq > o.seq; }
+  };
+  std::priority_queue<ExchangeEnd, std::vector<ExchangeEnd>, std::greater<>> exchanges_;
+  std::unordered_map<std::uint64_t, std::unique_ptr<Collective>> collectives_;  // by (epoch, index)
   std::vector<FluidNetwork::FlowId> ended_;
   std::vector<std::vector<double>> spare_;  // staging buffers of observed receives, reused
   int current_ = -1;
@@ -146,5 +183,8 @@ class Engine {
   std::exception_ptr error_;
   std::vector<std::unique_ptr<Actor>> actors_;  // last: destroyed first, unwinding fibers while the rest is alive
 };
+
+// The Comm of `rank` in repetition `epoch` over the engine, as simulate_analytic() gives it to that rank's actor.
+std::unique_ptr<Comm> make_comm(Engine& engine, MonitorBoard& monitor, int rank, int epoch);
 
 }  // namespace sgdsim::sim::analytic

@@ -45,24 +45,12 @@ FluidNetwork::FlowId FluidNetwork::start(int src, int dst, double bytes) {
   f.live = true;
   f.seq = seq_++;
   f.remaining = bytes;
-  if (shared_links_) {
-    f.links[0] = src;
-    f.links[1] = dst == src ? -1 : dst;
-  } else {
-    f.links[0] = 2 * src;
-    f.links[1] = 2 * dst + 1;
-  }
-  double latency = 0;
-  double bandwidth = NEVER;
-  for (int l : f.links) {
-    if (l < 0) continue;
-    latency += latency_[static_cast<std::size_t>(l)];
-    bandwidth = std::min(bandwidth, capacity_[static_cast<std::size_t>(l)]);
-  }
-  // CM02: the sharing penalty is the route latency (1 without latency); the rate is bounded by the route's smallest
-  // bandwidth and by the TCP window over the round trip.
-  f.weight = latency > 0 ? 1.0 / latency : 1.0;
-  f.bound = latency > 0 ? std::min(bandwidth, TCP_GAMMA / (2.0 * latency)) : bandwidth;
+  const Route r = route(src, dst);
+  f.links[0] = r.links[0];
+  f.links[1] = r.links[1];
+  const double latency = r.latency;
+  f.weight = r.weight;
+  f.bound = r.bound;
   if (first_weight_ < 0) {
     first_weight_ = f.weight;
     first_bound_ = f.bound;
@@ -75,6 +63,36 @@ FluidNetwork::FlowId FluidNetwork::start(int src, int dst, double bytes) {
     add_sharing(id);
   }
   return id;
+}
+
+FluidNetwork::Route FluidNetwork::route(int src, int dst) const {
+  Route r;
+  if (shared_links_) {
+    r.links[0] = src;
+    r.links[1] = dst == src ? -1 : dst;
+  } else {
+    r.links[0] = 2 * src;
+    r.links[1] = 2 * dst + 1;
+  }
+  r.bandwidth = NEVER;
+  for (int l : r.links) {
+    if (l < 0) continue;
+    r.latency += latency_[static_cast<std::size_t>(l)];
+    r.bandwidth = std::min(r.bandwidth, capacity_[static_cast<std::size_t>(l)]);
+  }
+  // CM02: the sharing penalty is the route latency (1 without latency); the rate is bounded by the route's smallest
+  // bandwidth and by the TCP window over the round trip.
+  r.weight = r.latency > 0 ? 1.0 / r.latency : 1.0;
+  r.bound = r.latency > 0 ? std::min(r.bandwidth, TCP_GAMMA / (2.0 * r.latency)) : r.bandwidth;
+  return r;
+}
+
+double FluidNetwork::isolated_end(double start, int src, int dst, double bytes, bool both_ways) const {
+  const Route r = route(src, dst);
+  // Both directions of an exchange cross the same two links on a star or ideal network (each link then carries two
+  // transfers of one weight: half its capacity each), distinct ones on a cluster (up and down links).
+  const double share = both_ways && shared_links_ ? capacity_[static_cast<std::size_t>(r.links[0])] / 2 : NEVER;
+  return (start + r.latency) + bytes / std::min(r.bound, share);
 }
 
 void FluidNetwork::add_sharing(FlowId id) {

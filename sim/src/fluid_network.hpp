@@ -41,6 +41,12 @@ class FluidNetwork {
   // Withdraws a transfer that has not ended; its id may be reused.
   void abort(FlowId flow);
 
+  // When a transfer of `bytes` from src to dst (src != dst) started at `start` ends if, all along, no other transfer
+  // uses its links except, if `both_ways`, one of as many bytes from dst to src started at the same instant: after
+  // the route latency, bytes / rate with the rate max-min gives it there. What start() and advance() compute for such
+  // transfers, in closed form (it agrees with their event-by-event result to rounding).
+  double isolated_end(double start, int src, int dst, double bytes, bool both_ways) const;
+
   // The time of the next event (a transfer ending its latency phase or ending), NEVER if none.
   double next_event();
   // Moves time to `t` (≤ next_event()) and appends the transfers that ended at `t`; their ids may be reused.
@@ -77,6 +83,16 @@ class FluidNetwork {
     FlowId flow;
     bool operator>(const Finish& o) const { return service != o.service ? service > o.service : seq > o.seq; }
   };
+
+  // A transfer's links (−1: none) and what its route gives it under CM02.
+  struct Route {
+    int links[2] = {-1, -1};
+    double latency = 0;    // seconds, the sum of its links'
+    double bandwidth = 0;  // bytes/s, the smallest of its links'
+    double weight = 1;     // max-min weight: 1 / route latency (1 without latency)
+    double bound = 0;      // bytes/s: the bandwidth and the TCP window over the round trip
+  };
+  Route route(int src, int dst) const;
 
   void share();             // general mode: max-min rates of the sharing transfers, and their ends
   void progress(double t);  // bytes sent up to t at the current rates

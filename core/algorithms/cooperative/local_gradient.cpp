@@ -16,10 +16,12 @@ class ShardMiniBatch final : public LocalGradient {
         rows_(data_set ? Shards::shared(c.problem.samples(), 1, c.scenario.seed, c.repetition) : shards_),
         sampler_(rows_->shard(data_set ? 0 : worker), batch_size, c.scenario.seed, c.repetition, worker),
         worker_(worker),
-        load_(static_cast<double>(batch_size) / static_cast<double>(c.problem.samples())) {}
+        load_(static_cast<double>(batch_size) / static_cast<double>(c.problem.samples())),
+        numerics_(c.scenario.cluster.compute.numerics) {}
 
+  // Without numerics no row is read, so none is drawn (the sampler's stream is its own: nothing else changes).
   double compute(std::span<const double> x, std::span<double> grad) override {
-    compute_.gradient(kernels::SampleSet::list(sampler_.next()), x, grad);
+    compute_.gradient(numerics_ ? kernels::SampleSet::list(sampler_.next()) : kernels::SampleSet::list({}), x, grad);
     return load_;
   }
   std::span<const std::int64_t> partition() const override { return shards_->shard(worker_); }
@@ -31,6 +33,7 @@ class ShardMiniBatch final : public LocalGradient {
   BatchSampler sampler_;
   int worker_;
   double load_;
+  bool numerics_;
 };
 
 }  // namespace

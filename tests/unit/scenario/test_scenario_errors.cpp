@@ -86,6 +86,8 @@ TEST_CASE("out-of-range values are errors") {
 TEST_CASE("enumerations list the allowed names") {
   CHECK(error_of({"cluster.network.topology=ring"}) ==
         "scenario.cluster.network.topology: must be one of star, cluster, ideal, got \"ring\"");
+  CHECK(error_of({"cluster.network.broadcast=multicast"}) ==
+        "scenario.cluster.network.broadcast: must be one of unicast, tree, got \"multicast\"");
   CHECK(error_of({"cluster.compute.device=gpu"}) ==
         "scenario.cluster.compute.device: must be one of reference, cpu, cuda, got \"gpu\"");
   CHECK(error_of({"algorithm.name=adam"}) ==

@@ -66,6 +66,8 @@ class Comm {
   // vector, latency-bound sizes, as MPI libraries do), larger ones a ring (reduce-scatter + all-gather, 2(n−1) steps of
   // ~m/n elements: bandwidth-optimal). Both leave bit-identical results on every rank.
   static constexpr std::size_t SMALL_ALLREDUCE_BYTES = 4096;
+  // Whether allreduce_mean of `elements` doubles takes recursive doubling (else the ring).
+  static bool recursive_doubling(std::size_t elements) { return elements * sizeof(double) < SMALL_ALLREDUCE_BYTES; }
   virtual void allreduce_mean(std::span<double> data, int tag);
   virtual void broadcast(int root, std::span<double> data, int tag);
   virtual void barrier(int tag);

@@ -61,6 +61,9 @@ struct ProblemSpec {
 };
 
 enum class Topology { STAR, CLUSTER, IDEAL };
+// How the parameter server sends the model to its k workers: k transfers at once (unicast), or a binomial tree whose
+// ranks forward it, one transfer at a time each (tree).
+enum class Broadcast { UNICAST, TREE };
 
 struct NetworkSpec {
   std::filesystem::path platform_file;  // non-empty: a SimGrid platform XML file; otherwise generated
@@ -69,6 +72,7 @@ struct NetworkSpec {
   double latency = 50e-6;     // seconds (parsed from "50us")
   std::string bandwidth_text = "1Gbps";
   std::string latency_text = "50us";
+  Broadcast broadcast = Broadcast::UNICAST;
 };
 
 enum class Inject { NONE, MODEL };
