@@ -103,6 +103,10 @@ std::string summary_json(const nlohmann::json& scenario, const std::vector<RunSu
       runs.back()["time_to_target_accuracy"] = json_number(s.time_to_target_accuracy);
     }
     if (!std::isnan(s.zeta)) runs.back()["zeta"] = s.zeta;  // only for algorithms with a mixing matrix
+    if (!std::isnan(s.replication_time)) {
+      runs.back()["replication_time"] = s.replication_time;
+      runs.back()["replication_bytes"] = s.replication_bytes;
+    }
   }
   nlohmann::json summary = {{"name", scenario.value("name", "")},
                             {"algorithm", scenario["algorithm"]["name"]},

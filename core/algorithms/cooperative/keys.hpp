@@ -24,6 +24,11 @@ double read_alpha(const config::Object& o, const Scenario& s);
 // `anchor`: where auxiliary models live; only for a matrix with auxiliary models (`server`: exactly one of them).
 AnchorPlacement read_anchor(const config::Object& o, const MixingMatrix& w, AnchorPlacement fallback);
 
+// RI-SGD's keys: `redundancy` μ (0), `replication` (cyclic), `redundancy_std` σ (heterogeneous only, required there),
+// `combine` (sum), `replication_cost` (false).
+Redundancy read_redundancy(const config::Object& o, const Scenario& s);
+void write_redundancy(const Redundancy& r, config::ordered_json& out);
+
 void write_tau(const TauSchedule& tau, config::ordered_json& out);
 void write_mixing(const CooperativeParams& p, config::ordered_json& out);  // topology + weights, alpha, or mixing
 

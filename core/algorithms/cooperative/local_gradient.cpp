@@ -1,39 +1,65 @@
-// Mini-batch gradients from the worker's own shard: B rows with replacement, load B/N.
+// Mini-batch gradients from the data a worker holds: B rows with replacement from its own shard (load B/N), or, with
+// RI-SGD's redundancy, B rows from each shard it holds whole and a share of B from a partial one, combined as eq. (3).
 #include "local_gradient.hpp"
+
+#include <cmath>
 
 #include "sgdsim/core/data/assignment.hpp"
 
 namespace sgdsim::cooperative {
 namespace {
 
-class ShardMiniBatch final : public LocalGradient {
+class ChunkMiniBatch final : public LocalGradient {
  public:
-  ShardMiniBatch(const RunContext& c, int batch_size, int worker)
+  ChunkMiniBatch(const RunContext& c, const CooperativeParams& p, int worker)
       : compute_(c.compute),
         shards_(c.problem.samples(), c.scenario.cluster.workers, c.scenario.seed, c.repetition),
-        sampler_(shards_.shard(worker), batch_size, c.scenario.seed, c.repetition, worker),
-        worker_(worker),
-        load_(static_cast<double>(batch_size) / static_cast<double>(c.problem.samples())) {}
+        worker_(worker) {
+    const int b = p.batch_size;
+    std::vector<ChunkDraw> draws{{shards_.shard(worker), b}};
+    if (p.redundancy) {
+      held_ = cyclic_chunks(shards_, worker, worker_redundancy(c, *p.redundancy)[static_cast<std::size_t>(worker)], c.scenario.seed, c.repetition);
+      for (std::size_t i = 1; i < held_.whole.size(); ++i) draws.push_back({shards_.shard(held_.whole[i]), b});
+      // A partial shard contributes mini-batches in proportion to the share of it held.
+      if (held_.partial >= 0) draws.push_back({held_.partial_rows, static_cast<int>(std::lround(held_.fraction * b))});
+    }
+    int rows = 0;
+    for (const auto& d : draws) rows += d.rows;
+    sampler_ = std::make_unique<BatchSampler>(std::move(draws), c.scenario.seed, c.repetition, worker);
+    load_ = static_cast<double>(rows) / static_cast<double>(c.problem.samples());
+    // The kernels give the mean over the rows; eq. (3) sums the chunks' means, each over B rows: (rows/B)·mean.
+    if (p.redundancy && p.redundancy->sum) scale_ = static_cast<double>(rows) / b;
+  }
 
   double compute(std::span<const double> x, std::span<double> grad) override {
-    compute_.gradient(kernels::SampleSet::list(sampler_.next()), x, grad);
+    compute_.gradient(kernels::SampleSet::list(sampler_->next()), x, grad);
+    if (scale_ != 1.0) kernels::scale(scale_, grad);
     return load_;
   }
   std::span<const std::int64_t> partition() const override { return shards_.shard(worker_); }
+  std::int64_t redundant_rows() const override { return sgdsim::redundant_rows(shards_, held_); }
 
  private:
   Compute& compute_;
   Shards shards_;
-  BatchSampler sampler_;
+  HeldChunks held_;
+  std::unique_ptr<BatchSampler> sampler_;
   int worker_;
-  double load_;
+  double load_ = 0;
+  double scale_ = 1.0;
 };
 
 }  // namespace
 
+std::vector<double> worker_redundancy(const RunContext& c, const Redundancy& r) {
+  const int p = c.scenario.cluster.workers;
+  if (r.replication == Redundancy::Replication::CYCLIC) return std::vector<double>(static_cast<std::size_t>(p), r.mu);
+  return heterogeneous_redundancy(p, r.mu, r.std_dev, c.scenario.seed, c.repetition);
+}
+
 std::unique_ptr<LocalGradient> make_local_gradient(const RunContext& context, const CooperativeParams& params,
                                                    int worker) {
-  return std::make_unique<ShardMiniBatch>(context, params.batch_size, worker);
+  return std::make_unique<ChunkMiniBatch>(context, params, worker);
 }
 
 }  // namespace sgdsim::cooperative

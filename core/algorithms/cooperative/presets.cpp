@@ -1,5 +1,5 @@
 // The named presets of Cooperative SGD A(τ, W, v), each a registry entry with its own keys: sync_sgd, local_sgd,
-// easgd, dpsgd, cooperative. A new preset is one more function here and one more line in model_averaging_family().
+// easgd, dpsgd, cooperative, ri_sgd. A new preset is one more function here and one more line in model_averaging_family().
 #include "../builtin.hpp"
 #include "keys.hpp"
 #include "round_loop.hpp"
@@ -30,6 +30,7 @@ void resolve(const CooperativeParams& p, config::ordered_json& out) {
   if (p.average_gradients) return;
   cooperative::write_tau(p.tau, out);
   cooperative::write_mixing(p, out);
+  if (p.redundancy) cooperative::write_redundancy(*p.redundancy, out);
 }
 
 // `shape` is the layout of the preset's defaults, for the listing; a scenario's keys decide its own (shape_of).
@@ -133,12 +134,36 @@ AlgorithmDef cooperative_sgd() {
                 });
 }
 
+// A(τ, J, 0) on redundant data: local SGD whose workers also sample from other workers' shards (RI-SGD).
+AlgorithmDef ri_sgd() {
+  return preset("ri_sgd",
+                "redundancy-infused local SGD: each worker also samples from q-1 other shards (mu = (q-1)/p), tau "
+                "local steps, then an all-reduce of the models",
+                CommShape::PEERS,
+                {BATCH_SIZE, TAU, {"redundancy", "0", "mu = (q-1)/p in [0, (p-1)/p]: the share of other workers' data "
+                                                      "each worker also holds (0: local SGD)"},
+                 {"replication", "cyclic", "cyclic (worker j holds shards j, j+1, ..., a random subset of the last "
+                                           "for a fractional mu*p) or heterogeneous (mu_j ~ Normal(mu, redundancy_std))"},
+                 {"redundancy_std", "-", "sigma of the heterogeneous mu_j (required there), clipped to [0, (p-1)/p]"},
+                 {"combine", "sum", "sum (eq. 3: the chunk gradients summed, a step q times larger) or mean"},
+                 {"replication_cost", "false", "charge the offline transfer of the redundant rows before iteration 1 "
+                                               "(its time and bytes reported in summary.json)"}},
+                [](const config::Object& o, const Scenario& s) {
+                  CooperativeParams p;
+                  p.batch_size = read_batch_size(o);
+                  p.tau = read_tau(o, s, /*schedules=*/true);
+                  p.mixing = MixingMatrix::average(s.cluster.workers);
+                  p.redundancy = cooperative::read_redundancy(o, s);
+                  return p;
+                });
+}
+
 }  // namespace
 
 namespace builtin {
 
 std::vector<AlgorithmDef> model_averaging_family() {
-  return {sync_sgd(), local_sgd(), easgd(), dpsgd(), cooperative_sgd()};
+  return {sync_sgd(), local_sgd(), easgd(), dpsgd(), cooperative_sgd(), ri_sgd()};
 }
 
 }  // namespace builtin

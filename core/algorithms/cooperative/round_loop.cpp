@@ -8,6 +8,7 @@
 #include "local_gradient.hpp"
 #include "mixing_step.hpp"
 #include "sgdsim/core/algorithms/run_book.hpp"
+#include "sgdsim/core/data/assignment.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim::cooperative {
@@ -70,6 +71,38 @@ class DistributedLoss {
   std::vector<double> average_, grad_;
 };
 
+// RI-SGD's offline phase, when charged (replication_cost): every worker sends the rows of its shard to each worker that
+// holds some of them (as dense rows: features + label, 8 bytes each), all transfers at once, then a barrier, so that
+// iteration 1 starts with every chunk in place. Returns the bytes all ranks sent (the plan, the same on every rank).
+std::uint64_t replicate(const RunContext& c, const Redundancy& r, int worker) {
+  const int p = c.scenario.cluster.workers;
+  const Shards shards(c.problem.samples(), p, c.scenario.seed, c.repetition);
+  const std::vector<double> mu = worker_redundancy(c, r);
+  const auto row = static_cast<std::size_t>(c.problem.data().cols + 1);
+  const int tag = message_tag(0, MessageKind::REPLICA);
+  std::uint64_t bytes = 0;
+  std::vector<Request> requests;
+  std::vector<std::vector<double>> buffers;  // one per transfer: contents are not used, sizes are what is modelled
+  for (int to = 0; to < p; ++to) {
+    for (int from = 0; from < p; ++from) {
+      if (from == to) continue;
+      const auto rows = static_cast<std::size_t>(held_rows(shards, to, mu[static_cast<std::size_t>(to)], from));
+      if (rows == 0) continue;
+      bytes += rows * row * sizeof(double);
+      if (from == worker) {
+        buffers.emplace_back(rows * row, 0.0);
+        requests.push_back(c.comm.send_async(to, tag, buffers.back()));
+      } else if (to == worker) {
+        buffers.emplace_back(rows * row, 0.0);
+        requests.push_back(c.comm.recv_async(from, tag, buffers.back()));
+      }
+    }
+  }
+  for (auto& request : requests) c.comm.wait(request);
+  c.comm.barrier(message_tag(0, MessageKind::CONTROL));
+  return bytes;
+}
+
 }  // namespace
 
 RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
@@ -98,6 +131,15 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
   std::vector<WorkerRecord> mine;
   std::int64_t rounds = 0;
   const std::int64_t last = book.max_iterations();
+
+  double replication_time = NOT_EVALUATED;
+  if (p.redundancy && p.redundancy->replication_cost) {
+    const double start = c.clock.now();
+    traffic.total += replicate(c, *p.redundancy, worker);
+    replication_time = c.clock.now() - start;
+  }
+  const std::uint64_t replication_bytes = traffic.total;
+  traffic.reported = traffic.total;
 
   // ADA-LUPA's loss rule measures F at the start (charged like every later evaluation).
   const double f0 = p.tau.needs_loss() ? loss.evaluate(0, own, traffic) : NOT_EVALUATED;
@@ -187,6 +229,8 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
     for (const auto& record : workers) c.trace.worker(record);
     outcome.summary = book.finish(own);
     outcome.summary.zeta = p.mixing.zeta();
+    outcome.summary.replication_time = replication_time;
+    outcome.summary.replication_bytes = replication_bytes;
   }
   outcome.model = own;
   return outcome;

@@ -66,6 +66,10 @@ struct RunSummary {
   double best_test_accuracy = NOT_EVALUATED;
   double time_to_target_accuracy = NOT_EVALUATED;
   double zeta = NOT_EVALUATED;  // model averaging: ζ of the mixing matrix (NaN: the algorithm has none)
+  // RI-SGD with replication_cost: the offline transfer of the redundant rows before iteration 1 (NaN: not charged).
+  // Its time is part of every later row's time, its bytes part of `bytes`.
+  double replication_time = NOT_EVALUATED;
+  std::uint64_t replication_bytes = 0;
 };
 
 // What an algorithm reports to. The aggregating rank (PS, or rank 0) reports iterations; every rank reports the
