@@ -4,8 +4,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "arrivals.hpp"
+
 #include "builtin.hpp"
 #include "sgdsim/core/algorithms/run_book.hpp"
+#include "sgdsim/core/comm/failures.hpp"
 #include "sgdsim/core/data/assignment.hpp"
 
 namespace sgdsim {
@@ -75,6 +78,56 @@ bool enough(WaitRule rule, int arrived, int groups_covered, int groups, int k, i
   return true;
 }
 
+// Whether the rule can still be met this iteration, given the workers known to have failed: every worker still
+// pending that has not failed may yet deliver.
+bool feasible(const CodingParams& a, const FrcCode& code, std::span<const Request> pending,
+              const std::vector<char>& group_used, const std::vector<char>& failed, int arrived) {
+  const int k = code.workers;
+  auto can_deliver = [&](int w) { return pending[w].pending() && !failed[w]; };
+  switch (a.rule) {
+    case WaitRule::ALL:
+      for (int w = 0; w < k; ++w)
+        if (pending[w].pending() && failed[w]) return false;
+      return true;
+    case WaitRule::EVERY_GROUP:
+      for (int group = 0; group < code.groups(); ++group) {
+        if (group_used[group]) continue;
+        bool any = false;
+        for (int w = group * code.per_worker; w < (group + 1) * code.per_worker; ++w)
+          any = any || can_deliver(w);
+        if (!any) return false;
+      }
+      return true;
+    case WaitRule::FIRST_R: {
+      int possible = arrived;
+      for (int w = 0; w < k; ++w) possible += can_deliver(w) ? 1 : 0;
+      return possible >= a.wait_for;
+    }
+  }
+  return true;
+}
+
+// "worker 3 failed at 12.5 s; uncoded waits for all 8 workers"
+std::string stall_reason(const CodingParams& a, const FrcCode& code, const Arrivals& arrivals, int k) {
+  const auto& failed = arrivals.failed();
+  const int alive = k - static_cast<int>(std::count(failed.begin(), failed.end(), 1));
+  std::string why = "worker " + std::to_string(arrivals.last_failed()) + " failed at " +
+                    seconds_text(arrivals.last_failure_time()) + "; " + a.algorithm;
+  switch (a.rule) {
+    case WaitRule::ALL: return why + " waits for all " + std::to_string(k) + " workers";
+    case WaitRule::EVERY_GROUP: {
+      const int group = code.group_of(arrivals.last_failed());
+      return why + " waits for one worker of every group of " + std::to_string(code.per_worker) + ", and group " +
+             std::to_string(group) + " (workers " + std::to_string(code.first_partition(group)) + ".." +
+             std::to_string(code.first_partition(group) + code.per_worker - 1) + ") has none alive";
+    }
+    case WaitRule::FIRST_R:
+      return why + " waits for " + std::to_string(a.wait_for) + " of " + std::to_string(k) + " workers, " +
+             std::to_string(alive) + " are alive";
+  }
+  return why;
+}
+
 // Rank 0 (the PS): per iteration, sends [x, control] to every worker, waits for results until the rule of the
 // algorithm is met, withdraws the rest (late results are dropped and never reach a later iteration), decodes, steps.
 RunOutcome run_server(const RunContext& c, const CodingParams& a) {
@@ -92,6 +145,7 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
   std::vector<double> arrival;
   std::vector<char> used;
   RunBook book(c, x);
+  Arrivals arrivals(c.comm, k, 1, !s.cluster.failures.empty());
   std::uint64_t delivered = 0;  // payload bytes of results that reached the PS
   std::int64_t t = 0;
 
@@ -115,32 +169,41 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
     int arrived = 0, covered = 0;
     std::fill(group_used.begin(), group_used.end(), 0);
     std::fill(g.begin(), g.end(), 0.0);
-    while (!enough(a.rule, arrived, covered, code.groups(), k, a.wait_for)) {
-      const auto w = static_cast<int>(c.comm.wait_any(pending));
-      ++arrived;
-      delivered += d * sizeof(double);
-      arrival[row + w] = c.clock.now();
-      // One result per group enters the sum (FRC decoding); uncoded groups have one worker each.
-      const int group = code.group_of(w);
-      if (!group_used[group]) {
-        group_used[group] = 1;
-        ++covered;
-        used[row + w] = 1;
-        kernels::axpy(1.0, results[w], g);
-      }
+    const bool alive = arrivals.collect(
+        pending, [&](int arrived) { return enough(a.rule, arrived, covered, code.groups(), k, a.wait_for); },
+        [&](int arrived, const std::vector<char>& failed) {
+          return feasible(a, code, pending, group_used, failed, arrived);
+        },
+        [&](int w) {
+          ++arrived;
+          delivered += d * sizeof(double);
+          arrival[row + w] = c.clock.now();
+          // One result per group enters the sum (FRC decoding); uncoded groups have one worker each.
+          const int group = code.group_of(w);
+          if (!group_used[group]) {
+            group_used[group] = 1;
+            ++covered;
+            used[row + w] = 1;
+            kernels::axpy(1.0, results[w], g);
+          }
+        });
+    if (!alive) {
+      // No update: the iteration never completes. Its row is not reported; the run ends where it stood.
+      book.stall(stall_reason(a, code, arrivals, k));
+      break;
     }
-    for (auto& r : pending)
-      if (r.pending()) c.comm.cancel(r);
     // AGC sums without rescaling (Wang, Charles & Papailiopoulos 2019); ignore_stragglers rescales by k/r.
     if (a.rescale) kernels::scale(static_cast<double>(k) / arrived, g);
     kernels::axpy(-s.algorithm.step.at(t - 1), g, x);
 
     IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, t,
                       c.comm.bytes_sent() + delivered, arrived};
+    r.live = k - static_cast<int>(std::count(arrivals.failed().begin(), arrivals.failed().end(), 1));
     if (book.evaluate_at(t)) book.evaluate(r, x);
     stop = book.record(r, x);
   }
-  send_model(t + 1, true);  // releases the workers (and interrupts any still computing)
+  send_model(t + 1, true);  // releases the workers (and interrupts any still computing; a failed one drains it)
+  arrivals.finish();
 
   RunOutcome outcome;
   auto workers = gather_worker_records(c.comm, {});
@@ -168,17 +231,26 @@ RunOutcome run_worker(const RunContext& c, const CodingParams& a) {
 
   std::vector<double> x(d), message(d + 1), result(d);
   std::vector<WorkerRecord> mine;
+  const WorkerFailure failure = failure_of(s, c.repetition, worker);
+  bool failed = false;
   Request next = c.comm.recv_async(0, message_tag(1, MessageKind::MODEL), message);
   Request sent;
   c.comm.wait(next);
   for (std::int64_t t = 1; message[d] == 0.0; ++t) {
     std::copy(message.begin(), message.begin() + static_cast<std::ptrdiff_t>(d), x.begin());
     next = c.comm.recv_async(0, message_tag(t + 1, MessageKind::MODEL), message);
+    if (!failed && failure.before_start(c.clock.now(), t)) failed = fail(c, 0, failure.reported(c.clock.now()));
+    if (failed) {
+      c.comm.wait(next);  // silent: it takes the models the PS still sends, until the end of the run
+      continue;
+    }
     const double start = c.clock.now();
     c.compute.gradient(kernels::SampleSet::list(task.rows), x, result);
     // Weighting by |rows|/N makes the results of one worker per group sum to the full gradient.
     kernels::scale(task.load, result);
-    const bool computed = c.compute.spend(task.load, t, start, &next);
+    bool computed = c.compute.spend(task.load, t, start, &next);
+    // A failure inside the task: its result is never sent (the task counts as not computed).
+    if (computed && failure.during_task(c.clock.now())) computed = !(failed = fail(c, 0, failure.time));
     if (computed) sent = c.comm.send_async(0, message_tag(t, MessageKind::RESULT), result);
     mine.push_back({c.repetition, t, worker, start, c.compute.last_modelled(), NOT_EVALUATED, computed, false, true});
     if (next.pending()) c.comm.wait(next);

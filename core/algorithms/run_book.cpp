@@ -83,6 +83,13 @@ bool RunBook::record(IterationRecord r, std::span<const double> x, bool decide) 
   return false;
 }
 
+void RunBook::stall(std::string reason) {
+  summary_.status = RunStatus::STALLED;
+  summary_.stop_reason = "stalled";
+  summary_.reason = std::move(reason);
+  stop_ = true;
+}
+
 std::int64_t RunBook::max_iterations() const {
   return context_.scenario.stop.iterations.value_or(std::numeric_limits<std::int64_t>::max());
 }

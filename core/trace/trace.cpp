@@ -26,11 +26,12 @@ nlohmann::json json_number(double v) { return std::isfinite(v) ? nlohmann::json(
 
 // A model-averaging run (some row ends an averaging round) also gets the columns tau and consensus; other algorithms'
 // files stay as they were.
-std::string trace_csv(const std::vector<IterationRecord>& rows, bool classifier) {
+// With cluster.failures, the column live (workers not known to have failed) comes last.
+std::string trace_csv(const std::vector<IterationRecord>& rows, bool classifier, bool failures) {
   const bool averaging = std::any_of(rows.begin(), rows.end(), [](const IterationRecord& r) { return r.tau > 0; });
   std::ostringstream out;
   out << "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for"
-      << (classifier ? ",accuracy,test_loss,test_accuracy" : "") << (averaging ? ",tau,consensus" : "") << "\n";
+      << (classifier ? ",accuracy,test_loss,test_accuracy" : "") << (averaging ? ",tau,consensus" : "") << (failures ? ",live" : "") << "\n";
   for (const auto& r : rows) {
     out << r.run << ',' << r.iteration << ',' << csv_number(r.time) << ',' << csv_number(r.loss) << ','
         << csv_number(r.grad_norm) << ',' << r.comm_rounds << ',' << r.bytes << ',' << r.waited_for;
@@ -41,6 +42,7 @@ std::string trace_csv(const std::vector<IterationRecord>& rows, bool classifier)
       if (r.tau > 0) out << r.tau;  // empty: no averaging round ended at this iteration
       out << ',' << csv_number(r.consensus);
     }
+    if (failures) out << ',' << r.live;
     out << '\n';
   }
   return out.str();
@@ -97,6 +99,7 @@ std::string summary_json(const nlohmann::json& scenario, const std::vector<RunSu
                     {"comm_rounds", s.comm_rounds},
                     {"bytes", s.bytes},
                     {"mean_iteration_time", json_number(s.mean_iteration_time)}});
+    if (s.status == RunStatus::STALLED) runs.back()["reason"] = s.reason;
     if (is_classifier(scenario)) {
       runs.back()["final_test_accuracy"] = json_number(s.final_test_accuracy);
       runs.back()["best_test_accuracy"] = json_number(s.best_test_accuracy);
@@ -123,6 +126,7 @@ const char* status_name(RunStatus status) {
     case RunStatus::COMPLETED: return "completed";
     case RunStatus::DIVERGED: return "diverged";
     case RunStatus::FAILED: return "failed";
+    case RunStatus::STALLED: return "stalled";
   }
   return "unknown";
 }
@@ -216,7 +220,8 @@ void write_run_directory(const std::filesystem::path& dir, const std::string& re
   create_run_directory(dir);
   write_file_atomically(dir / "scenario.json", resolved_scenario);
   const auto scenario = nlohmann::json::parse(resolved_scenario);
-  write_file_atomically(dir / "trace.csv", trace_csv(results.iterations, is_classifier(scenario)));
+  write_file_atomically(dir / "trace.csv", trace_csv(results.iterations, is_classifier(scenario),
+                                                    scenario["cluster"].contains("failures")));
   write_file_atomically(dir / "workers.csv", workers_csv(results.workers, options.workers_every));
   write_file_atomically(dir / "model.csv", models_csv(results));
   // summary.json last: its presence says the other files are complete.

@@ -240,6 +240,26 @@ void write_tau(const TauSchedule& tau, config::ordered_json& out) {
   out["tau"] = t;
 }
 
+void read_wait_for(const config::Object& o, const Scenario& s, CooperativeParams& p) {
+  const int m = s.cluster.workers;
+  p.wait_for = m;
+  if (const json* v = o.get("wait_for"))
+    p.wait_for = config::read_int32(*v, o.at("wait_for"), 1, m, "must be between 1 and cluster.workers (" +
+                                                                    std::to_string(m) + ")");
+  p.aggregated = p.wait_for < m || !s.cluster.failures.empty();
+  if (p.aggregated && p.tau.needs_loss())
+    config::fail(o.at(p.wait_for < m ? "wait_for" : "tau"),
+                 "the loss schedule evaluates F on every worker's shard, which cannot leave workers behind: use a "
+                 "constant, list or linear tau with wait_for < cluster.workers or cluster.failures");
+}
+
+void reject_failures(const Scenario& s, const std::string& algorithm) {
+  if (s.cluster.failures.empty()) return;
+  config::fail("scenario.cluster.failures", algorithm + " waits for every worker at every exchange and has no rule for "
+                                            "a missing one (it would wait forever): failures apply to uncoded, egc, "
+                                            "agc, ignore_stragglers, local_sgd and ri_sgd");
+}
+
 Redundancy read_redundancy(const config::Object& o, const Scenario& s) {
   const int p = s.cluster.workers;
   const double top = static_cast<double>(p - 1) / p;

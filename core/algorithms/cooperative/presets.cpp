@@ -18,6 +18,9 @@ const KeyDoc BATCH_SIZE{"batch_size", "32", "mini-batch size B per worker and it
 const KeyDoc TAU{"tau", "1",
                  "local steps per averaging round: an integer, or {\"schedule\": \"list\", \"taus\": [...]} | "
                  "{\"schedule\": \"linear\", \"tau0\", \"alpha\" or \"rounds\"} | {\"schedule\": \"loss\", \"tau0\"}"};
+const KeyDoc WAIT_FOR{"wait_for", "workers",
+                      "r: models averaged per round, the first r to reach an aggregator rank (the others are dropped "
+                      "and their workers adopt the average); r < workers adds that rank"};
 const KeyDoc WEIGHTS{"weights", "uniform", "edge weights: uniform 1/(deg+1), or metropolis (the default for erdos_renyi)"};
 
 const std::string TOPOLOGY_DOC =
@@ -31,6 +34,8 @@ void resolve(const CooperativeParams& p, config::ordered_json& out) {
   cooperative::write_tau(p.tau, out);
   cooperative::write_mixing(p, out);
   if (p.redundancy) cooperative::write_redundancy(*p.redundancy, out);
+  // local_sgd keeps its resolved form unless it leaves workers behind; ri_sgd always shows it.
+  if (p.wait_for > 0 && (p.redundancy || p.aggregated)) out["wait_for"] = p.wait_for;
 }
 
 // `shape` is the layout of the preset's defaults, for the listing; a scenario's keys decide its own (shape_of).
@@ -48,6 +53,7 @@ AlgorithmDef sync_sgd() {
   return preset("sync_sgd",
                 "synchronous SGD: every iteration all-reduces the workers' mini-batch gradients, one step with their mean",
                 CommShape::PEERS, {BATCH_SIZE}, [](const config::Object& o, const Scenario& s) {
+                  cooperative::reject_failures(s, "sync_sgd");
                   CooperativeParams p;
                   p.batch_size = read_batch_size(o);
                   p.average_gradients = true;
@@ -60,11 +66,12 @@ AlgorithmDef sync_sgd() {
 AlgorithmDef local_sgd() {
   return preset("local_sgd",
                 "local SGD (PR-SGD, LUPA-SGD, ADA-LUPA with a schedule): tau local steps, then an all-reduce of the models",
-                CommShape::PEERS, {BATCH_SIZE, TAU}, [](const config::Object& o, const Scenario& s) {
+                CommShape::PEERS, {BATCH_SIZE, TAU, WAIT_FOR}, [](const config::Object& o, const Scenario& s) {
                   CooperativeParams p;
                   p.batch_size = read_batch_size(o);
                   p.tau = read_tau(o, s, /*schedules=*/true);
                   p.mixing = MixingMatrix::average(s.cluster.workers);
+                  cooperative::read_wait_for(o, s, p);
                   return p;
                 });
 }
@@ -77,6 +84,7 @@ AlgorithmDef easgd() {
                  {"anchor", "server", "where z lives: server (one more rank, as in the EASGD paper) or replicated "
                                       "(a copy on every worker, from an all-reduce)"}},
                 [](const config::Object& o, const Scenario& s) {
+                  cooperative::reject_failures(s, "easgd");
                   CooperativeParams p;
                   p.batch_size = read_batch_size(o);
                   p.tau = read_tau(o, s, /*schedules=*/true);
@@ -94,6 +102,7 @@ AlgorithmDef dpsgd() {
                 CommShape::PEERS, {BATCH_SIZE, {"tau", "1", "local steps per round (an integer)"},
                  {"topology", "ring", TOPOLOGY_DOC}, WEIGHTS},
                 [](const config::Object& o, const Scenario& s) {
+                  cooperative::reject_failures(s, "dpsgd");
                   CooperativeParams p;
                   p.batch_size = read_batch_size(o);
                   p.tau = read_tau(o, s, /*schedules=*/false);
@@ -114,6 +123,7 @@ AlgorithmDef cooperative_sgd() {
                  {"anchor", "replicated", "with auxiliary models: replicated (every worker keeps a copy) or server "
                                           "(v = 1: one more rank)"}},
                 [](const config::Object& o, const Scenario& s) {
+                  cooperative::reject_failures(s, "cooperative");
                   CooperativeParams p;
                   p.batch_size = read_batch_size(o);
                   p.tau = read_tau(o, s, /*schedules=*/true);
@@ -147,13 +157,15 @@ AlgorithmDef ri_sgd() {
                  {"redundancy_std", "-", "sigma of the heterogeneous mu_j (required there), clipped to [0, (p-1)/p]"},
                  {"combine", "sum", "sum (eq. 3: the chunk gradients summed, a step q times larger) or mean"},
                  {"replication_cost", "false", "charge the offline transfer of the redundant rows before iteration 1 "
-                                               "(its time and bytes reported in summary.json)"}},
+                                               "(its time and bytes reported in summary.json)"},
+                 WAIT_FOR},
                 [](const config::Object& o, const Scenario& s) {
                   CooperativeParams p;
                   p.batch_size = read_batch_size(o);
                   p.tau = read_tau(o, s, /*schedules=*/true);
                   p.mixing = MixingMatrix::average(s.cluster.workers);
                   p.redundancy = cooperative::read_redundancy(o, s);
+                  cooperative::read_wait_for(o, s, p);
                   return p;
                 });
 }

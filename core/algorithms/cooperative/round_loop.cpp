@@ -8,6 +8,7 @@
 #include "local_gradient.hpp"
 #include "mixing_step.hpp"
 #include "sgdsim/core/algorithms/run_book.hpp"
+#include "sgdsim/core/comm/failures.hpp"
 #include "sgdsim/core/data/assignment.hpp"
 #include "sgdsim/error.hpp"
 
@@ -103,6 +104,27 @@ std::uint64_t replicate(const RunContext& c, const Redundancy& r, int worker) {
   return bytes;
 }
 
+// Merges the aggregator's verdicts (start = NaN; each after the worker's own record of the round's last iteration, as
+// gathered in rank order) into the workers' records: its arrival at the aggregator, used or dropped. A verdict on a
+// worker without a record (it had failed) is left out.
+std::vector<WorkerRecord> merge_verdicts(std::vector<WorkerRecord> all, int run) {
+  std::vector<WorkerRecord> merged;
+  merged.reserve(all.size());
+  for (const auto& r : all) {
+    if (!std::isnan(r.start)) {
+      merged.push_back(r);
+      continue;
+    }
+    if (merged.empty() || merged.back().iteration != r.iteration || merged.back().worker != r.worker) continue;
+    WorkerRecord& own = merged.back();
+    own.run = run;
+    own.arrival = r.arrival;
+    own.used = r.used;
+    own.dropped = !r.used;
+  }
+  return merged;
+}
+
 }  // namespace
 
 RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
@@ -114,7 +136,10 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
   const auto d = static_cast<std::size_t>(c.problem.dimension());
 
   auto gradient = worker >= 0 ? make_local_gradient(c, p, worker) : nullptr;
-  auto mixing = make_mixing_step(p, rank, ranks, d);
+  auto mixing = make_mixing_step(p, c.comm, c.clock, d, !s.cluster.failures.empty());
+  // This worker's failure (cluster.failures): from then on it computes and sends nothing, and only takes the averages.
+  const WorkerFailure failure = worker >= 0 ? failure_of(s, c.repetition, worker) : WorkerFailure{};
+  bool failed = false;
   // This rank's node of X (a worker's model, or the server's auxiliary model) and its copies of replicated ones.
   // Every node starts from the same point (all zeros for the linear objectives), auxiliary models included.
   std::vector<double> own = c.problem.initial_point(s.seed, c.repetition), grad(d, 0.0);
@@ -149,18 +174,39 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
     const std::int64_t begin = t;
     const std::int64_t end = tau >= last - t ? last : t + tau;
     WorkerRecord w{};
+    bool keep = false;  // whether w is a record to keep (a failed worker keeps none after the step it failed in)
+    // A request that completes when the round ends without this worker (wait_for): it interrupts the local steps.
+    Request* left_behind = worker >= 0 ? mixing->round_started(end, c.comm) : nullptr;
+    bool stepping = worker >= 0 && !failed;
     for (t = begin + 1;; ++t) {
-      if (worker >= 0) {
+      if (stepping && failure.before_start(c.clock.now(), t)) {
+        mixing->fail(t, failure.reported(c.clock.now()), c.comm);
+        stepping = false;
+        failed = true;
+      }
+      if (stepping) {
         const double start = c.clock.now();
         const double load = gradient->compute(own, grad);
-        c.compute.spend(load, t, start);
-        w = {c.repetition, t, worker, start, c.compute.last_modelled(), NOT_EVALUATED, true, true, false};
-        if (!p.average_gradients) kernels::axpy(-s.algorithm.step.at(t - 1), grad, own);
+        bool done = c.compute.spend(load, t, start, left_behind);
+        if (done && failure.during_task(c.clock.now())) {  // the failure cut this step short: nothing more is sent
+          mixing->fail(t, failure.time, c.comm);
+          done = false;
+          failed = true;
+        }
+        w = {c.repetition, t, worker, start, c.compute.last_modelled(), NOT_EVALUATED, done, done, !done};
+        keep = true;
+        if (done && !p.average_gradients) kernels::axpy(-s.algorithm.step.at(t - 1), grad, own);
+        stepping = done;
+      } else if (worker >= 0) {
+        // Left behind (the round ended without it) or failed: no step. A failed worker keeps no records.
+        w = {c.repetition, t, worker, c.clock.now(), 0, NOT_EVALUATED, false, false, true};
+        keep = !failed;
       }
       if (t == end) break;
-      if (worker >= 0) mine.push_back(w);
+      if (keep) mine.push_back(w);
       if (rank == 0) {
         IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, rounds, traffic.reported, m};
+        r.live = mixing->live();
         book.record(r, own, /*decide=*/false);
       }
     }
@@ -179,13 +225,19 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
     } else {
       mixing->mix(t, own, replicas, c.comm);
     }
+    if (mixing->stalled()) {
+      // Every rank learns it from the round's message: the run ends where it stood, this round unrecorded.
+      if (keep) mine.push_back(w);
+      if (rank == 0) book.stall(mixing->stall_reason());
+      break;
+    }
     traffic.total += mixing->round_bytes();
     if (const auto measured = mixing->measured_total(); measured && *measured != traffic.total)
       SGDSIM_THROW(Error, "rank " + std::to_string(rank) + ", iteration " + std::to_string(t) + ": the all-reduce " +
                               "measured " + std::to_string(*measured) + " bytes sent by all ranks, the count says " +
                               std::to_string(traffic.total) + " (internal error)");
     ++rounds;
-    if (worker >= 0) {
+    if (keep) {
       w.arrival = c.clock.now();
       mine.push_back(w);
     }
@@ -198,8 +250,10 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
     traffic.reported = traffic.total;
 
     if (rank == 0) {
-      IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, rounds, traffic.reported, m};
+      IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, rounds, traffic.reported,
+                        mixing->used() > 0 ? mixing->used() : m};
       r.tau = end - begin;
+      r.live = mixing->live();
       if (evaluate) {
         book.evaluate(r, own);
         if (p.average_gradients) r.consensus = 0;
@@ -223,7 +277,9 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
   }
 
   RunOutcome outcome;
-  const auto workers = gather_worker_records(c.comm, mine);
+  // The aggregator's verdicts (wait_for) travel with its records, after every worker's (it is the last rank).
+  if (worker < 0) mine = mixing->verdicts();
+  const auto workers = merge_verdicts(gather_worker_records(c.comm, mine), c.repetition);
   if (rank == 0) {
     rows.collect(c.comm, /*wait=*/true);  // every rank has contributed: it sent its records after its last round
     for (const auto& record : workers) c.trace.worker(record);

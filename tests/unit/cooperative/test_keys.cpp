@@ -68,7 +68,7 @@ TEST_CASE("each preset resolves its own keys with their defaults, and the resolv
   CHECK(params(coop).mixing.is_average());  // complete by default: local SGD
   for (const Scenario* s : {&dpsgd, &easgd, &torus, &er, &coop})
     CHECK(parse_scenario(s->resolved_json).resolved_json == s->resolved_json);
-  // sync_sgd and local_sgd keep their resolved form.
+  // sync_sgd and local_sgd keep their resolved form (wait_for appears only below cluster.workers).
   const Scenario local = parse_scenario(scenario(R"({"name": "local_sgd", "step_size": 0.1, "tau": 4})"));
   CHECK(local.resolved_json.find(R"("step_size": 0.1,
     "batch_size": 32,
@@ -150,7 +150,8 @@ TEST_CASE("ri_sgd: its keys with their defaults, and their errors") {
     "redundancy": 0.0,
     "replication": "cyclic",
     "combine": "sum",
-    "replication_cost": false)") != std::string::npos);
+    "replication_cost": false,
+    "wait_for": 4)") != std::string::npos);
   REQUIRE(params(s).redundancy.has_value());
   CHECK(params(s).mixing.is_average());
   const Scenario h = parse_scenario(scenario(R"({"name": "ri_sgd", "step_size": 0.1, "redundancy": 0.25,

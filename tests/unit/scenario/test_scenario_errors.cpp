@@ -93,8 +93,8 @@ TEST_CASE("enumerations list the allowed names") {
   CHECK(error_of({"cluster.compute.device=gpu"}) ==
         "scenario.cluster.compute.device: must be one of reference, cpu, cuda, got \"gpu\"");
   CHECK(error_of({"algorithm.name=adam"}) ==
-        "scenario.algorithm.name: must be one of sync_sgd, local_sgd, easgd, dpsgd, cooperative, uncoded, egc, agc, "
-        "ignore_stragglers, got \"adam\"");
+        "scenario.algorithm.name: must be one of sync_sgd, local_sgd, easgd, dpsgd, cooperative, ri_sgd, uncoded, egc, "
+        "agc, ignore_stragglers, got \"adam\"");
   CHECK(error_of({"algorithm.step_size={\"schedule\": \"cosine\", \"eta0\": 1}"}) ==
         "scenario.algorithm.step_size.schedule: must be one of inverse, got \"cosine\"");
 }

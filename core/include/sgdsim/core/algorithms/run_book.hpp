@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "sgdsim/core/algorithms/algorithm.hpp"
@@ -35,6 +36,9 @@ class RunBook {
   // every rank can make on its own copy of an identical model.
   bool record(IterationRecord record, std::span<const double> x, bool decide = true);
   bool stopped() const { return stop_; }
+  // Ends the run as stalled (status STALLED, stop_reason "stalled"): the algorithm's rule can no longer be met because
+  // workers failed; `reason` says which and why.
+  void stall(std::string reason);
   // The iteration cap for loops: stop.iterations, or unbounded.
   std::int64_t max_iterations() const;
   // Whether the stop can be decided only by the aggregating rank (a time or target-loss stop), so that the other

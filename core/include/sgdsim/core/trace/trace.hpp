@@ -31,6 +31,7 @@ struct IterationRecord {
   double test_accuracy = NOT_EVALUATED;
   std::int64_t tau = 0;         // model averaging: the local steps of the round that ended here (0: no round ended)
   double consensus = NOT_EVALUATED;  // model averaging: ‖X(I−J)‖²_F/m of the workers' models entering the round
+  int live = -1;  // with cluster.failures: workers not known (to the aggregating rank) to have failed
 };
 
 struct WorkerRecord {
@@ -45,13 +46,14 @@ struct WorkerRecord {
   bool dropped = false;   // it was computed or started but not used (late / cancelled)
 };
 
-enum class RunStatus { COMPLETED, DIVERGED, FAILED };
+enum class RunStatus { COMPLETED, DIVERGED, FAILED, STALLED };
 const char* status_name(RunStatus status);
 
 struct RunSummary {
   int run = 0;
   RunStatus status = RunStatus::COMPLETED;
-  std::string stop_reason;  // "iterations", "time", "target_loss", "target_accuracy", "diverged"
+  std::string stop_reason;  // "iterations", "time", "target_loss", "target_accuracy", "diverged", "stalled"
+  std::string reason;       // STALLED: why ("worker 3 failed at 12.5 s; uncoded waits for all 8 workers")
   std::int64_t iterations = 0;
   double time = 0;
   double final_loss = NOT_EVALUATED;

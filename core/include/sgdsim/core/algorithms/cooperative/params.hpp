@@ -49,14 +49,17 @@ struct CooperativeParams : AlgorithmParams {
   bool average_gradients = false;  // sync SGD: W = J applied to the gradients (all-reduce, one step with the mean)
   AnchorPlacement anchor = AnchorPlacement::REPLICATED;  // with auxiliary models only
   std::optional<Redundancy> redundancy;  // RI-SGD: several chunks per worker; absent: each worker its own shard
+  int wait_for = 0;         // local_sgd, ri_sgd: models averaged per round (the first to arrive); 0: every worker's
+  bool aggregated = false;  // rounds through an aggregator rank: wait_for < m, or cluster.failures
 
   // The rank layout: a server rank for the auxiliary model, or peers only.
   CommShape shape() const {
-    return mixing.auxiliary() > 0 && anchor == AnchorPlacement::SERVER ? CommShape::PEERS_AND_SERVER : CommShape::PEERS;
+    return aggregated || (mixing.auxiliary() > 0 && anchor == AnchorPlacement::SERVER) ? CommShape::PEERS_AND_SERVER
+                                                                                        : CommShape::PEERS;
   }
   // An all-reduce of the workers' models (or gradients) after every iteration: sync SGD, local SGD with τ = 1.
   bool averages_every_iteration() const {
-    return mixing.is_average() && tau.kind == TauSchedule::Kind::CONSTANT && tau.tau0 == 1;
+    return !aggregated && mixing.is_average() && tau.kind == TauSchedule::Kind::CONSTANT && tau.tau0 == 1;
   }
 };
 
