@@ -1,12 +1,14 @@
 # Thin wrapper over the CMake presets: `make demo` and `make test` work on a fresh Debian 12 machine as root.
+# python3-matplotlib (with python3-numpy, which it draws with) for sgdsim plot / report / calibrate's figures.
 PACKAGES := cmake g++ make pkg-config libsimgrid-dev libeigen3-dev libboost-dev nlohmann-json3-dev doctest-dev libcli11-dev \
-            libbenchmark-dev libopenmpi-dev openmpi-bin zlib1g-dev
+            libbenchmark-dev libopenmpi-dev openmpi-bin zlib1g-dev libboost-context-dev \
+            python3-matplotlib python3-numpy
 DATA_PACKAGES := dataset-fashion-mnist
 JOBS ?= $(shell nproc)
 SCENARIO ?= scenarios/quickstart.json
 BUILD := build
 
-.PHONY: all deps data configure build demo test bench clean
+.PHONY: all deps data configure build demo test bench figures clean
 
 all: build
 
@@ -42,6 +44,16 @@ test: build
 
 bench: build
 	tools/run_benchmarks.sh $(BUILD)
+
+# The README's figure: the quickstart study with 5 repetitions (loss evaluated every other iteration), loss against
+# simulated time on a log axis, mean and 95% band; every figure of it stays in $(BUILD)/figures/quickstart/figures.
+figures: build
+	rm -rf $(BUILD)/figures/quickstart
+	$(BUILD)/apps/sgdsim simulate scenarios/quickstart.json --set repetitions=5 --set output.every=2 -j $(JOBS) -q \
+	  --out $(BUILD)/figures/quickstart
+	$(BUILD)/apps/sgdsim plot $(BUILD)/figures/quickstart --logx
+	mkdir -p docs/figures
+	cp $(BUILD)/figures/quickstart/figures/loss_time.png docs/figures/quickstart-loss.png
 
 clean:
 	rm -rf $(BUILD)

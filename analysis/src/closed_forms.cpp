@@ -2,6 +2,7 @@
 #include "sgdsim/analysis/closed_forms.hpp"
 
 #include <algorithm>
+#include <boost/math/special_functions/beta.hpp>
 #include <cmath>
 #include <sstream>
 
@@ -74,27 +75,40 @@ TaskLaw deterministic_task(double load, double seconds_per_pass) {
   return {load * seconds_per_pass, std::numeric_limits<double>::infinity()};
 }
 
-Moments wait_all_iteration(std::int64_t k, TaskLaw task) {
-  Moments m = exp_order_statistic(k, k, task.rate);
-  m.mean += task.shift;
+double OrderStatisticLaw::cdf(double t) const {
+  if (t < shift) return 0.0;
+  if (std::isinf(rate)) return 1.0;
+  // F = 1 − e^{−rate·(t − shift)}, computed with expm1 so that small arguments keep their digits.
+  const double f = -std::expm1(-rate * (t - shift));
+  if (f >= 1.0) return 1.0;
+  if (f <= 0.0) return 0.0;
+  return boost::math::ibeta(static_cast<double>(r), static_cast<double>(n - r + 1), f);
+}
+
+Moments OrderStatisticLaw::moments() const {
+  Moments m = exp_order_statistic(n, r, rate);
+  m.mean += shift;
   return m;
 }
 
-Moments egc_iteration(std::int64_t k, std::int64_t c, TaskLaw task) {
+OrderStatisticLaw wait_all_law(std::int64_t k, TaskLaw task) { return {task.shift, task.rate, k, k}; }
+
+OrderStatisticLaw egc_law(std::int64_t k, std::int64_t c, TaskLaw task) {
   if (c < 1 || k % c != 0) {
     SGDSIM_THROW(ConfigError,
                  "egc: tasks per worker c = " + std::to_string(c) + " must divide k = " + std::to_string(k));
   }
-  Moments m = exp_max_of_group_minima(k / c, c, task.rate);
-  m.mean += task.shift;
-  return m;
+  // The minimum of c i.i.d. Exp(rate) is Exp(c·rate): the max over k/c groups of it.
+  return {task.shift, static_cast<double>(c) * task.rate, k / c, k / c};
 }
 
-Moments first_r_iteration(std::int64_t k, std::int64_t r, TaskLaw task) {
-  Moments m = exp_order_statistic(k, r, task.rate);
-  m.mean += task.shift;
-  return m;
-}
+OrderStatisticLaw first_r_law(std::int64_t k, std::int64_t r, TaskLaw task) { return {task.shift, task.rate, k, r}; }
+
+Moments wait_all_iteration(std::int64_t k, TaskLaw task) { return wait_all_law(k, task).moments(); }
+
+Moments egc_iteration(std::int64_t k, std::int64_t c, TaskLaw task) { return egc_law(k, c, task).moments(); }
+
+Moments first_r_iteration(std::int64_t k, std::int64_t r, TaskLaw task) { return first_r_law(k, r, task).moments(); }
 
 Moments uncoded_time(std::int64_t k, double s, double lambda) {
   return wait_all_iteration(k, straggling_task(1.0 / static_cast<double>(k), s, lambda));
@@ -177,7 +191,8 @@ IterationClosedForm coding_iteration_time(const ComputeSpec& compute, int worker
     case WaitRule::ALL: {
       auto task = task_law(compute, 1.0 / kd, out.formula, law);
       if (!task) return out;
-      out.time = wait_all_iteration(k, *task);
+      out.law = wait_all_law(k, *task);
+      out.time = out.law->moments();
       out.formula = "uncoded: l = 1/k, max of k = " + std::to_string(k) + "; " + law;
       return out;
     }
@@ -188,7 +203,8 @@ IterationClosedForm coding_iteration_time(const ComputeSpec& compute, int worker
       }
       auto task = task_law(compute, static_cast<double>(c) / kd, out.formula, law);
       if (!task) return out;
-      out.time = egc_iteration(k, c, *task);
+      out.law = egc_law(k, c, *task);
+      out.time = out.law->moments();
       out.formula = "egc: l = c/k, max over k/c = " + std::to_string(k / c) +
                     " groups of min over c = " + std::to_string(c) + "; " + law;
       return out;
@@ -202,7 +218,8 @@ IterationClosedForm coding_iteration_time(const ComputeSpec& compute, int worker
       const double load = agc ? static_cast<double>(c) / kd : 1.0 / kd;
       auto task = task_law(compute, load, out.formula, law);
       if (!task) return out;
-      out.time = first_r_iteration(k, r, *task);
+      out.law = first_r_law(k, r, *task);
+      out.time = out.law->moments();
       out.formula = std::string(agc ? "agc: l = c/k" : "ignore_stragglers: l = 1/k") +
                     ", r-th of k (r = " + std::to_string(r) + ", k = " + std::to_string(k) + "); " + law;
       return out;
@@ -237,7 +254,8 @@ IterationClosedForm scenario_iteration_time(const Scenario& scenario, std::int64
   std::string law;
   auto task = task_law(scenario.cluster.compute, load, out.formula, law);
   if (!task) return out;
-  out.time = wait_all_iteration(k, *task);
+  out.law = wait_all_law(k, *task);
+  out.time = out.law->moments();
   out.formula = "sync: l = B/N = " + number(load) + ", max of k = " + std::to_string(k) + "; " + law;
   return out;
 }

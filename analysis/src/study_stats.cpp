@@ -56,10 +56,23 @@ const std::vector<std::string>& status_columns() {
   return names;
 }
 
+// RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char ch : text) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
 namespace {
 
 VariantStats variant_stats(const VariantRuns& v) {
-  VariantStats s{v.label, v.algorithm, v.dir, v.point, v.repetitions, {}, -1, {}, {}, {}, {}, {}, {}, {}};
+  VariantStats s;
+  s.label = v.label;
+  s.algorithm = v.algorithm;
+  s.dir = v.dir;
+  s.point = v.point;
+  s.repetitions = v.repetitions;
   for (const auto& name : status_columns()) s.status.emplace_back(name, 0);
   auto count = [&s](const std::string& name, int n) {
     for (auto& [known, c] : s.status)
@@ -69,10 +82,16 @@ VariantStats variant_stats(const VariantRuns& v) {
       }
     s.status.emplace_back(name, n);
   };
-  std::vector<double> time, to_target, loss, per_iteration, rounds, bytes;
+  std::vector<double> time, to_target, loss, per_iteration, rounds, bytes, accuracy, best, to_accuracy;
   for (const auto& r : v.runs) {
     count(status_name(r.status), 1);
     if (r.status != RunStatus::COMPLETED) continue;
+    if (r.classifier) {
+      s.classifier = true;
+      accuracy.push_back(r.final_test_accuracy);
+      best.push_back(r.best_test_accuracy);
+      if (!std::isnan(r.time_to_target_accuracy)) to_accuracy.push_back(r.time_to_target_accuracy);
+    }
     time.push_back(r.time);
     if (!std::isnan(r.time_to_target)) to_target.push_back(r.time_to_target);
     loss.push_back(r.final_loss);
@@ -89,6 +108,10 @@ VariantStats variant_stats(const VariantRuns& v) {
   s.mean_iteration_time = sample_stats(per_iteration);
   s.comm_rounds = sample_stats(rounds);
   s.bytes = sample_stats(bytes);
+  if (v.target_accuracy) s.reached_accuracy = static_cast<int>(to_accuracy.size());
+  s.final_test_accuracy = sample_stats(accuracy);
+  s.best_test_accuracy = sample_stats(best);
+  s.time_to_target_accuracy = sample_stats(to_accuracy);
   return s;
 }
 
@@ -107,13 +130,15 @@ constexpr Measure MEASURES[] = {{"time", &VariantStats::time},
                                 {"mean_iteration_time", &VariantStats::mean_iteration_time},
                                 {"comm_rounds", &VariantStats::comm_rounds},
                                 {"bytes", &VariantStats::bytes}};
+// Only when the study has a classifier.
+constexpr Measure ACCURACY_MEASURES[] = {{"final_test_accuracy", &VariantStats::final_test_accuracy},
+                                         {"best_test_accuracy", &VariantStats::best_test_accuracy},
+                                         {"time_to_target_accuracy", &VariantStats::time_to_target_accuracy}};
 
-// RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char ch : text) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return out + "\"";
+std::vector<Measure> measures_of(const StudyStats& study) {
+  std::vector<Measure> measures(std::begin(MEASURES), std::end(MEASURES));
+  if (study.classifier) measures.insert(measures.end(), std::begin(ACCURACY_MEASURES), std::end(ACCURACY_MEASURES));
+  return measures;
 }
 
 // A swept value for a CSV cell: strings without their JSON quotes, everything else as its JSON text.
@@ -134,7 +159,10 @@ StudyStats study_stats(const std::string& name, const std::vector<VariantRuns>& 
   study.swept_paths = swept_paths;
   study.baseline = baseline;
   study.metric = variants[baseline].target ? SpeedupMetric::TIME_TO_TARGET : SpeedupMetric::MEAN_ITERATION_TIME;
-  for (const auto& v : variants) study.variants.push_back(variant_stats(v));
+  for (const auto& v : variants) {
+    study.variants.push_back(variant_stats(v));
+    study.classifier = study.classifier || study.variants.back().classifier;
+  }
   const SampleStats& base = compared(study.variants[baseline], study.metric);
   for (std::size_t i = 0; i < study.variants.size(); ++i) {
     auto& v = study.variants[i];
@@ -154,7 +182,9 @@ std::string study_csv(const StudyStats& study) {
   out << ",repetitions";
   for (const auto& name : status_columns()) out << ',' << name;
   out << ",reached_target";
-  for (const auto& m : MEASURES) out << ',' << m.name << "_mean," << m.name << "_sd," << m.name << "_ci95";
+  if (study.classifier) out << ",reached_target_accuracy";
+  const auto measures = measures_of(study);
+  for (const auto& m : measures) out << ',' << m.name << "_mean," << m.name << "_sd," << m.name << "_ci95";
   out << ",speedup,speedup_ci95,speedup_metric,zeta\n";
   for (const auto& v : study.variants) {
     out << csv_field(v.label) << ',' << csv_field(v.algorithm) << ',' << csv_field(v.dir);
@@ -166,7 +196,8 @@ std::string study_csv(const StudyStats& study) {
     out << ',' << v.repetitions;
     for (std::size_t i = 0; i < status_columns().size(); ++i) out << ',' << v.status[i].second;
     out << ',' << (v.reached >= 0 ? std::to_string(v.reached) : "");
-    for (const auto& m : MEASURES) {
+    if (study.classifier) out << ',' << (v.reached_accuracy >= 0 ? std::to_string(v.reached_accuracy) : "");
+    for (const auto& m : measures) {
       const SampleStats& s = v.*m.field;
       out << ',' << csv_number(s.mean) << ',' << csv_number(s.sd) << ',' << csv_number(s.ci);
     }
@@ -191,7 +222,9 @@ std::string study_json(const StudyStats& study, const std::optional<Provenance>&
                   {"repetitions", v.repetitions},
                   {"status", status},
                   {"reached_target", v.reached >= 0 ? json(v.reached) : json(nullptr)}};
-    for (const auto& m : MEASURES) {
+    if (study.classifier)
+      entry["reached_target_accuracy"] = v.reached_accuracy >= 0 ? json(v.reached_accuracy) : json(nullptr);
+    for (const auto& m : measures_of(study)) {
       const SampleStats& s = v.*m.field;
       entry[m.name] = {
           {"n", s.n}, {"mean", json_number(s.mean)}, {"sd", json_number(s.sd)}, {"ci95", json_number(s.ci)}};
@@ -211,6 +244,52 @@ std::string study_json(const StudyStats& study, const std::optional<Provenance>&
               {"variants", variants}};
   if (provenance) doc["provenance"] = json::parse(provenance_json(*provenance));
   return doc.dump(2) + "\n";
+}
+
+StudyStats parse_study_json(const std::string& text, const std::string& file) {
+  using json = nlohmann::ordered_json;  // keeps the file's order of the status counts and swept paths
+  auto number = [](const json& j) { return j.is_number() ? j.get<double>() : NOT_EVALUATED; };
+  try {
+    const json doc = json::parse(text);
+    StudyStats study;
+    study.name = doc.at("name").get<std::string>();
+    study.confidence = doc.at("confidence").get<double>();
+    study.swept_paths = doc.at("swept").get<std::vector<std::string>>();
+    study.metric = doc.at("speedup").at("metric").get<std::string>() == "time_to_target"
+                       ? SpeedupMetric::TIME_TO_TARGET
+                       : SpeedupMetric::MEAN_ITERATION_TIME;
+    const std::string baseline = doc.at("baseline").get<std::string>();
+    for (const auto& e : doc.at("variants")) {
+      VariantStats v;
+      v.label = e.at("label").get<std::string>();
+      v.algorithm = e.at("algorithm").get<std::string>();
+      v.dir = e.at("dir").get<std::string>();
+      for (const auto& [path, value] : e.at("point").items()) v.point.emplace_back(path, value.dump());
+      v.repetitions = e.at("repetitions").get<int>();
+      for (const auto& [name, n] : e.at("status").items()) v.status.emplace_back(name, n.get<int>());
+      v.reached = e.at("reached_target").is_number() ? e.at("reached_target").get<int>() : -1;
+      // A classifier study writes the accuracy measures for every variant.
+      study.classifier = e.contains("reached_target_accuracy");
+      if (study.classifier) {
+        const json& reached = e.at("reached_target_accuracy");
+        v.reached_accuracy = reached.is_number() ? reached.get<int>() : -1;
+      }
+      for (const auto& m : measures_of(study)) {
+        const json& j = e.at(m.name);
+        v.*m.field = {j.at("n").get<int>(), number(j.at("mean")), number(j.at("sd")), number(j.at("ci95"))};
+      }
+      v.classifier = study.classifier && v.final_test_accuracy.n > 0;
+      v.speedup.value = number(e.at("speedup").at("value"));
+      v.speedup.ci = number(e.at("speedup").at("ci95"));
+      v.zeta = number(e.at("zeta"));
+      if (v.label == baseline) study.baseline = study.variants.size();
+      study.variants.push_back(std::move(v));
+    }
+    if (study.variants.empty()) SGDSIM_THROW(DataError, file + ": a study with no variants");
+    return study;
+  } catch (const json::exception& e) {
+    SGDSIM_THROW(DataError, file + ": not a study.json written by sgdsim: " + e.what());
+  }
 }
 
 }  // namespace sgdsim::analysis

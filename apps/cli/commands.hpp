@@ -26,6 +26,19 @@ struct Options {
   bool quiet = false;        // -q: no progress on stderr
   bool verbose = false;      // -v: a line per finished repetition, and the table of every repetition
   std::string command_line;  // as typed, for the provenance
+  std::vector<std::string> simgrid_cfg;  // --cfg=KEY:VALUE, handed to SimGrid as is (simulate, bounds)
+  std::vector<std::string> simgrid_log;  // --log=SETTING
+  std::string engine = "simgrid";        // simulate, bounds: simgrid | analytic
+  // The SimGrid engine arguments of --cfg / --log, in the form SimGrid parses ("--cfg=network/model:CM02").
+  std::vector<std::string> simgrid_args() const;
+  // plot, report, calibrate
+  std::string dir;                  // the run or study directory read
+  bool logx = false;                // plot: loss against time on a log time axis
+  std::string window;               // plot: the timeline's iterations, FIRST:LAST
+  int run = 0;                      // plot: the timeline's repetition
+  bool data_only = false;           // plot, calibrate: write the figures' data, do not draw
+  std::string form = "straggling";  // calibrate: straggling | delay
+  bool no_slowdown = false;         // calibrate: fit no per-worker slowdown
 };
 
 // One runnable scenario: a plain scenario, or one variant of a study (output in <dir>/<label>).
@@ -67,6 +80,9 @@ int cmd_check(const Options& o);
 int cmd_bounds(const Options& o);
 int cmd_compare(const Options& o);
 int cmd_algorithms();
+int cmd_plot(const Options& o);
+int cmd_report(const Options& o);
+int cmd_calibrate(const Options& o);
 std::string algorithms_listing();  // names, layouts, descriptions and keys of the registered algorithms
 
 }  // namespace sgdsim::cli

@@ -170,16 +170,21 @@ std::string status_text(const analysis::VariantStats& v) {
 std::string study_table(const analysis::StudyStats& study) {
   using analysis::TextTable;
   const auto R = TextTable::Align::RIGHT, L = TextTable::Align::LEFT;
-  TextTable table({L, L, L, R, R, R, R, R, R, R, R});
+  TextTable table({L, L, L, R, R, R, R, R, R, R, R, R, R, R});
   const bool target = study.metric == analysis::SpeedupMetric::TIME_TO_TARGET;
   // The speed-up column only where there is something to compare.
   const bool compare = study.variants.size() > 1;
-  auto add = [&](std::vector<std::string> cells) {
-    if (!compare) cells.pop_back();
+  // Classifiers: test accuracy at the end, its best, and the time to the target accuracy, before the speed-up.
+  auto add = [&](std::vector<std::string> cells, std::vector<std::string> accuracy) {
+    std::string speedup = std::move(cells.back());
+    cells.pop_back();
+    if (study.classifier) cells.insert(cells.end(), accuracy.begin(), accuracy.end());
+    if (compare) cells.push_back(std::move(speedup));
     table.row(std::move(cells));
   };
   add({"variant", "algorithm", "runs", "time [s]", "s/iter", "final loss", "to target [s]", "rounds", "bytes", "zeta",
-       "speed-up"});
+       "speed-up"},
+      {"test acc", "best acc", "to acc [s]"});
   for (std::size_t i = 0; i < study.variants.size(); ++i) {
     const auto& v = study.variants[i];
     std::string to_target = "-";
@@ -193,11 +198,18 @@ std::string study_table(const analysis::StudyStats& study) {
     } else if (!std::isnan(v.speedup.value)) {
       speedup = with_interval(v.speedup.value, v.speedup.ci, "%.2f") + "x";
     }
+    std::string to_accuracy = "-";
+    if (v.reached_accuracy >= 0) {
+      to_accuracy = with_interval(v.time_to_target_accuracy.mean, v.time_to_target_accuracy.ci) + " (" +
+                    std::to_string(v.reached_accuracy) + "/" + std::to_string(v.repetitions) + ")";
+    }
     add({v.label, v.algorithm, status_text(v), with_interval(v.time.mean, v.time.ci),
          with_interval(v.mean_iteration_time.mean, v.mean_iteration_time.ci),
          with_interval(v.final_loss.mean, v.final_loss.ci, "%.6g"), to_target,
-         with_interval(v.comm_rounds.mean, v.comm_rounds.ci), bytes_with_interval(v.bytes), fixed(v.zeta, "%.4g"),
-         speedup});
+         with_interval(v.comm_rounds.mean, v.comm_rounds.ci), bytes_with_interval(v.bytes),
+         fixed(v.zeta, "%.4g"), speedup},
+        {with_interval(v.final_test_accuracy.mean, v.final_test_accuracy.ci, "%.4f"),
+         with_interval(v.best_test_accuracy.mean, v.best_test_accuracy.ci, "%.4f"), to_accuracy});
   }
   std::ostringstream out;
   table.print(out, "");

@@ -13,7 +13,7 @@
 
 namespace sgdsim::cli {
 
-RunResults simulate_one(const Job& job);  // simulate.cpp
+RunResults simulate_one(const Job& job, const Options& o);  // simulate.cpp
 
 int cmd_check(const Options& o) {
   for (const auto& job : resolve_jobs(o)) {
@@ -42,7 +42,7 @@ int cmd_bounds(const Options& o) {
     const RunResults* simulated = nullptr;
 #ifdef SGDSIM_HAVE_SIMGRID
     if (!o.no_simulate) {
-      results = simulate_one(job);
+      results = simulate_one(job, o);
       simulated = &results;
     }
 #endif

@@ -12,6 +12,13 @@
 
 namespace sgdsim::cli {
 
+std::vector<std::string> Options::simgrid_args() const {
+  std::vector<std::string> args;
+  for (const auto& c : simgrid_cfg) args.push_back("--cfg=" + c);
+  for (const auto& l : simgrid_log) args.push_back("--log=" + l);
+  return args;
+}
+
 Plan resolve_plan(const Options& o) {
   const std::filesystem::path file = o.scenario;
   const Study study = read_study(file);

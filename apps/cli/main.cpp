@@ -46,8 +46,22 @@ int main(int argc, char** argv) {
     cmd->add_option("--set", o.sets, "override a scenario value, e.g. --set cluster.workers=64 (repeatable)");
     cmd->add_option("--variant", o.variant, "run only the study variant with this label");
   };
+  auto add_simgrid = [&](CLI::App* cmd) {
+    cmd->add_option("--cfg", o.simgrid_cfg,
+                    "SimGrid configuration, e.g. --cfg=network/model:LV08 (repeatable; after sgdsim's own defaults, so "
+                    "it overrides them; --cfg=help lists them)")
+        ->allow_extra_args(false);
+    cmd->add_option("--log", o.simgrid_log, "SimGrid logging, e.g. --log=root.thres:info (repeatable)")
+        ->allow_extra_args(false);
+    cmd->add_option("--engine", o.engine,
+                    "simgrid (default): SimGrid runs the simulation; analytic: sgdsim's own engine with the CM02 "
+                    "network of generated star/cluster/ideal platforms in closed form, equal to SimGrid's to rounding "
+                    "and much faster with many workers (no platform files, no --cfg)")
+        ->check(CLI::IsMember({"simgrid", "analytic"}));
+  };
   auto* simulate = app.add_subcommand("simulate", "simulate the scenario in SimGrid and write its run directory");
   add_scenario(simulate);
+  add_simgrid(simulate);
   simulate->add_option("--out", o.out, "run directory (default: the scenario's output.dir)");
   simulate->add_option("-j,--jobs", o.parallel,
                        "simulate up to N repetitions at once, each in a process of its own (under mpirun: per rank); "
@@ -63,11 +77,41 @@ int main(int argc, char** argv) {
   add_scenario(check);
   auto* bounds = app.add_subcommand("bounds", "closed forms and theorem bounds for the scenario, beside a simulation");
   add_scenario(bounds);
+  add_simgrid(bounds);
   bounds->add_flag("--no-simulate", o.no_simulate, "print the theory only");
   auto* algorithms = app.add_subcommand("algorithms", "list the algorithms with their scenario keys and defaults");
   auto* compare = app.add_subcommand("compare", "compare the iteration times of two run directories");
   compare->add_option("run_a", o.dir_a, "run directory A")->required()->check(CLI::ExistingDirectory);
   compare->add_option("run_b", o.dir_b, "run directory B")->required()->check(CLI::ExistingDirectory);
+
+  auto* plot = app.add_subcommand("plot", "draw the figures of a run or study directory (PNG, SVG, data as CSV)");
+  plot->add_option("dir", o.dir, "run directory, or study directory (with study.json)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  plot->add_option("--out", o.out, "figure directory (default: DIR/figures)");
+  plot->add_flag("--logx", o.logx, "loss against time on a log time axis");
+  plot->add_option("--window", o.window, "iterations FIRST:LAST of the per-worker timelines (default 1:10)");
+  plot->add_option("--run", o.run, "repetition of the per-worker timelines (default 0)")
+      ->check(CLI::NonNegativeNumber);
+  plot->add_flag("--data-only", o.data_only, "write the figures' data (CSV) and figures.json, draw nothing");
+  auto* report = app.add_subcommand("report", "write report.md: the study's table, figures and resolved scenario");
+  report->add_option("dir", o.dir, "study directory (or run directory)")->required()->check(CLI::ExistingDirectory);
+  report->add_option("--out", o.out, "the report file (default: DIR/report.md; figures go beside it, in figures/)");
+  report->add_flag("--logx", o.logx, "loss against time on a log time axis");
+  auto* calibrate = app.add_subcommand(
+      "calibrate", "fit the compute model to the task times of a (real) parameter-server run; write a scenario of it");
+  calibrate->add_option("dir", o.dir, "run directory (sgdsim run or simulate)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  calibrate->add_option("--out", o.out,
+                        "output directory: scenario.json, calibration.json, QQ figure (default: DIR/calibration)");
+  calibrate->add_option("--form", o.form,
+                        "straggling: l*(s + Exp(lambda)) per task of load l; delay: l*s + Exp(mean m) (default "
+                        "straggling)")
+      ->check(CLI::IsMember({"straggling", "delay"}));
+  calibrate->add_flag("--no-slowdown", o.no_slowdown, "fit no per-worker slowdown (all workers alike)");
+  calibrate->add_option("--set", o.sets, "override a value of the written scenario, e.g. --set cluster.workers=40");
+  calibrate->add_flag("--data-only", o.data_only, "write the figures' data, do not draw them");
 
   try {
     app.parse(argc, argv);
@@ -81,6 +125,9 @@ int main(int argc, char** argv) {
     if (*bounds) return cmd_bounds(o);
     if (*compare) return cmd_compare(o);
     if (*algorithms) return cmd_algorithms();
+    if (*plot) return cmd_plot(o);
+    if (*report) return cmd_report(o);
+    if (*calibrate) return cmd_calibrate(o);
     if (*run) return cmd_run(o, &argc, &argv);
   } catch (const ConfigError& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -14,10 +14,15 @@
 namespace sgdsim::cli {
 
 #ifdef SGDSIM_HAVE_MPI
+namespace {
+exec::ThreadChoice node_threads;  // chosen by on_every_rank; `sgdsim run` prints it
+}  // namespace
+
 int on_every_rank(int* argc, char*** argv, const std::function<int(int rank, int size)>& body) {
   exec::MpiSession session(argc, argv);
   const int rank = session.rank();
   try {
+    node_threads = exec::choose_threads();
     return body(rank, session.size());
   } catch (const ConfigError& e) {
     std::cerr << "error [rank " << rank << "]: " << e.what() << "\n";
@@ -35,6 +40,7 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
       SGDSIM_THROW(ConfigError, "run takes one scenario: this study has " + std::to_string(jobs.size()) +
                                     " variants, pick one with --variant LABEL");
     const Job& job = jobs.front();
+    if (rank == 0) std::cout << "threads on rank 0's node: " << node_threads.describe() << "\n" << std::flush;
     Provenance provenance{
         version(), o.command_line, exec::gather_host_names(), now_utc(), "", {{"mpi", exec::mpi_library_version()}}};
     const Problem problem = make_problem(job.scenario);

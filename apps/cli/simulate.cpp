@@ -31,6 +31,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The simulation options of the command line: the engine and the SimGrid arguments (--cfg, --log).
+sim::SimulationOptions simulation_options(const Options& o) {
+  sim::SimulationOptions options;
+  options.simgrid_args = o.simgrid_args();
+  options.engine = o.engine == "analytic" ? sim::SimEngine::ANALYTIC : sim::SimEngine::SIMGRID;
+  return options;
+}
+
 RunFileOptions run_file_options(const Job& job, Provenance provenance) {
   return {job.scenario.output.workers_every, std::move(provenance)};
 }
@@ -59,7 +67,8 @@ class Study {
                   job.scenario.repetitions,
                   {},
                   0,
-                  job.scenario.stop.target_loss.has_value()};
+                  job.scenario.stop.target_loss.has_value(),
+                  job.scenario.stop.target_accuracy.has_value()};
     }
   }
 
@@ -76,12 +85,12 @@ class Study {
       Provenance p = provenance_;
       p.started = now_utc();
       const Problem problem = make_problem(job.scenario);
-      sim::SimulationOptions options;
+      sim::SimulationOptions options = simulation_options(o_);
       options.only_repetition = tasks_[t].repetition;
       const RunResults results = sim::simulate(job.scenario, problem, options);
       p.hosts = {host_name()};
       p.finished = now_utc();
-      write_run_directory(part(t), job.scenario.resolved_json, results, "simgrid", run_file_options(job, p));
+      write_run_directory(part(t), job.scenario.resolved_json, results, o_.engine, run_file_options(job, p));
       return EXIT_OK;
     } catch (...) {
       return report_exception(describe(t) + ": ");
@@ -184,11 +193,11 @@ int simulate_here(const Options& o, const Job& job) {
   Provenance provenance = provenance_of(o, {host_name()}, false);
   const Problem problem = make_problem(job.scenario);
   ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, o.quiet);
-  sim::SimulationOptions options;
+  sim::SimulationOptions options = simulation_options(o);
   options.observer = &line;
   const RunResults results = sim::simulate(job.scenario, problem, options);
   provenance.finished = now_utc();
-  write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, "simgrid",
+  write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, o.engine,
                       run_file_options(job, provenance));
   std::vector<LabelledSummary> rows;
   for (const auto& s : results.summaries) rows.push_back({job.label, job.scenario.algorithm.name(), s});
@@ -311,10 +320,10 @@ int simulate_under_mpirun(const Options& o, int* argc, char*** argv) {
 
 }  // namespace
 
-RunResults simulate_one(const Job& job) {
+RunResults simulate_one(const Job& job, const Options& o) {
   const Problem problem = make_problem(job.scenario);
   ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, false);
-  sim::SimulationOptions options;
+  sim::SimulationOptions options = simulation_options(o);
   options.observer = &line;
   return sim::simulate(job.scenario, problem, options);
 }
@@ -331,11 +340,11 @@ int cmd_simulate(const Options& o, int* argc, char*** argv) {
   return simulate_study(o, plan);
 }
 #else
-RunResults simulate_one(const Job&) {
+RunResults simulate_one(const Job&, const Options&) {
   SGDSIM_THROW(NotCompiled, "this sgdsim was built without SimGrid (SGDSIM_WITH_SIMGRID=OFF): simulate is unavailable");
 }
-int cmd_simulate(const Options&, int*, char***) {
-  simulate_one({});
+int cmd_simulate(const Options& o, int*, char***) {
+  simulate_one({}, o);
   return EXIT_FAILED;
 }
 #endif

@@ -225,8 +225,8 @@ RunOutcome run_worker(const RunContext& c, const CodingParams& a) {
   const Scenario& s = c.scenario;
   const int k = s.cluster.workers;
   const int worker = c.comm.rank() - 1;
-  const Shards shards(c.problem.samples(), k, s.seed, c.repetition);
-  const WorkerTask task = task_of(shards, code_of(a, k), worker);
+  const auto shards = Shards::shared(c.problem.samples(), k, s.seed, c.repetition);
+  const WorkerTask task = task_of(*shards, code_of(a, k), worker);
   const auto d = static_cast<std::size_t>(c.problem.dimension());
 
   std::vector<double> x(d), message(d + 1), result(d);

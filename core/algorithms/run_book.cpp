@@ -113,6 +113,33 @@ RunSummary RunBook::finish(std::span<const double> x) {
   return summary_;
 }
 
+// Records arrive rank by rank, each rank's in iteration order, so a stable counting sort on the iteration (O(n); a
+// comparison sort's log factor made long runs cost more per iteration) already puts each iteration's records in worker
+// order. Should an algorithm break that, the comparison sort decides.
+static std::vector<WorkerRecord> sorted_by_iteration_and_worker(std::vector<WorkerRecord> all) {
+  std::int64_t last = 0;
+  for (const auto& w : all) {
+    if (w.iteration < 0) last = -1;
+    if (last >= 0) last = std::max(last, w.iteration);
+  }
+  bool ordered = last >= 0;
+  std::vector<WorkerRecord> out;
+  if (ordered) {
+    std::vector<std::size_t> start(static_cast<std::size_t>(last) + 2, 0);
+    for (const auto& w : all) ++start[static_cast<std::size_t>(w.iteration) + 1];
+    for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+    out.resize(all.size());
+    for (auto& w : all) out[start[static_cast<std::size_t>(w.iteration)]++] = w;
+    for (std::size_t i = 1; i < out.size() && ordered; ++i)
+      ordered = out[i - 1].iteration != out[i].iteration || out[i - 1].worker < out[i].worker;
+  }
+  if (ordered) return out;
+  std::stable_sort(all.begin(), all.end(), [](const WorkerRecord& p, const WorkerRecord& q) {
+    return p.iteration != q.iteration ? p.iteration < q.iteration : p.worker < q.worker;
+  });
+  return all;
+}
+
 std::vector<WorkerRecord> gather_worker_records(Comm& comm, const std::vector<WorkerRecord>& local) {
   const int tag = message_tag(0, MessageKind::GATHER);
   if (comm.rank() != 0) {
@@ -132,10 +159,7 @@ std::vector<WorkerRecord> gather_worker_records(Comm& comm, const std::vector<Wo
     const auto records = unpack_worker_records(packed);
     all.insert(all.end(), records.begin(), records.end());
   }
-  std::stable_sort(all.begin(), all.end(), [](const WorkerRecord& p, const WorkerRecord& q) {
-    return p.iteration != q.iteration ? p.iteration < q.iteration : p.worker < q.worker;
-  });
-  return all;
+  return sorted_by_iteration_and_worker(std::move(all));
 }
 
 }  // namespace sgdsim

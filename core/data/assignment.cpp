@@ -5,6 +5,7 @@
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <cmath>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -32,6 +33,25 @@ Shards::Shards(std::int64_t samples, int k, std::uint64_t seed, int repetition) 
   offsets_.resize(parts + 1);
   offsets_[0] = 0;
   for (std::size_t i = 0; i < parts; ++i) offsets_[i + 1] = offsets_[i] + base + (i < extra ? 1 : 0);
+}
+
+std::shared_ptr<const Shards> Shards::shared(std::int64_t samples, int k, std::uint64_t seed, int repetition) {
+  struct Made {
+    std::int64_t samples;
+    int k;
+    std::uint64_t seed;
+    int repetition;
+    std::weak_ptr<const Shards> shards;
+  };
+  static std::mutex lock;
+  static Made last{-1, 0, 0, 0, {}};
+  const std::lock_guard<std::mutex> guard(lock);
+  if (last.samples == samples && last.k == k && last.seed == seed && last.repetition == repetition) {
+    if (auto held = last.shards.lock()) return held;
+  }
+  auto made = std::make_shared<const Shards>(samples, k, seed, repetition);
+  last = {samples, k, seed, repetition, made};
+  return made;
 }
 
 std::span<const std::int64_t> Shards::shard(int i) const {

@@ -1,6 +1,10 @@
 // MpiSession: MPI_Init_thread / MPI_Finalize around a process, and MPI_Abort for the error path.
 #include <mpi.h>
+#include <omp.h>
+#include <sched.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -50,6 +54,35 @@ int MpiSession::size() const {
 void MpiSession::abort(int code) const {
   MPI_Abort(MPI_COMM_WORLD, code);
   std::abort();  // MPI_Abort does not return; this only satisfies [[noreturn]]
+}
+
+ThreadChoice choose_threads() {
+  ThreadChoice c;
+  MPI_Comm node = MPI_COMM_NULL;
+  SGDSIM_MPI_CHECK(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  SGDSIM_MPI_CHECK(MPI_Comm_size(node, &c.node_ranks));
+  MPI_Comm_free(&node);
+  c.cores = std::max(1, static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)));
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  c.allowed = sched_getaffinity(0, sizeof mask, &mask) == 0 ? std::max(1, CPU_COUNT(&mask)) : c.cores;
+  const char* env = std::getenv("OMP_NUM_THREADS");
+  if (env != nullptr && *env != '\0') {
+    c.from_environment = true;
+    c.threads = omp_get_max_threads();  // the OpenMP runtime has read the variable
+    return c;
+  }
+  c.threads = std::max(1, std::min(c.cores / c.node_ranks, c.allowed));
+  omp_set_num_threads(c.threads);
+  return c;
+}
+
+std::string ThreadChoice::describe() const {
+  auto count = [](int n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); };
+  const std::string chosen = count(threads, "OpenMP thread") + " per rank";
+  if (from_environment) return chosen + " (OMP_NUM_THREADS)";
+  return chosen + " (" + count(cores, "core") + ", " + count(node_ranks, "rank") + " on the node" +
+         (allowed < cores ? ", " + count(allowed, "core") + " allowed by the binding" : "") + ")";
 }
 
 }  // namespace sgdsim::exec

@@ -15,7 +15,6 @@ namespace s4u = simgrid::s4u;
 
 namespace {
 
-constexpr double HOST_SPEED = 1e9;        // flop/s; unused, compute time is modelled
 constexpr double IDEAL_BANDWIDTH = 1e15;  // bytes/s: an 8 MB message takes 8 ns
 
 std::string rank_host_name(int rank) { return "rank-" + std::to_string(rank); }
@@ -81,7 +80,7 @@ std::vector<s4u::Host*> build_platform(s4u::Engine& engine, const NetworkSpec& n
   auto* zone = s4u::create_star_zone("sgdsim");
   hosts.reserve(static_cast<std::size_t>(ranks));
   for (int r = 0; r < ranks; ++r) {
-    s4u::Host* host = zone->create_host(rank_host_name(r), HOST_SPEED)->seal();
+    s4u::Host* host = zone->create_host(rank_host_name(r), REFERENCE_HOST_SPEED)->seal();
     const std::string link_name = "link-" + std::to_string(r);
     switch (network.topology) {
       case Topology::CLUSTER: {

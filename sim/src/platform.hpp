@@ -10,6 +10,10 @@
 
 namespace sgdsim::sim {
 
+// The host speed (flop/s, "1Gf") at which a task takes exactly its modelled time. Generated hosts have it; a platform
+// file's host of speed v computes a task's ℓ·(s + X)·slowdown in that time × REFERENCE_HOST_SPEED / v.
+constexpr double REFERENCE_HOST_SPEED = 1e9;
+
 // Engine arguments this network needs, to be placed before the user's own (a later --cfg overrides an earlier one).
 // Generated platforms use network/model:CM02 with network/crosstraffic:0, so that a transfer of M bytes over a route
 // of links l1..lk takes exactly Σ latency(li) + M / min bandwidth(li) (LV08, SimGrid's default, scales latency by
@@ -26,7 +30,7 @@ std::vector<std::string> platform_config_args(const NetworkSpec& network);
 // - ideal: as star with zero latency and 1e15 B/s links: communication takes (almost) no time.
 // - platform_file: loaded as is; its hosts in natural name order (digit runs compare as numbers, so node-2 comes
 //   before node-10) give ranks 0, 1, ...; fewer hosts than ranks is a ConfigError naming the file and both counts.
-// Generated hosts are named rank-0 ... rank-(ranks−1); their speed is irrelevant (compute time is modelled).
+// Generated hosts are named rank-0 ... rank-(ranks−1), with REFERENCE_HOST_SPEED (tasks take their modelled time).
 std::vector<simgrid::s4u::Host*> build_platform(simgrid::s4u::Engine& engine, const NetworkSpec& network, int ranks);
 
 // "node-2" < "node-10": digit runs compared by value, the rest character by character.

@@ -3,6 +3,7 @@
 #include <simgrid/Exception.hpp>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
+#include <xbt/config.hpp>
 
 #include "platform.hpp"
 #include "sgdsim/error.hpp"
@@ -27,7 +28,8 @@ std::unique_ptr<ModelledCompute> RankContext::make_compute(const Scenario& scena
                                                            int repetition, int worker, Comm& comm) const {
   auto* sim_comm = dynamic_cast<SimComm*>(&comm);
   if (sim_comm == nullptr) SGDSIM_THROW(SimulationError, "RankContext::make_compute: comm must come from make_comm");
-  return std::make_unique<SimCompute>(scenario, problem, repetition, worker, *sim_comm);
+  const double speed = world_->hosts[static_cast<std::size_t>(rank_)]->get_speed();
+  return std::make_unique<SimCompute>(scenario, problem, repetition, worker, *sim_comm, speed);
 }
 
 void RankContext::sync() const { world_->barrier->wait(); }
@@ -45,7 +47,28 @@ ActorsResult run_actors(const NetworkSpec& network, int ranks, const RankBody& b
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   int argc = static_cast<int>(args.size());
-  s4u::Engine engine(&argc, argv.data());
+  // SimGrid dies (abort) on an unknown network model, and Constant cannot run our platforms:
+  for (const auto& a : simgrid_args) {
+    const std::string key = "--cfg=network/model:";
+    if (a.rfind(key, 0) != 0) continue;
+    const std::string model = a.substr(key.size());
+    if (model == "Constant") {
+      SGDSIM_THROW(ConfigError, "--cfg=network/model:Constant is not supported: SimGrid 3.32's Constant model cannot "
+                                "build platforms with links and stalls transfers without them; use a network with "
+                                "topology \"ideal\" for communication that takes no time");
+    }
+    if (model != "CM02" && model != "LV08" && model != "SMPI" && model != "IB" && model != "ns-3")
+      SGDSIM_THROW(ConfigError, a + ": unknown network model (SimGrid 3.32 has CM02, LV08, SMPI, IB, ns-3)");
+  }
+  std::unique_ptr<s4u::Engine> engine_owner;
+  try {
+    engine_owner = std::make_unique<s4u::Engine>(&argc, argv.data());
+  } catch (const std::exception& e) {
+    // A bad --cfg / --log argument: SimGrid's message starts with what was wrong (then lists every key).
+    const std::string what = e.what();
+    SGDSIM_THROW(ConfigError, "SimGrid option: " + what.substr(0, what.find('\n')));
+  }
+  s4u::Engine& engine = *engine_owner;
 
   // Shared with the actors: should the engine unwind blocked actors late (after a deadlock), their requests still
   // find the mailbox table alive.

@@ -9,6 +9,7 @@
 #include <simgrid/s4u/Engine.hpp>
 #include <string>
 
+#include "platform.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim::sim {
@@ -139,9 +140,20 @@ class SimRequest final : public Request::Impl {
     }
     Status status = Status::PENDING;
     guarded([&] { status = comm_->test() ? Status::DONE : Status::PENDING; }, status);
+    if (status != Status::PENDING) unlist();
     // DONE means delivered: a transfer withdrawn by the peer in flight also ends a test() with true.
     if (status == Status::DONE && !delivered()) status = Status::CANCELED;
     return status;
+  }
+  // SimGrid 3.32 keeps a comm on its actor's activity list (a std::list scanned on every later completion) until a
+  // wait simcall on it ends: a comm found over by test() or withdrawn by cancel() stays listed, and a run's cost
+  // grew quadratically with its length. A zero-timeout wait_any on a comm that is already over is answered at once,
+  // in the same simulated instant, and unlists it. (test() itself runs in kernel mode without yielding, so it stays
+  // the cheap check for comms that are still going.)
+  void unlist() {
+    std::vector<s4u::CommPtr> over{comm_};
+    Status ignored = Status::DONE;
+    guarded([&] { s4u::Comm::wait_any_for(over, 0); }, ignored);
   }
   bool delivered() const { return is_send_ ? outgoing_ != nullptr && outgoing_->delivered : incoming_ != nullptr; }
 
@@ -227,12 +239,9 @@ void SimRequest::withdraw() noexcept {
     if (status == Status::PENDING) {
       comm_->cancel();
       status = Status::CANCELED;
-      // SimGrid 3.32 keeps a comm on its actor's activity list (a std::list scanned on every later completion)
-      // until a wait simcall on it ends; a cancel alone leaves it there, and a parameter server dropping late
-      // results slowed down quadratically. A zero-timeout wait_any goes to the kernel (unlike wait() on a comm whose
-      // s4u state already says CANCELED) and ends at once, unlisting the comm.
-      std::vector<s4u::CommPtr> cancelled{comm_};
-      guarded([&] { s4u::Comm::wait_any_for(cancelled, 0); }, status);
+      // A cancel alone leaves the comm on this actor's activity list (see unlist()); a zero-timeout wait_any goes to
+      // the kernel (unlike wait() on a comm whose s4u state already says CANCELED) and ends at once.
+      unlist();
     }
     if (status == Status::DONE && is_send_) {
       finish(Status::DONE);  // already delivered: the receiver owns the payload
@@ -378,39 +387,29 @@ void SimComm::cancel(Request& request) {
 }
 
 void SimComm::monitor_contribute(std::int64_t key, std::span<const double> values) {
-  MonitorSlot& slot = world_.monitor[{epoch_, key}];
-  const std::size_t n = values.size();
-  if (slot.contributed == 0) slot.values.assign(n * static_cast<std::size_t>(size()), 0.0);
-  if (slot.values.size() != n * static_cast<std::size_t>(size()))
-    SGDSIM_THROW(SimulationError, "SimComm: rank " + std::to_string(rank_) + " contributed " + std::to_string(n) +
-                                      " values to monitoring key " + std::to_string(key) + ", other ranks a different count");
-  std::copy(values.begin(), values.end(), slot.values.begin() + static_cast<std::ptrdiff_t>(n * static_cast<std::size_t>(rank_)));
-  ++slot.contributed;
+  world_.monitor.contribute(epoch_, key, rank_, size(), values);
 }
 
 bool SimComm::monitor_collect(std::int64_t key, std::vector<double>& all, bool wait) {
-  auto it = world_.monitor.find({epoch_, key});
-  if (it == world_.monitor.end() || it->second.contributed < size()) {
-    if (wait) {
-      SGDSIM_THROW(SimulationError, "SimComm: monitoring key " + std::to_string(key) + " collected before every rank " +
-                                        "contributed (a simulation cannot wait for it without taking simulated time)");
-    }
-    return false;
-  }
-  all = std::move(it->second.values);
-  world_.monitor.erase(it);
-  return true;
+  return world_.monitor.collect(epoch_, key, size(), all, wait, "SimComm");
 }
 
 SimClock::SimClock() : start_(s4u::Engine::get_clock()) {}
 
 double SimClock::now() const { return s4u::Engine::get_clock() - start_; }
 
-SimCompute::SimCompute(const Scenario& scenario, const Problem& problem, int repetition, int worker, SimComm& comm)
-    : ModelledCompute(scenario, problem, repetition, worker), comm_(comm) {}
+SimCompute::SimCompute(const Scenario& scenario, const Problem& problem, int repetition, int worker, SimComm& comm,
+                       double host_speed)
+    : ModelledCompute(scenario, problem, repetition, worker),
+      comm_(comm),
+      speed_factor_(REFERENCE_HOST_SPEED / host_speed) {
+  if (!(host_speed > 0)) SGDSIM_THROW(ConfigError, "platform: a host speed must be positive");
+}
+
+double SimCompute::last_modelled() const { return scaled(last_task()); }
 
 bool SimCompute::spend(double load, std::int64_t /*iteration*/, double /*started*/, Request* interrupt) {
-  const double duration = draw_task(load).total();
+  const double duration = scaled(draw_task(load));
   if (interrupt == nullptr || !interrupt->pending()) {
     if (duration > 0) s4u::this_actor::sleep_for(duration);
     return true;

@@ -4,14 +4,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
-#include <map>
 #include <simgrid/s4u/Barrier.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Mailbox.hpp>
 #include <unordered_map>
-#include <utility>
 #include <vector>
 
+#include "monitor_board.hpp"
 #include "sgdsim/core/comm/comm.hpp"
 #include "sgdsim/core/comm/compute.hpp"
 
@@ -53,18 +52,12 @@ class MailboxTable {
   std::size_t created_ = 0;
 };
 
-// A monitoring gather in progress (SimComm::monitor_contribute): every rank's values, in rank order.
-struct MonitorSlot {
-  std::vector<double> values;
-  int contributed = 0;
-};
-
 // What the rank actors of one simulation share.
 class SimWorld {
  public:
   std::vector<simgrid::s4u::Host*> hosts;  // rank -> host
   MailboxTable mailboxes;
-  std::map<std::pair<int, std::int64_t>, MonitorSlot> monitor;  // (epoch, key) -> gather in progress
+  MonitorBoard monitor;  // monitoring gathers in progress
   simgrid::s4u::BarrierPtr barrier;  // all rank actors (RankContext::sync)
   std::exception_ptr error;          // the first exception an actor threw
   int finished = 0;                  // rank actors that returned (normally or by an exception)
@@ -122,14 +115,21 @@ class SimClock final : public Clock {
 // Compute whose time is modelled: spend() waits the drawn task time in simulated time, or less if interrupted.
 class SimCompute final : public ModelledCompute {
  public:
-  SimCompute(const Scenario& scenario, const Problem& problem, int repetition, int worker, SimComm& comm);
+  SimCompute(const Scenario& scenario, const Problem& problem, int repetition, int worker, SimComm& comm,
+             double host_speed);
   // Waits draw_task(load).total() seconds from now (`started` is the caller's record of the start; the simulation's
   // now is the start). `interrupt` must be a pending request of `comm`; if it completes first, returns false at that
   // moment with the request emptied. A task of zero time completes at once unless `interrupt` already completed.
+  // A host slower than the reference speed (platform.hpp) computes proportionally longer: the task's compute part
+  // ℓ·(s + X)·slowdown is scaled by REFERENCE_HOST_SPEED / host speed; the additive delay is not.
   bool spend(double load, std::int64_t iteration, double started, Request* interrupt) override;
+  double last_modelled() const override;
 
  private:
+  double scaled(const TaskTime& t) const { return (t.base + t.straggle) * speed_factor_ + t.delay; }
+
   SimComm& comm_;
+  double speed_factor_;
 };
 
 }  // namespace sgdsim::sim

@@ -40,6 +40,15 @@ d=$(max_diff "$work/hb.txt" "$work/unc.txt")
 awk -v d="$d" 'BEGIN { exit !(d > 1e-6) }' || fail "momentum 0.8 gives the same model as uncoded"
 grep -q '"status": "completed"' "$work/hb/summary.json" || fail "heavy_ball run not completed"
 
+# The installed sgdsim finds the installed drawing script (share/sgdsim beside its bin/), not the source tree's.
+[ -x "$work/prefix/share/sgdsim/sgdsim_plot.py" ] || fail "sgdsim_plot.py is not installed in share/sgdsim"
+if /usr/bin/python3 -c 'import matplotlib' 2> /dev/null; then
+  "$work/prefix/bin/sgdsim" plot "$work/hb" --out "$work/hb-figures" > "$work/plot.txt" || fail "installed sgdsim plot"
+  grep -qx "drawn by $work/prefix/share/sgdsim/sgdsim_plot.py" "$work/plot.txt" ||
+    fail "the installed sgdsim drew with another script: $(cat "$work/plot.txt")"
+  [ -f "$work/hb-figures/loss_time.png" ] || fail "installed sgdsim plot drew no loss_time.png"
+fi
+
 if grep -q 'SGDSIM_WITH_MPI ON' "$work/prefix/lib/cmake/sgdsim/sgdsimConfig.cmake" && command -v mpirun > /dev/null; then
   (cd "$work" && OMP_NUM_THREADS=1 timeout 120 mpirun --oversubscribe --allow-run-as-root --mca btl self,vader -np 5 "$hb" run "$scenario" --out real > /dev/null) \
     || fail "heavy_ball under mpirun"

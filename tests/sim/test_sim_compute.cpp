@@ -1,7 +1,10 @@
 // SimCompute: spend() waits the straggler model's drawn time in simulated time, or returns early when interrupted.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <simgrid/s4u/Actor.hpp>
+#include <string>
 #include <vector>
 
 #include "sgdsim/core/models/problem.hpp"
@@ -139,4 +142,35 @@ TEST_CASE("a zero-time task completes at once, unless its interrupt has already 
   CHECK(plain_elapsed == 0.0);
   CHECK(with_pending_interrupt);
   CHECK_FALSE(with_arrived_interrupt);
+}
+
+TEST_CASE("a platform host slower than the reference speed computes proportionally longer; the delay is not scaled") {
+  const std::string xml = R"(<?xml version='1.0'?><!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">
+<platform version="4.1"><zone id="z" routing="Full">
+  <host id="node-0" speed="1Gf"/><host id="node-1" speed="250Mf"/>
+  <link id="l" bandwidth="1Gbps" latency="1us"/>
+  <route src="node-0" dst="node-1"><link_ctn id="l"/></route>
+</zone></platform>)";
+  const auto file = std::filesystem::temp_directory_path() / "sgdsim_host_speed.xml";
+  std::ofstream(file) << xml;
+  NetworkSpec network;
+  network.platform_file = file;
+  Scenario scenario = compute_scenario(2.0, std::nullopt);
+  scenario.cluster.compute.delay_mean = 1.0;
+  const Problem problem = tiny_problem();
+  std::vector<double> elapsed(2), modelled(2), delay(2);
+  sim::run_actors(network, 2, [&](sim::RankContext& context) {
+    const auto r = static_cast<std::size_t>(context.rank());
+    auto comm = context.make_comm(0);
+    auto clock = context.make_clock();
+    auto compute = context.make_compute(scenario, problem, 0, 0, *comm);  // the same worker stream on both hosts
+    compute->spend(0.5, 1, 0.0);
+    elapsed[r] = clock->now();
+    modelled[r] = compute->last_modelled();
+    delay[r] = StragglerModel(scenario.cluster.compute, scenario.seed, 0, 0).draw(0.5).delay;
+  });
+  std::filesystem::remove(file);
+  CHECK(elapsed[0] == doctest::Approx(0.5 * 2.0 + delay[0]));
+  CHECK(elapsed[1] == doctest::Approx(4 * 0.5 * 2.0 + delay[1]));  // 1 Gf / 250 Mf = 4
+  CHECK(modelled[1] == doctest::Approx(elapsed[1]));
 }

@@ -1,5 +1,5 @@
-// Neighbour exchange over SimComm: the time of a sparse mixing round against its closed forms on star, cluster and
-// ideal networks, the mixed values, and monitoring gathers that take no simulated time.
+// Neighbour exchange over SimComm: the time of a sparse mixing round against its closed forms on star, cluster,
+// ideal networks and a platform file, the mixed values, and monitoring gathers that take no simulated time.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -72,6 +72,21 @@ TEST_CASE("torus exchange on a star (degree 4) and on a cluster (split-duplex li
   const Exchange cluster = torus_exchange(4, 4, 500, test::generated_network(Topology::CLUSTER, bw, lat));
   for (double t : cluster.finish) CHECK(t == doctest::Approx(lat + 4 * m / bw).epsilon(1e-9));
   for (auto bytes : cluster.bytes) CHECK(bytes == 4 * 4000);
+}
+
+TEST_CASE("ring exchange on two_cabinets.xml: ranks on its hosts, the 4 cross-cabinet flows share the 1 Gbps link") {
+  // Intra-cabinet flows (50 us) are done before the cross-cabinet ones (550 us) start moving: every intra flow shares
+  // the up link of its sender or the down link of its receiver with one other (1.25e9 / 2 B/s each). The flows
+  // 15 <-> 16 and 31 <-> 0 then share the inter-cabinet link four ways (1.25e8 / 4 B/s each).
+  const double m = 1000 * 8;
+  const Exchange e = torus_exchange(1, 32, 1000, test::platform_network("two_cabinets.xml"));
+  for (int r = 0; r < 32; ++r) {
+    CAPTURE(r);
+    const bool crosses = r == 0 || r == 15 || r == 16 || r == 31;
+    const double expected = crosses ? 550e-6 + m / (1.25e8 / 4) : 50e-6 + m / (1.25e9 / 2);
+    CHECK(e.finish[static_cast<std::size_t>(r)] == doctest::Approx(expected).epsilon(1e-9));
+    CHECK(e.bytes[static_cast<std::size_t>(r)] == 2 * 8000);
+  }
 }
 
 TEST_CASE("on the ideal network a neighbour exchange takes no time") {

@@ -13,13 +13,14 @@ class ChunkMiniBatch final : public LocalGradient {
  public:
   ChunkMiniBatch(const RunContext& c, const CooperativeParams& p, int worker)
       : compute_(c.compute),
-        shards_(c.problem.samples(), c.scenario.cluster.workers, c.scenario.seed, c.repetition),
+        shards_(Shards::shared(c.problem.samples(), c.scenario.cluster.workers, c.scenario.seed, c.repetition)),
         worker_(worker) {
     const int b = p.batch_size;
-    std::vector<ChunkDraw> draws{{shards_.shard(worker), b}};
+    std::vector<ChunkDraw> draws{{shards_->shard(worker), b}};
     if (p.redundancy) {
-      held_ = cyclic_chunks(shards_, worker, worker_redundancy(c, *p.redundancy)[static_cast<std::size_t>(worker)], c.scenario.seed, c.repetition);
-      for (std::size_t i = 1; i < held_.whole.size(); ++i) draws.push_back({shards_.shard(held_.whole[i]), b});
+      const double mu = worker_redundancy(c, *p.redundancy)[static_cast<std::size_t>(worker)];
+      held_ = cyclic_chunks(*shards_, worker, mu, c.scenario.seed, c.repetition);
+      for (std::size_t i = 1; i < held_.whole.size(); ++i) draws.push_back({shards_->shard(held_.whole[i]), b});
       // A partial shard contributes mini-batches in proportion to the share of it held.
       if (held_.partial >= 0) draws.push_back({held_.partial_rows, static_cast<int>(std::lround(held_.fraction * b))});
     }
@@ -36,12 +37,12 @@ class ChunkMiniBatch final : public LocalGradient {
     if (scale_ != 1.0) kernels::scale(scale_, grad);
     return load_;
   }
-  std::span<const std::int64_t> partition() const override { return shards_.shard(worker_); }
-  std::int64_t redundant_rows() const override { return sgdsim::redundant_rows(shards_, held_); }
+  std::span<const std::int64_t> partition() const override { return shards_->shard(worker_); }
+  std::int64_t redundant_rows() const override { return sgdsim::redundant_rows(*shards_, held_); }
 
  private:
   Compute& compute_;
-  Shards shards_;
+  std::shared_ptr<const Shards> shards_;
   HeldChunks held_;
   std::unique_ptr<BatchSampler> sampler_;
   int worker_;

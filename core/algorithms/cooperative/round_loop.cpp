@@ -77,7 +77,7 @@ class DistributedLoss {
 // iteration 1 starts with every chunk in place. Returns the bytes all ranks sent (the plan, the same on every rank).
 std::uint64_t replicate(const RunContext& c, const Redundancy& r, int worker) {
   const int p = c.scenario.cluster.workers;
-  const Shards shards(c.problem.samples(), p, c.scenario.seed, c.repetition);
+  const auto shards = Shards::shared(c.problem.samples(), p, c.scenario.seed, c.repetition);
   const std::vector<double> mu = worker_redundancy(c, r);
   const auto row = static_cast<std::size_t>(c.problem.data().cols + 1);
   const int tag = message_tag(0, MessageKind::REPLICA);
@@ -87,7 +87,7 @@ std::uint64_t replicate(const RunContext& c, const Redundancy& r, int worker) {
   for (int to = 0; to < p; ++to) {
     for (int from = 0; from < p; ++from) {
       if (from == to) continue;
-      const auto rows = static_cast<std::size_t>(held_rows(shards, to, mu[static_cast<std::size_t>(to)], from));
+      const auto rows = static_cast<std::size_t>(held_rows(*shards, to, mu[static_cast<std::size_t>(to)], from));
       if (rows == 0) continue;
       bytes += rows * row * sizeof(double);
       if (from == worker) {

@@ -132,3 +132,35 @@ TEST_CASE("labels and values with commas are quoted in study.csv") {
   const std::string csv = study_csv(study_stats("s", {v}, {"x.name"}, 0));
   CHECK(csv.find("\n\"tau=4,workers=16\",local_sgd,\"out/tau=4,workers=16\",\"a,b\",1,1,0,0,0,,") != std::string::npos);
 }
+
+TEST_CASE("a classifier study adds test accuracy: final, best and time to the target accuracy, by hand") {
+  auto classified = [](int index, double accuracy, double best, double to_accuracy) {
+    RunSummary s = run(index, 1);
+    s.classifier = true;
+    s.final_test_accuracy = accuracy;
+    s.best_test_accuracy = best;
+    s.time_to_target_accuracy = to_accuracy;
+    return s;
+  };
+  VariantRuns v{"mlp", "local_sgd", "d/mlp", {}, 3, {}, 0, false, true};
+  v.runs = {classified(0, 0.80, 0.82, 40), classified(1, 0.90, 0.91, NOT_EVALUATED), classified(2, 0.85, 0.85, 60)};
+  const StudyStats st = study_stats("c", {v}, {}, 0);
+  CHECK(st.classifier);
+  const VariantStats& s = st.variants[0];
+  CHECK(s.final_test_accuracy.mean == doctest::Approx(0.85));
+  CHECK(s.final_test_accuracy.sd == doctest::Approx(0.05));  // deviations ±0.05, 0: √(0.005/2)
+  CHECK(s.final_test_accuracy.ci == doctest::Approx(4.3026527297 * 0.05 / std::sqrt(3.0)).epsilon(1e-9));
+  CHECK(s.best_test_accuracy.mean == doctest::Approx((0.82 + 0.91 + 0.85) / 3));
+  CHECK(s.reached_accuracy == 2);  // the run that never reached it is left out of the time
+  CHECK(s.time_to_target_accuracy.mean == 50);
+  const std::string csv = study_csv(st);
+  CHECK(csv.find(",reached_target,reached_target_accuracy,time_mean,") != std::string::npos);
+  CHECK(csv.find(",final_test_accuracy_mean,final_test_accuracy_sd,final_test_accuracy_ci95,best_test_accuracy_mean,") !=
+        std::string::npos);
+  CHECK(csv.find(",time_to_target_accuracy_mean,time_to_target_accuracy_sd,time_to_target_accuracy_ci95,speedup,") !=
+        std::string::npos);
+  CHECK(study_json(st, std::nullopt).find("\"reached_target_accuracy\": 2") != std::string::npos);
+  // A study without a classifier has none of these columns.
+  VariantRuns linear{"lin", "sync_sgd", "d/lin", {}, 1, {run(0, 1)}, 0, false};
+  CHECK(study_csv(study_stats("l", {linear}, {}, 0)).find("accuracy") == std::string::npos);
+}

@@ -32,6 +32,19 @@ Moments exp_order_statistic(std::int64_t k, std::int64_t r, double rate);
 // of c i.i.d. Exp(rate) is Exp(c·rate), so this is the maximum of `groups` i.i.d. Exp(group_size·rate).
 Moments exp_max_of_group_minima(std::int64_t groups, std::int64_t group_size, double rate);
 
+// The law of shift + the r-th smallest of n i.i.d. Exp(rate): what the compute part of an iteration is under each
+// waiting rule below (EGC: n = k/c groups, r = n, rate c·rate). Its CDF is that of a binomial count: the r-th smallest
+// is ≤ t when at least r of the n draws are, P = Σ_{j=r}^{n} C(n,j) F^j (1−F)^{n−j} = I_F(r, n−r+1) with
+// F = 1 − exp(−rate·(t − shift)) (the regularised incomplete beta function, Boost.Math ibeta).
+struct OrderStatisticLaw {
+  double shift = 0;
+  double rate = std::numeric_limits<double>::infinity();  // +∞: deterministic, the CDF steps at `shift`
+  std::int64_t n = 1;
+  std::int64_t r = 1;
+  double cdf(double t) const;
+  Moments moments() const;  // exp_order_statistic(n, r, rate), its mean moved by `shift`
+};
+
 // The law of one task's time: shift + Exp(rate) (rate = +∞: deterministic). Both compute models of SCENARIO.md
 // reduce to it:
 //   multiplicative straggling ℓ·(s + X), X ~ Exp(λ):  shift ℓ·s, rate λ/ℓ  (ℓ·X ~ Exp(λ/ℓ));
@@ -55,6 +68,10 @@ Moments wait_all_iteration(std::int64_t k, TaskLaw task);
 Moments egc_iteration(std::int64_t k, std::int64_t c, TaskLaw task);
 // AGC and ignore-stragglers: the PS takes the first r arrivals: shift + r-th order statistic of k.
 Moments first_r_iteration(std::int64_t k, std::int64_t r, TaskLaw task);
+// The same three as whole laws (for their CDFs).
+OrderStatisticLaw wait_all_law(std::int64_t k, TaskLaw task);
+OrderStatisticLaw egc_law(std::int64_t k, std::int64_t c, TaskLaw task);
+OrderStatisticLaw first_r_law(std::int64_t k, std::int64_t r, TaskLaw task);
 
 // The shifted-exponential model (task time ℓ·(s + X), X ~ Exp(λ)) with the loads of each algorithm filled in:
 //   uncoded            ℓ = 1/k:  (1/k)(s + H_k/λ)
@@ -103,8 +120,9 @@ double star_broadcast_gather_time(std::int64_t workers, double bytes, double ban
 
 // The closed form of a scenario's mean iteration time (compute part, ideal network), or why none applies.
 struct IterationClosedForm {
-  std::optional<Moments> time;  // empty: no closed form
-  std::string formula;          // the formula used, with its numbers, or why none applies
+  std::optional<Moments> time;           // empty: no closed form
+  std::optional<OrderStatisticLaw> law;  // the whole law of which `time` holds the moments (set with it)
+  std::string formula;                   // the formula used, with its numbers, or why none applies
 };
 // Picks the compute law from cluster.compute (straggling rate λ → multiplicative, delay mean m → additive; both, or a
 // slowdown, or local SGD with τ > 1: none) and the algorithm's load and waiting rule. `samples` is N (sync SGD's load

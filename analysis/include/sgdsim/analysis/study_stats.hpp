@@ -53,6 +53,7 @@ struct VariantRuns {
   std::vector<RunSummary> runs;  // the repetitions that produced a summary, in repetition order
   int failed = 0;                // repetitions whose process failed (no summary): counted as status "failed"
   bool target = false;           // its scenario sets stop.target_loss
+  bool target_accuracy = false;  // its scenario sets stop.target_accuracy
 };
 
 // The status names every study reports a count for, in this order (others, if any, follow).
@@ -68,6 +69,10 @@ struct VariantStats {
   SampleStats time, time_to_target, final_loss, mean_iteration_time, comm_rounds, bytes;
   RatioStats speedup;  // over the baseline (the baseline itself: 1, no interval)
   double zeta = NOT_EVALUATED;  // ζ of the variant's mixing matrix (model averaging; the same in every run)
+  // Classifiers (problem.model): test accuracy at the end, its best, and the time to stop.target_accuracy.
+  bool classifier = false;
+  int reached_accuracy = -1;  // completed repetitions that reached the target accuracy (-1: no target)
+  SampleStats final_test_accuracy, best_test_accuracy, time_to_target_accuracy;
 };
 
 struct StudyStats {
@@ -76,14 +81,21 @@ struct StudyStats {
   std::size_t baseline = 0;  // index into variants
   SpeedupMetric metric = SpeedupMetric::MEAN_ITERATION_TIME;
   double confidence = CONFIDENCE;
+  bool classifier = false;  // some variant is a classifier: the accuracy measures are reported
   std::vector<VariantStats> variants;
 };
 
 StudyStats study_stats(const std::string& name, const std::vector<VariantRuns>& variants,
                        const std::vector<std::string>& swept_paths, std::size_t baseline);
 
+// A CSV field as RFC 4180 writes it: quoted (quotes doubled) when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& text);
+
 // study.csv: one row per variant (columns in docs/outputs.md); study.json: the same with the study's settings.
 std::string study_csv(const StudyStats& study);
 std::string study_json(const StudyStats& study, const std::optional<Provenance>& provenance);
+// study.json read back (what study_json wrote; its provenance is left out). DataError naming the file for anything
+// that is not such a document.
+StudyStats parse_study_json(const std::string& text, const std::string& file);
 
 }  // namespace sgdsim::analysis

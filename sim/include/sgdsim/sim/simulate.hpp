@@ -11,7 +11,13 @@
 
 namespace sgdsim::sim {
 
+// simgrid: SimGrid runs the simulation (any platform, any SimGrid network model). analytic: sgdsim's own
+// discrete-event engine with the CM02 network of generated star / cluster / ideal platforms in closed form (see
+// docs/design.md): the same algorithms and traces, equal to SimGrid's to rounding, many times faster at scale.
+enum class SimEngine { SIMGRID, ANALYTIC };
+
 struct SimulationOptions {
+  SimEngine engine = SimEngine::SIMGRID;
   std::vector<std::string> simgrid_args;  // extra --cfg=... / --log=... arguments for the SimGrid engine
   TraceSink* observer = nullptr;          // sees rank 0's records as they happen (progress)
   // Run only this repetition (its results are numbered by it). A repetition's results depend only on the scenario and
@@ -25,6 +31,9 @@ struct SimulationOptions {
 // (a deadlock is a SimulationError).
 // Only one simulation per process (SimGrid allows one Engine).
 RunResults simulate(const Scenario& scenario, const Problem& problem, const SimulationOptions& options = {});
+// The analytic engine alone (simulate() calls it for SimEngine::ANALYTIC). Platform files and SimGrid options are
+// ConfigErrors. Runs any number of times per process.
+RunResults simulate_analytic(const Scenario& scenario, const Problem& problem, const SimulationOptions& options = {});
 
 // The SimGrid library's version, "3.32.0".
 std::string simgrid_version();

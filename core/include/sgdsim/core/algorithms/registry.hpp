@@ -29,13 +29,6 @@ struct AlgorithmParams {
   virtual ~AlgorithmParams() = default;
 };
 
-// One key of an algorithm, for the listing and the unknown-key check.
-struct KeyDoc {
-  std::string name;
-  std::string default_value;  // as a user would write it, or "required"
-  std::string description;
-};
-
 struct AlgorithmDef {
   std::string name;
   std::string description;  // one line

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -16,6 +17,9 @@ namespace sgdsim {
 class Shards {
  public:
   Shards(std::int64_t samples, int k, std::uint64_t seed, int repetition);
+  // The same shards, made once per process while someone holds them: every rank of a simulation runs in one process,
+  // and k ranks each holding their own copy of the whole permutation cost O(k·samples) memory and time.
+  static std::shared_ptr<const Shards> shared(std::int64_t samples, int k, std::uint64_t seed, int repetition);
   int count() const { return static_cast<int>(offsets_.size()) - 1; }
   std::span<const std::int64_t> shard(int i) const;
   std::int64_t samples() const { return static_cast<std::int64_t>(order_.size()); }

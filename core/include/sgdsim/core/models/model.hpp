@@ -39,13 +39,6 @@ struct ModelParams {
   virtual ~ModelParams() = default;
 };
 
-// One key of a model's object, for the listing and the unknown-key check.
-struct ModelKey {
-  std::string name;
-  std::string default_value;  // as a user would write it
-  std::string description;
-};
-
 // What a factory binds a model to.
 struct ModelData {
   const Dataset& data;  // dense features; labels are class indices 0 .. classes−1
@@ -57,7 +50,7 @@ struct ModelData {
 struct ModelDef {
   std::string name;
   std::string description;  // one line
-  std::vector<ModelKey> keys;  // besides `name`
+  std::vector<KeyDoc> keys;  // besides `name`
   // Reads the model's keys from `object` (scenario.problem.model; unknown keys are already rejected with their path).
   std::function<std::shared_ptr<const ModelParams>(const config::Object& object)> parse;
   // Writes the model's keys, defaults filled in, after `name` in the resolved scenario.
@@ -68,7 +61,7 @@ struct ModelDef {
 
 // A definition from functions typed on the model's own parameter struct P (derived from ModelParams).
 template <class P>
-ModelDef make_model_def(std::string name, std::string description, std::vector<ModelKey> keys,
+ModelDef make_model_def(std::string name, std::string description, std::vector<KeyDoc> keys,
                         std::function<P(const config::Object&)> parse,
                         std::function<void(const P&, config::ordered_json&)> resolve,
                         std::function<std::unique_ptr<Model>(const P&, const ModelData&)> make) {

@@ -66,3 +66,14 @@ class Object {
 };
 
 }  // namespace sgdsim::config
+
+namespace sgdsim {
+
+// One key of a registered algorithm or model, for the listings and the unknown-key check.
+struct KeyDoc {
+  std::string name;
+  std::string default_value;  // as a user would write it, or "required"
+  std::string description;
+};
+
+}  // namespace sgdsim

@@ -1,0 +1,150 @@
+// The analytic engine: rank actors as fibers over a discrete-event clock, messages over FluidNetwork, no SimGrid.
+#pragma once
+
+#include <boost/context/fiber.hpp>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <queue>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "fluid_network.hpp"
+
+namespace sgdsim::sim::analytic {
+
+struct Op;
+
+// The posted, unmatched operations of one (epoch, source, destination): sends and receives in posting order. Within a
+// channel messages match on the tag, first posted first matched. Channels live as long as the engine (there are at
+// most as many as communicating pairs) and each Comm keeps pointers to those of its peers, so that posting a message
+// neither allocates nor searches a table.
+struct Channel {
+  struct Fifo {
+    Op* head = nullptr;
+    Op* tail = nullptr;
+    void push(Op* op);
+    Op* take(int tag);  // removes and returns the first op with this tag, or nullptr
+    void remove(Op* op);
+  };
+  Fifo sends, recvs;
+};
+
+// One point-to-point operation. Owned by its Request; the engine holds plain pointers to it while it is posted or
+// moving, and the operation unlinks itself (cancel) before it goes away.
+struct Op {
+  enum class State { POSTED, MOVING, DONE, DROPPED };  // DROPPED: a send whose receiver withdrew, or any withdrawn op
+  struct Key {
+    int epoch, src, dst, tag;
+    bool operator==(const Key&) const = default;
+  };
+  Key key{};
+  bool is_send = false;
+  int owner = 0;  // the rank that posted it
+  State state = State::POSTED;
+  std::span<const double> out;  // send: the payload (the caller keeps it valid until the op is over)
+  std::span<double> in;         // recv: where the payload goes when the receiver sees it arrived
+  std::vector<double> staged;   // recv: the payload delivered, until the receiver sees it
+  Op* peer = nullptr;           // while moving
+  FluidNetwork::FlowId flow = -1;
+  Channel* channel = nullptr;  // where it is matched
+  Op* queued_next = nullptr;   // posted: the next op of the same channel and direction
+  // Unobserved completions of the owner, in completion order (see Engine::completed()): an intrusive list, so that
+  // neither matching nor completing allocates.
+  Op* done_prev = nullptr;
+  Op* done_next = nullptr;
+  bool listed = false;
+  std::size_t slot = 0;  // its index in the request span of the owner's last wait_any (a hint, checked before use)
+  bool over() const { return state == State::DONE || state == State::DROPPED; }
+};
+
+// Discrete-event engine: time jumps from event to event (network events, timers); at each time every ready actor
+// runs until it blocks. Everything runs on the calling thread, one actor at a time.
+class Engine {
+ public:
+  Engine(const NetworkSpec& network, int ranks);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  int ranks() const { return static_cast<int>(actors_.size()); }
+  double now() const { return now_; }
+
+  // Runs `body(rank)` as the actor of every rank until all return. Rethrows the first exception an actor threw;
+  // throws SimulationError when actors wait for something that can never happen (deadlock).
+  void run(const std::function<void(int)>& body);
+
+  // --- Called by actors ---
+  int self() const;
+  void sleep_for(double seconds);
+  // Blocks until `op` is over or `timeout` seconds passed; true if it is over. At a tie the timeout wins (as in
+  // SimGrid, whose timers fire before the transfers that end at the same instant are handled).
+  bool wait_for(const Op& op, double timeout);
+  // Blocks until the actor is woken: by `awaited` ending (nullptr: by any op of it ending), its timer, the barrier.
+  // Ops the actor does not wait for end without resuming it.
+  void block(const Op* awaited = nullptr);
+  void barrier();
+
+  Channel& channel(int epoch, int src, int dst);
+  void post(Op& op);      // matches it against the opposite queue of its channel, or queues it
+  void cancel(Op& op);    // withdraws a posted or moving op; an op that already ended is only unlisted
+  void observed(Op& op);  // the owner has seen the op end: unlist it (and recycle a receive's staging buffer)
+  // The first of the rank's ended, unobserved ops (follow done_next for the others, in the order they ended).
+  Op* completed(int rank) const { return actors_[static_cast<std::size_t>(rank)]->done_head; }
+
+ private:
+  struct Actor {
+    boost::context::fiber fiber;      // where the actor continues
+    boost::context::fiber scheduler;  // (inside the actor) where the scheduler continues
+    bool queued = false;
+    bool finished = false;
+    bool blocked = false;         // in block(): woken by the ops below
+    const Op* awaited = nullptr;  // the one op it waits for; nullptr while blocked: any op
+    std::uint64_t timer = 0;      // token of the current timer
+    bool timer_fired = false;
+    Op* done_head = nullptr;
+    Op* done_tail = nullptr;
+  };
+  struct Timer {
+    double time;
+    std::uint64_t seq;
+    int rank;
+    std::uint64_t token;
+    bool operator>(const Timer& o) const { return time != o.time ? time > o.time : seq > o.seq; }
+  };
+  void wake(int rank);
+  void set_timer(double time);
+  void start(Op& send, Op& recv);
+  void finish(Op& op, Op::State state);
+  void deliver(FluidNetwork::FlowId flow);
+  void dequeue(Op& op);
+
+  FluidNetwork network_;
+  double now_ = 0;
+  std::uint64_t seq_ = 0;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  std::deque<int> ready_;
+  struct ChannelKey {
+    int epoch, src, dst;
+    bool operator==(const ChannelKey&) const = default;
+  };
+  struct ChannelHash {
+    std::size_t operator()(const ChannelKey& c) const noexcept;
+  };
+  std::unordered_map<ChannelKey, Channel, ChannelHash> channels_;
+  std::vector<Op*> moving_;  // flow id -> its send op
+  std::vector<FluidNetwork::FlowId> ended_;
+  std::vector<std::vector<double>> spare_;  // staging buffers of observed receives, reused
+  int current_ = -1;
+  int finished_ = 0;
+  bool unwinding_ = false;
+  int barrier_waiting_ = 0;
+  std::uint64_t barrier_generation_ = 0;
+  std::exception_ptr error_;
+  std::vector<std::unique_ptr<Actor>> actors_;  // last: destroyed first, unwinding fibers while the rest is alive
+};
+
+}  // namespace sgdsim::sim::analytic
