@@ -1,4 +1,5 @@
-// Data assignment: seeded shuffle cut into shards, per-worker mini-batch sampling with replacement, RI-SGD's chunk sets.
+// Data assignment: seeded shuffle cut into shards, per-worker mini-batch sampling with replacement, RI-SGD's chunk
+// sets.
 #include "sgdsim/core/data/assignment.hpp"
 
 #include <algorithm>
@@ -149,7 +150,8 @@ std::int64_t held_rows(const Shards& shards, int worker, double redundancy, int 
 
 std::int64_t redundant_rows(const Shards& shards, const HeldChunks& held) {
   auto rows = static_cast<std::int64_t>(held.partial_rows.size());
-  for (std::size_t i = 1; i < held.whole.size(); ++i) rows += static_cast<std::int64_t>(shards.shard(held.whole[i]).size());
+  for (std::size_t i = 1; i < held.whole.size(); ++i)
+    rows += static_cast<std::int64_t>(shards.shard(held.whole[i]).size());
   return rows;
 }
 

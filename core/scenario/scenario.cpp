@@ -384,8 +384,9 @@ FailuresSpec read_failures(const Obj& cluster, int workers) {
     }
     check_keys(e, {"worker", "at"});
     FailureSpec one;
+    const std::string expected = "must be a worker index in [0, cluster.workers = " + std::to_string(workers) + ")";
     one.worker = read_int32(require(e, "worker", "a worker index in [0, cluster.workers)"), e.at("worker"), 0,
-                            workers - 1, "must be a worker index in [0, cluster.workers = " + std::to_string(workers) + ")");
+                            workers - 1, expected);
     const json& at = require(e, "at", "seconds (a number >= 0) or {\"iteration\": t}");
     if (at.is_object()) {
       const Obj a = as_object(at, e.at("at"));

@@ -31,7 +31,8 @@ std::string trace_csv(const std::vector<IterationRecord>& rows, bool classifier,
   const bool averaging = std::any_of(rows.begin(), rows.end(), [](const IterationRecord& r) { return r.tau > 0; });
   std::ostringstream out;
   out << "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for"
-      << (classifier ? ",accuracy,test_loss,test_accuracy" : "") << (averaging ? ",tau,consensus" : "") << (failures ? ",live" : "") << "\n";
+      << (classifier ? ",accuracy,test_loss,test_accuracy" : "") << (averaging ? ",tau,consensus" : "")
+      << (failures ? ",live" : "") << "\n";
   for (const auto& r : rows) {
     out << r.run << ',' << r.iteration << ',' << csv_number(r.time) << ',' << csv_number(r.loss) << ','
         << csv_number(r.grad_norm) << ',' << r.comm_rounds << ',' << r.bytes << ',' << r.waited_for;

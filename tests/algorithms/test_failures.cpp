@@ -11,8 +11,10 @@ using namespace sgdsim::testing;
 namespace {
 
 RunResults run(const std::string& algorithm, const std::string& failures, int iterations = 30) {
-  const std::string cluster = R"({"workers": 6, "network": {"topology": "star", "bandwidth": "1Gbps", "latency": "50us"},
-      "compute": {"seconds_per_pass": 1.0, "straggling": {"rate": 2.0}}, "failures": )" + failures + "}";
+  const std::string cluster =
+      R"({"workers": 6, "network": {"topology": "star", "bandwidth": "1Gbps", "latency": "50us"},
+      "compute": {"seconds_per_pass": 1.0, "straggling": {"rate": 2.0}}, "failures": )" +
+      failures + "}";
   const Scenario s = parse_scenario(
       scenario_text(cluster, algorithm, R"({"iterations": )" + std::to_string(iterations) + "}", 600, 4));
   return sim::simulate(s, make_problem(s));
@@ -68,7 +70,8 @@ TEST_CASE("EGC survives c - 1 failures in a group and stalls when the whole grou
   CHECK(s.status == RunStatus::STALLED);
   CHECK(s.iterations == 11);
   CHECK(s.reason.starts_with("worker 3 failed at "));
-  CHECK(s.reason.ends_with("; egc waits for one worker of every group of 2, and group 1 (workers 2..3) has none alive"));
+  CHECK(
+      s.reason.ends_with("; egc waits for one worker of every group of 2, and group 1 (workers 2..3) has none alive"));
 }
 
 TEST_CASE("local SGD and RI-SGD with wait_for continue while r workers live, and stall below") {

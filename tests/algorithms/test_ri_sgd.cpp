@@ -15,7 +15,8 @@ const std::string CLUSTER = R"({"workers": 4, "network": {"topology": "star", "b
     "compute": {"seconds_per_pass": 2.0, "straggling": {"rate": 2.0}}})";
 
 RunResults run(const std::string& algorithm, int iterations = 40, const std::string& cluster = CLUSTER) {
-  Scenario s = parse_scenario(scenario_text(cluster, algorithm, R"({"iterations": )" + std::to_string(iterations) + "}"));
+  Scenario s =
+      parse_scenario(scenario_text(cluster, algorithm, R"({"iterations": )" + std::to_string(iterations) + "}"));
   return simulate_in_child(s, make_problem(s));
 }
 
@@ -37,19 +38,21 @@ TEST_CASE("ri_sgd with mu = 0 is local_sgd bit for bit (the same seed)") {
 TEST_CASE("the compute charged per iteration is q*B/N of a pass: ell*s without straggling") {
   // N = 600, p = 4, B = 10, s = 2: mu = 0.25 gives q = 2 (20 rows), mu = 0.1 gives q = 1.4 (10 + round(0.4*10) = 14
   // rows), heterogeneous mu_j each worker its own.
-  const std::string cluster = R"({"workers": 4, "network": {"topology": "ideal"}, "compute": {"seconds_per_pass": 2.0}})";
+  const std::string cluster =
+      R"({"workers": 4, "network": {"topology": "ideal"}, "compute": {"seconds_per_pass": 2.0}})";
   for (const auto& [mu, q] : std::vector<std::pair<double, double>>{{0.0, 1.0}, {0.25, 2.0}, {0.1, 1.4}, {0.75, 4.0}}) {
     CAPTURE(mu);
-    const RunResults r = run(R"({"name": "ri_sgd", "batch_size": 10, "tau": 3, "step_size": 0.1, "redundancy": )" +
-                                 std::to_string(mu) + "}",
-                             6, cluster);
+    const RunResults r = run(
+        R"({"name": "ri_sgd", "batch_size": 10, "tau": 3, "step_size": 0.1, "redundancy": )" + std::to_string(mu) + "}",
+        6, cluster);
     REQUIRE(r.workers.size() == 24);
     for (const auto& w : r.workers) CHECK(w.compute == doctest::Approx(q * 10 / 600 * 2.0).epsilon(1e-12));
     // Two rounds of three steps on an ideal network: the run takes 6 steps' compute.
     CHECK(r.summaries[0].time == doctest::Approx(6 * q * 10 / 600 * 2.0).epsilon(1e-12));
   }
   const Scenario s = parse_scenario(scenario_text(cluster, R"({"name": "ri_sgd", "batch_size": 10, "step_size": 0.1,
-      "redundancy": 0.3, "replication": "heterogeneous", "redundancy_std": 0.2})", R"({"iterations": 2})"));
+      "redundancy": 0.3, "replication": "heterogeneous", "redundancy_std": 0.2})",
+                                                  R"({"iterations": 2})"));
   const RunResults r = simulate_in_child(s, make_problem(s));
   const auto mu = heterogeneous_redundancy(4, 0.3, 0.2, 7, 0);
   const Shards shards(600, 4, 7, 0);
@@ -70,8 +73,11 @@ TEST_CASE("eq. (3) by hand: with all data on both workers and one row per chunk,
   const Problem problem = scalar_problem({{1, 1}, {2, -1}});
   for (const char* combine : {"sum", "mean"}) {
     CAPTURE(combine);
-    const Scenario s = parse_scenario(scalar_scenario(2, std::string(R"({"name": "ri_sgd", "batch_size": 1,
-        "step_size": 0.05, "tau": 2, "redundancy": 0.5, "combine": ")") + combine + R"("})", 4, 4));
+    const Scenario s = parse_scenario(scalar_scenario(2,
+                                                      std::string(R"({"name": "ri_sgd", "batch_size": 1,
+        "step_size": 0.05, "tau": 2, "redundancy": 0.5, "combine": ")") +
+                                                          combine + R"("})",
+                                                      4, 4));
     const RunResults r = simulate_in_child(s, problem);
     const double scale = std::string(combine) == "sum" ? 1.0 : 0.5;
     double x = 0;

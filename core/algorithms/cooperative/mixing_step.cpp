@@ -108,20 +108,20 @@ class GraphMix final : public MixingStep {
   std::uint64_t round_bytes_ = 0;
 };
 
-// wait_for r < m (or failures): an aggregator rank (the last) waits for the first r workers' models of a round, withdraws
-// the rest (the gradient-coding PS's mechanism, Arrivals), and sends their average, summed in worker order, to every
-// worker; every worker adopts it, those left behind included. A worker still stepping when the average arrives
-// abandons the round's remaining steps. The average message carries four more values: whether the run has stalled
-// (fewer than r workers alive: the round can never complete), the failure noticed last (worker, time) and the workers
-// alive. Traffic per round: r models delivered, m messages of d + 4 values (a model dropped in flight is withdrawn
-// before it is delivered and not counted).
+// wait_for r < m (or failures): an aggregator rank (the last) waits for the first r workers' models of a round,
+// withdraws the rest (the gradient-coding PS's mechanism, Arrivals), and sends their average, summed in worker order,
+// to every worker; every worker adopts it, those left behind included. A worker still stepping when the average
+// arrives abandons the round's remaining steps. The average message carries four more values: whether the run has
+// stalled (fewer than r workers alive: the round can never complete), the failure noticed last (worker, time) and the
+// workers alive. Traffic per round: r models delivered, m messages of d + 4 values (a model dropped in flight is
+// withdrawn before it is delivered and not counted).
 class FirstRAverage final : public MixingStep {
  public:
   static constexpr std::size_t EXTRA = 4;
 
   FirstRAverage(int workers, int wait_for, std::size_t d, bool watch, Comm& comm, const Clock& clock)
       : m_(workers), r_(wait_for), server_(workers), rank_(comm.rank()), watch_(watch), clock_(clock),
-        message_(d + EXTRA) {
+        message_(d + EXTRA), live_(watch ? workers : -1) {
     if (rank_ == server_) {
       arrivals_ = std::make_unique<Arrivals>(comm, m_, 0, watch);
       models_.assign(static_cast<std::size_t>(m_), std::vector<double>(d));
@@ -220,7 +220,7 @@ class FirstRAverage final : public MixingStep {
   Request request_;
   bool silent_ = false;
   bool stalled_ = false;
-  int live_ = -1;
+  int live_;
   std::unique_ptr<Arrivals> arrivals_;
   std::vector<std::vector<double>> models_;
   std::vector<double> arrival_;

@@ -1,5 +1,6 @@
 // The named presets of Cooperative SGD A(τ, W, v), each a registry entry with its own keys: sync_sgd, local_sgd,
-// easgd, dpsgd, cooperative, ri_sgd. A new preset is one more function here and one more line in model_averaging_family().
+// easgd, dpsgd, cooperative, ri_sgd. A new preset is one more function here and one more line in
+// model_averaging_family().
 #include "../builtin.hpp"
 #include "keys.hpp"
 #include "round_loop.hpp"
@@ -152,8 +153,9 @@ AlgorithmDef ri_sgd() {
                 CommShape::PEERS,
                 {BATCH_SIZE, TAU, {"redundancy", "0", "mu = (q-1)/p in [0, (p-1)/p]: the share of other workers' data "
                                                       "each worker also holds (0: local SGD)"},
-                 {"replication", "cyclic", "cyclic (worker j holds shards j, j+1, ..., a random subset of the last "
-                                           "for a fractional mu*p) or heterogeneous (mu_j ~ Normal(mu, redundancy_std))"},
+                 {"replication", "cyclic",
+                  "cyclic (worker j holds shards j, j+1, ..., a random subset of the last for a fractional mu*p) or "
+                  "heterogeneous (mu_j ~ Normal(mu, redundancy_std))"},
                  {"redundancy_std", "-", "sigma of the heterogeneous mu_j (required there), clipped to [0, (p-1)/p]"},
                  {"combine", "sum", "sum (eq. 3: the chunk gradients summed, a step q times larger) or mean"},
                  {"replication_cost", "false", "charge the offline transfer of the redundant rows before iteration 1 "

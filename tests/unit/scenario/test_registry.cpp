@@ -79,11 +79,12 @@ TEST_CASE("the built-in algorithms are registered in order with their rank layou
   CHECK(ranks_needed(replicated) == 4);
   // local_sgd and ri_sgd leaving workers behind (wait_for < workers) average through an aggregator rank after them.
   for (const char* name : {"local_sgd", "ri_sgd"}) {
-    const Scenario s = parse_scenario(scenario_with(R"({"name": ")" + std::string(name) + R"(", "step_size": 1, "wait_for": 3})"));
+    const std::string head = R"({"name": ")" + std::string(name) + R"(", "step_size": 1, "wait_for": )";
+    const Scenario s = parse_scenario(scenario_with(head + "3}"));
     CHECK(comm_shape(s) == CommShape::PEERS_AND_SERVER);
     CHECK(ranks_needed(s) == 5);
     CHECK(worker_of_rank(s, 4) == -1);
-    CHECK(ranks_needed(parse_scenario(scenario_with(R"({"name": ")" + std::string(name) + R"(", "step_size": 1, "wait_for": 4})"))) == 4);
+    CHECK(ranks_needed(parse_scenario(scenario_with(head + "4}"))) == 4);
   }
   const Scenario agc = parse_scenario(scenario_with(R"({"name": "agc", "step_size": 1, "wait_for": 3})"));
   CHECK(agc.algorithm.def->shape == CommShape::PARAMETER_SERVER);

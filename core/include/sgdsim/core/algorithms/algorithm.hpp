@@ -44,7 +44,9 @@ RunOutcome run_rank(const Scenario& scenario, const Problem& problem, int repeti
                     const Clock& clock, RunResults& results, TraceSink* observer = nullptr);
 
 // Message tags: the iteration and the message kind, so that a message of iteration t never matches one of t+1.
-enum class MessageKind : int { MODEL = 0, RESULT = 1, AVERAGE = 2, CONTROL = 3, GATHER = 4, LOSS = 5, ANCHOR = 6, REPLICA = 7 };
+enum class MessageKind : int {
+  MODEL = 0, RESULT = 1, AVERAGE = 2, CONTROL = 3, GATHER = 4, LOSS = 5, ANCHOR = 6, REPLICA = 7
+};
 int message_tag(std::int64_t iteration, MessageKind kind);
 
 }  // namespace sgdsim

@@ -10,10 +10,12 @@
 namespace sgdsim {
 
 struct WorkerFailure {
-  double time = std::numeric_limits<double>::infinity();                  // clock seconds
-  std::int64_t iteration = std::numeric_limits<std::int64_t>::max();     // at the start of this iteration
+  double time = std::numeric_limits<double>::infinity();              // clock seconds
+  std::int64_t iteration = std::numeric_limits<std::int64_t>::max();  // at the start of this iteration
 
-  bool ever() const { return time != std::numeric_limits<double>::infinity() || iteration != std::numeric_limits<std::int64_t>::max(); }
+  bool ever() const {
+    return time != std::numeric_limits<double>::infinity() || iteration != std::numeric_limits<std::int64_t>::max();
+  }
   // Whether the worker, at clock `now` and about to start iteration t, has failed.
   bool before_start(double now, std::int64_t t) const { return now >= time || t >= iteration; }
   // Whether a task that ended at clock `now` was cut short by the failure (its result is never sent).
