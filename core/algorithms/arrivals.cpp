@@ -39,9 +39,14 @@ std::string seconds_text(double t) {
   return buffer;
 }
 
-bool fail(const RunContext& context, int to, double time) {
-  context.comm.send(to, failure_tag(), std::span<const double>(&time, 1));
-  return true;
+void FailureNotice::send(Comm& comm, int to, double time) {
+  time_ = time;
+  sent_ = true;
+  request_ = comm.send_async(to, failure_tag(), std::span<const double>(&time_, 1));
+}
+
+void FailureNotice::withdraw(Comm& comm) {
+  if (request_.pending() && !comm.test(request_)) comm.cancel(request_);
 }
 
 void Arrivals::finish() {

@@ -21,8 +21,20 @@ inline int failure_tag() { return message_tag(0, MessageKind::RESULT); }
 // "12.5 s": a failure time in a stall reason.
 std::string seconds_text(double t);
 
-// A worker's last act when it fails: the notice to the aggregating rank `to`. Returns true (it has failed).
-bool fail(const RunContext& context, int to, double time);
+// A worker's last act when it fails: the notice (its failure time) to the aggregating rank. Posted and never waited
+// for, since the aggregator may already have stopped listening (the run ending); withdraw() at the end of the run
+// takes it back if nobody took it.
+class FailureNotice {
+ public:
+  void send(Comm& comm, int to, double time);
+  bool sent() const { return sent_; }
+  void withdraw(Comm& comm);
+
+ private:
+  double time_ = 0;  // the payload: valid until the send is over
+  Request request_;
+  bool sent_ = false;
+};
 
 class Arrivals {
  public:

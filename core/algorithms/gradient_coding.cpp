@@ -232,15 +232,16 @@ RunOutcome run_worker(const RunContext& c, const CodingParams& a) {
   std::vector<double> x(d), message(d + 1), result(d);
   std::vector<WorkerRecord> mine;
   const WorkerFailure failure = failure_of(s, c.repetition, worker);
-  bool failed = false;
+  FailureNotice failed;  // sent: this worker has failed
   Request next = c.comm.recv_async(0, message_tag(1, MessageKind::MODEL), message);
   Request sent;
   c.comm.wait(next);
   for (std::int64_t t = 1; message[d] == 0.0; ++t) {
     std::copy(message.begin(), message.begin() + static_cast<std::ptrdiff_t>(d), x.begin());
     next = c.comm.recv_async(0, message_tag(t + 1, MessageKind::MODEL), message);
-    if (!failed && failure.before_start(c.clock.now(), t)) failed = fail(c, 0, failure.reported(c.clock.now()));
-    if (failed) {
+    if (!failed.sent() && failure.before_start(c.clock.now(), t))
+      failed.send(c.comm, 0, failure.reported(c.clock.now()));
+    if (failed.sent()) {
       c.comm.wait(next);  // silent: it takes the models the PS still sends, until the end of the run
       continue;
     }
@@ -250,12 +251,16 @@ RunOutcome run_worker(const RunContext& c, const CodingParams& a) {
     kernels::scale(task.load, result);
     bool computed = c.compute.spend(task.load, t, start, &next);
     // A failure inside the task: its result is never sent (the task counts as not computed).
-    if (computed && failure.during_task(c.clock.now())) computed = !(failed = fail(c, 0, failure.time));
+    if (computed && failure.during_task(c.clock.now())) {
+      failed.send(c.comm, 0, failure.time);
+      computed = false;
+    }
     if (computed) sent = c.comm.send_async(0, message_tag(t, MessageKind::RESULT), result);
     mine.push_back({c.repetition, t, worker, start, c.compute.last_modelled(), NOT_EVALUATED, computed, false, true});
     if (next.pending()) c.comm.wait(next);
     if (sent.pending() && !c.comm.test(sent)) c.comm.cancel(sent);
   }
+  failed.withdraw(c.comm);
   gather_worker_records(c.comm, mine);
   return {};
 }

@@ -20,6 +20,7 @@ RunBook::RunBook(const RunContext& context, std::span<const double> start) : con
   // Rank 0 keeps the trace (the other ranks' rows are never read): only it pays for evaluating the starting point.
   if (context.comm.rank() != 0) return;
   IterationRecord r{context.repetition, 0, 0.0, NOT_EVALUATED, NOT_EVALUATED, 0, 0, 0};
+  if (!context.scenario.cluster.failures.empty()) r.live = context.scenario.cluster.workers;
   evaluate(r, start);
   context.trace.iteration(r);
 }

@@ -129,12 +129,6 @@ class FirstRAverage final : public MixingStep {
       sends_.resize(static_cast<std::size_t>(m_));
     }
   }
-  ~FirstRAverage() override {
-    try {
-      if (arrivals_) arrivals_->finish();
-    } catch (...) {  // destructors never throw; a notice receive left posted ends with the communicator
-    }
-  }
 
   Request* round_started(std::int64_t end, Comm& comm) override {
     request_ = comm.recv_async(server_, message_tag(end, MessageKind::AVERAGE), message_);
@@ -163,7 +157,11 @@ class FirstRAverage final : public MixingStep {
 
   void fail(std::int64_t, double time, Comm& comm) override {
     silent_ = true;
-    comm.send(server_, failure_tag(), std::span<const double>(&time, 1));
+    notice_.send(comm, server_, time);
+  }
+  void finish(Comm& comm) override {
+    if (arrivals_) arrivals_->finish();
+    notice_.withdraw(comm);
   }
 
   std::uint64_t round_bytes() const override {
@@ -219,6 +217,7 @@ class FirstRAverage final : public MixingStep {
   std::vector<double> message_;  // [x̄, stalled, last failed worker, its failure time, workers alive]
   Request request_;
   bool silent_ = false;
+  FailureNotice notice_;
   bool stalled_ = false;
   int live_;
   std::unique_ptr<Arrivals> arrivals_;

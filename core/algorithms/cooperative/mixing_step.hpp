@@ -39,6 +39,8 @@ class MixingStep {
   virtual bool stalled() const { return false; }
   // A failed worker calls it instead of offering its model: it stays silent and only takes the average.
   virtual void fail(std::int64_t /*t*/, double /*time*/, Comm& /*comm*/) {}
+  // Every rank, after its last round: withdraws what it still has posted (failure notices and their receives).
+  virtual void finish(Comm& /*comm*/) {}
   // The models the last mix() used (its r; the workers for W = J); the workers known to be alive (−1: not watched).
   virtual int used() const { return -1; }
   virtual int live() const { return -1; }

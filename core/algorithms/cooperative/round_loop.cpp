@@ -277,6 +277,7 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
   }
 
   RunOutcome outcome;
+  mixing->finish(c.comm);
   // The aggregator's verdicts (wait_for) travel with its records, after every worker's (it is the last rank).
   if (worker < 0) mine = mixing->verdicts();
   const auto workers = merge_verdicts(gather_worker_records(c.comm, mine), c.repetition);
