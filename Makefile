@@ -37,7 +37,7 @@ build: configure
 	cmake --build --preset default -j $(JOBS)
 
 demo: build
-	$(BUILD)/apps/sgdsim simulate $(SCENARIO)
+	$(BUILD)/apps/sgdsim simulate $(SCENARIO) --force
 
 test: build
 	ctest --preset default -j $(JOBS)

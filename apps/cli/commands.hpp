@@ -21,6 +21,8 @@ struct Options {
   std::string out;
   std::string variant;
   bool no_simulate = false;
+  bool force = false;             // simulate, run: replace run directories that exist
+  double worker_timeout = 60.0;   // run: seconds to wait for a worker's records at the end of a repetition
   std::string dir_a, dir_b;
   int parallel = 1;          // simulate -j: repetitions simulated at once (per rank under mpirun)
   bool quiet = false;        // -q: no progress on stderr
@@ -72,6 +74,8 @@ std::string now_utc();
 // e.g. a wrong number of ranks) is reported by each rank, which exits with 2; any other failure would leave other
 // ranks waiting, so it ends the whole run (MPI_Abort) after printing this rank's message.
 int on_every_rank(int* argc, char*** argv, const std::function<int(int rank, int size)>& body);
+// "error [rank r]: message" on stderr, in one write.
+void report_rank_error(int rank, const std::string& message);
 #endif
 
 int cmd_simulate(const Options& o, int* argc, char*** argv);

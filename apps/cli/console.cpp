@@ -101,7 +101,7 @@ std::string summary_table(const std::vector<LabelledSummary>& rows) {
   const bool accuracy = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.summary.classifier; });
   std::ostringstream out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-10s %10s %12s %11s %12s %12s %8s %11s %7s", "run", "algorithm",
+  std::snprintf(line, sizeof line, "%-18s %-18s %3s %-11s %10s %12s %11s %12s %12s %8s %11s %7s", "run", "algorithm",
                 "rep", "status", "iterations", "time [s]", "s/iter", "final loss", "to target", "rounds", "bytes", "zeta");
   out << line;
   if (accuracy) {
@@ -111,7 +111,7 @@ std::string summary_table(const std::vector<LabelledSummary>& rows) {
   out << "\n";
   for (const auto& r : rows) {
     const auto& s = r.summary;
-    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-10s %10lld %12s %11s %12s %12s %8lld %11s %7s", r.label.c_str(),
+    std::snprintf(line, sizeof line, "%-18s %-18s %3d %-11s %10lld %12s %11s %12s %12s %8lld %11s %7s", r.label.c_str(),
                   r.algorithm.c_str(), s.run, status_name(s.status), static_cast<long long>(s.iterations),
                   fixed(s.time, "%.4g").c_str(), fixed(s.mean_iteration_time, "%.4g").c_str(),
                   fixed(s.final_loss, "%.6g").c_str(), fixed(s.time_to_target, "%.4g").c_str(),
@@ -232,7 +232,8 @@ std::vector<LabelledSummary> read_summaries(const std::filesystem::path& run_dir
     s.run = run.at("run").get<int>();
     const auto status = run.at("status").get<std::string>();
     s.status = RunStatus::FAILED;
-    for (RunStatus known : {RunStatus::COMPLETED, RunStatus::DIVERGED, RunStatus::FAILED, RunStatus::STALLED})
+    for (RunStatus known :
+         {RunStatus::COMPLETED, RunStatus::DIVERGED, RunStatus::FAILED, RunStatus::INTERRUPTED, RunStatus::STALLED})
       if (status == status_name(known)) s.status = known;
     s.stop_reason = run.value("stop_reason", "");
     s.reason = run.value("reason", "");

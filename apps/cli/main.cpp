@@ -1,4 +1,7 @@
 // sgdsim::cli::main: the command line (CLI11), the exit codes, and the dispatch to one function per command.
+#include <signal.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -6,10 +9,27 @@
 #include "sgdsim/cli/cli.hpp"
 #include "sgdsim/core/algorithms/registry.hpp"
 #include "sgdsim/error.hpp"
+#include "sgdsim/interrupt.hpp"
 #include "version.hpp"
 
 namespace sgdsim::cli {
 namespace {
+
+// The first SIGINT or SIGTERM is recorded (interrupt::received), and the run ends at its next checkpoint keeping what
+// was complete; a second one ends the process at once.
+extern "C" void on_interrupt(int signal) {
+  int none = 0;
+  if (!interrupt::received.compare_exchange_strong(none, signal)) _exit(128 + signal);
+}
+
+void install_interrupt_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
 
 // The command line as a shell would read it back: arguments with anything but [A-Za-z0-9_./=:,+-] single-quoted.
 std::string command_line(int argc, char** argv) {
@@ -36,7 +56,8 @@ int main(int argc, char** argv) {
   Options o;
   o.command_line = command_line(argc, argv);
   CLI::App app{"sgdsim: distributed SGD under stragglers and communication cost, simulated (SimGrid) or run for "
-               "real (MPI).\nExit codes: 0 ok, 2 bad input (scenario, data, options), 1 failure."};
+               "real (MPI).\nExit codes: 0 ok, 2 bad input (scenario, data, options, an existing run directory), 1 "
+               "failure, 130 / 143 interrupted by SIGINT / SIGTERM (the run directory is kept, marked incomplete)."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("sgdsim ") + version());
   app.footer("Algorithms: " + config::join(AlgorithmRegistry::instance().names()) +
@@ -63,6 +84,7 @@ int main(int argc, char** argv) {
   add_scenario(simulate);
   add_simgrid(simulate);
   simulate->add_option("--out", o.out, "run directory (default: the scenario's output.dir)");
+  simulate->add_flag("--force", o.force, "replace run directories that exist (otherwise an error)");
   simulate->add_option("-j,--jobs", o.parallel,
                        "simulate up to N repetitions at once, each in a process of its own (under mpirun: per rank); "
                        "the files written are the same for every N")
@@ -73,6 +95,12 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "run the scenario for real: mpirun -np N sgdsim run SCENARIO");
   add_scenario(run);
   run->add_option("--out", o.out, "run directory (default: the scenario's output.dir)");
+  run->add_flag("--force", o.force, "replace the run directory if it exists (otherwise an error)");
+  run->add_option("--worker-timeout", o.worker_timeout,
+                  "seconds to wait at the end of a repetition for a worker that sends nothing; it is then given up on, "
+                  "recorded in summary.json (silent_workers), and the job ends with exit code 1")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   auto* check = app.add_subcommand("check", "validate the scenario and print it resolved (defaults filled in)");
   add_scenario(check);
   auto* bounds = app.add_subcommand("bounds", "closed forms and theorem bounds for the scenario, beside a simulation");
@@ -119,6 +147,7 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? EXIT_OK : EXIT_BAD_INPUT;
   }
+  install_interrupt_handlers();
   try {
     if (*simulate) return cmd_simulate(o, &argc, &argv);
     if (*check) return cmd_check(o);
@@ -129,6 +158,9 @@ int main(int argc, char** argv) {
     if (*report) return cmd_report(o);
     if (*calibrate) return cmd_calibrate(o);
     if (*run) return cmd_run(o, &argc, &argv);
+  } catch (const Interrupted& e) {
+    std::cerr << "interrupted\n";
+    return e.exit_code();
   } catch (const ConfigError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return EXIT_BAD_INPUT;

@@ -1,6 +1,9 @@
 // `sgdsim simulate`: one run in this process, or every repetition of a study (or of a scenario with repetitions > 1)
 // in a process of its own (SimGrid allows one engine per process), -j at once and spread over the ranks under mpirun;
 // then the study's statistics: study.csv, study.json and the table.
+#include <signal.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -12,8 +15,11 @@
 #include "commands.hpp"
 #include "console.hpp"
 #include "sgdsim/analysis/study_stats.hpp"
+#include "sgdsim/core/algorithms/registry.hpp"
 #include "sgdsim/core/models/problem.hpp"
+#include "sgdsim/core/trace/run_directory.hpp"
 #include "sgdsim/error.hpp"
+#include "sgdsim/interrupt.hpp"
 #include "tasks.hpp"
 #include "version.hpp"
 #ifdef SGDSIM_HAVE_SIMGRID
@@ -39,8 +45,16 @@ sim::SimulationOptions simulation_options(const Options& o) {
   return options;
 }
 
-RunFileOptions run_file_options(const Job& job, Provenance provenance) {
-  return {job.scenario.output.workers_every, std::move(provenance)};
+RunFileOptions run_file_options(const Job& job, Provenance provenance, int repetitions = 0) {
+  return {job.scenario.output.workers_every, std::move(provenance), repetitions,
+          job.scenario.algorithm.def->averaging_rounds};
+}
+
+bool is_interrupt_status(int status) { return status == 128 + SIGINT || status == 128 + SIGTERM; }
+
+// Nothing runs if any run directory would be overwritten (without --force) or cannot be written.
+void check_run_directories(const Options& o, const Plan& plan) {
+  for (const auto& job : plan.jobs) check_run_directory(job.scenario.output.dir, o.force);
 }
 
 // One repetition of a study: which job, which repetition.
@@ -78,59 +92,91 @@ class Study {
   }
   fs::path part(int t) const { return scratch_.path() / std::to_string(t); }
 
-  // In a child process: simulates task t and writes its run directory to part(t). Returns the exit status.
+  // In a child process: simulates task t, streaming its run directory to part(t). Returns the exit status (128 + the
+  // signal when interrupted, the part then kept with what was complete).
   int run(int t) const {
     const Job& job = plan_.jobs[tasks_[t].job];
     try {
       Provenance p = provenance_;
       p.started = now_utc();
-      const Problem problem = make_problem(job.scenario);
-      sim::SimulationOptions options = simulation_options(o_);
-      options.only_repetition = tasks_[t].repetition;
-      const RunResults results = sim::simulate(job.scenario, problem, options);
       p.hosts = {host_name()};
-      p.finished = now_utc();
-      write_run_directory(part(t), job.scenario.resolved_json, results, o_.engine, run_file_options(job, p));
+      RunWriter writer(part(t), job.scenario.resolved_json, o_.engine, true, run_file_options(job, p, 1));
+      try {
+        const Problem problem = make_problem(job.scenario);
+        interrupt::check();
+        sim::SimulationOptions options = simulation_options(o_);
+        options.only_repetition = tasks_[t].repetition;
+        sim::simulate(job.scenario, problem, writer, options);
+      } catch (const Interrupted& e) {
+        writer.interrupted();
+        writer.commit();
+        return e.exit_code();
+      }
+      writer.commit();
       return EXIT_OK;
+    } catch (const Interrupted& e) {
+      return e.exit_code();
     } catch (...) {
       return report_exception(describe(t) + ": ");
     }
   }
 
-  // Task t ended with `status`, its files (if it succeeded) in part(t). Once a job has all its repetitions, its run
-  // directory is written (when they all succeeded) and its summaries kept for the statistics.
+  // Task t ended with `status`, its files (if it succeeded or was interrupted) in part(t). Once a job has all its
+  // repetitions, its run directory is written (when they all succeeded) and its summaries kept for the statistics.
   void finished(int t, int status) {
     const Task& task = tasks_[t];
     auto& statuses = status_[task.job];
     statuses[static_cast<std::size_t>(task.repetition)] = status;
-    worst_ = std::max(worst_, status);
+    if (!is_interrupt_status(status)) worst_ = std::max(worst_, status);
     for (const auto& s : statuses)
       if (!s) return;
-    const Job& job = plan_.jobs[task.job];
-    analysis::VariantRuns& runs = runs_[task.job];
-    std::vector<fs::path> ok;
+    conclude(task.job);
+  }
+
+  // After an interrupt: every job with a repetition run (completed or interrupted) gets a run directory of what was
+  // complete, marked incomplete; jobs none of whose repetitions started get none.
+  void conclude_interrupted() {
+    for (std::size_t j = 0; j < plan_.jobs.size(); ++j) {
+      const auto& statuses = status_[j];
+      const bool any = std::any_of(statuses.begin(), statuses.end(), [](const auto& s) { return s.has_value(); });
+      const bool all = std::all_of(statuses.begin(), statuses.end(), [](const auto& s) { return s.has_value(); });
+      if (any && !all) conclude(j);
+    }
+  }
+
+  int worst() const { return worst_; }
+
+ private:
+  // The job's run directory from the parts of its repetitions that completed or were interrupted, unless one failed.
+  void conclude(std::size_t j) {
+    const auto& statuses = status_[j];
+    const Job& job = plan_.jobs[j];
+    analysis::VariantRuns& runs = runs_[j];
+    std::vector<fs::path> kept;
     for (int r = 0; r < job.scenario.repetitions; ++r) {
-      const fs::path dir = part(first_task_[task.job] + r);
-      if (*statuses[static_cast<std::size_t>(r)] != EXIT_OK) {
+      const auto& status = statuses[static_cast<std::size_t>(r)];
+      const fs::path dir = part(first_task_[j] + r);
+      if (!status) continue;  // never started (interrupted study)
+      if (*status != EXIT_OK && !(is_interrupt_status(*status) && fs::exists(dir / "summary.json"))) {
         ++runs.failed;
         continue;
       }
-      ok.push_back(dir);
+      kept.push_back(dir);
       for (const auto& s : read_summaries(dir, job.label)) runs.runs.push_back(s.summary);
     }
-    if (runs.failed == 0) {
-      merge_run_directories(ok, job.scenario.output.dir);
-    } else {
+    if (runs.failed == 0 && !kept.empty()) {
+      merge_run_directories(kept, job.scenario.output.dir, o_.force);
+    } else if (runs.failed > 0) {
       std::cerr << "error: " << job.label << ": " << runs.failed << " of " << job.scenario.repetitions
                 << " repetitions failed; its run directory is not written\n";
     }
     for (int r = 0; r < job.scenario.repetitions; ++r) {
       std::error_code ec;
-      fs::remove_all(part(first_task_[task.job] + r), ec);
+      fs::remove_all(part(first_task_[j] + r), ec);
     }
   }
 
-  int worst() const { return worst_; }
+ public:
 
   // study.csv and study.json in the study's directory, and the table (with -v, every repetition's row first).
   void report(Provenance provenance) const {
@@ -188,19 +234,26 @@ std::vector<int> all_tasks(int count, int rank = 0, int ranks = 1) {
   return mine;
 }
 
-// One job, one repetition: simulated in this process, with a progress line per iteration.
+// One job, one repetition: simulated in this process, with a progress line per iteration, its run directory streamed
+// (checked before anything is loaded or simulated; an interrupt leaves it in place, marked incomplete).
 int simulate_here(const Options& o, const Job& job) {
-  Provenance provenance = provenance_of(o, {host_name()}, false);
-  const Problem problem = make_problem(job.scenario);
-  ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, o.quiet);
-  sim::SimulationOptions options = simulation_options(o);
-  options.observer = &line;
-  const RunResults results = sim::simulate(job.scenario, problem, options);
-  provenance.finished = now_utc();
-  write_run_directory(job.scenario.output.dir, job.scenario.resolved_json, results, o.engine,
-                      run_file_options(job, provenance));
+  RunWriter writer(job.scenario.output.dir, job.scenario.resolved_json, o.engine, o.force,
+                   run_file_options(job, provenance_of(o, {host_name()}, false)));
+  try {
+    const Problem problem = make_problem(job.scenario);
+    interrupt::check();  // loading can take a while: do not start simulating after an interrupt
+    ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, o.quiet);
+    sim::SimulationOptions options = simulation_options(o);
+    options.observer = &line;
+    sim::simulate(job.scenario, problem, writer, options);
+  } catch (const Interrupted&) {
+    writer.interrupted();
+    writer.commit();
+    throw;
+  }
+  writer.commit();
   std::vector<LabelledSummary> rows;
-  for (const auto& s : results.summaries) rows.push_back({job.label, job.scenario.algorithm.name(), s});
+  for (const auto& s : writer.summaries()) rows.push_back({job.label, job.scenario.algorithm.name(), s});
   std::cout << summary_table(rows) << std::flush;
   std::cerr << stall_lines(rows) << std::flush;
   std::cout << "run directory: " << job.scenario.output.dir.string() << "\n";
@@ -219,6 +272,11 @@ int simulate_study(const Options& o, const Plan& plan) {
   };
   hooks.idle = [&] { progress.tick(); };
   run_in_children(all_tasks(study.tasks()), o.parallel, hooks);
+  if (const int signal = interrupt::received; signal != 0) {
+    // No statistics from a study cut short; the run directories keep what was complete.
+    study.conclude_interrupted();
+    throw Interrupted(__FILE__, __LINE__, signal);
+  }
   study.report(provenance_of(o, {host_name()}, false));
   return study.worst();
 }
@@ -277,6 +335,20 @@ std::pair<int, int> unpack_task(const std::string& bytes, const Study& study) {
 int simulate_under_mpirun(const Options& o, int* argc, char*** argv) {
   return on_every_rank(argc, argv, [&](int rank, int size) {
     const Plan plan = resolve_plan(o);
+    // Rank 0 writes the run directories: it checks them, and every rank learns the outcome before going on.
+    int failure = EXIT_OK;
+    if (rank == 0) {
+      try {
+        check_run_directories(o, plan);
+      } catch (const ConfigError& e) {
+        report_rank_error(0, e.what());
+        failure = EXIT_BAD_INPUT;
+      }
+    }
+    if (const auto verdict = exec::agree_to_start(failure, ""); verdict.exit_code != EXIT_OK) {
+      if (!verdict.message.empty()) report_rank_error(rank, verdict.message);
+      return verdict.exit_code;
+    }
     const auto hosts = exec::gather_host_names();
     Study study(o, plan, provenance_of(o, {}, true));
     const auto mine = all_tasks(study.tasks(), rank, size);
@@ -291,6 +363,7 @@ int simulate_under_mpirun(const Options& o, int* argc, char*** argv) {
         fs::remove_all(study.part(t), ec);
       };
       run_in_children(mine, o.parallel, hooks);
+      interrupt::check();
       return worst;
     }
     TaskProgress progress(study.tasks(), o.quiet, o.verbose);
@@ -311,6 +384,7 @@ int simulate_under_mpirun(const Options& o, int* argc, char*** argv) {
       progress.tick();
     };
     run_in_children(mine, o.parallel, hooks);
+    interrupt::check();  // the other ranks' results would never come: end here (the whole job ends with this rank)
     while (received < study.tasks() - static_cast<int>(mine.size())) take(exec::receive_at_root());
     study.report(provenance_of(o, hosts, true));
     return study.worst();
@@ -336,6 +410,7 @@ int cmd_simulate(const Options& o, int* argc, char*** argv) {
   (void)argv;
 #endif
   const Plan plan = resolve_plan(o);
+  check_run_directories(o, plan);
   if (!plan.study && plan.jobs.front().scenario.repetitions == 1) return simulate_here(o, plan.jobs.front());
   return simulate_study(o, plan);
 }

@@ -1,6 +1,9 @@
-// Tasks in child processes (fork, waitpid) and the scratch directory their results pass through.
+// Tasks in child processes (fork, waitpid; they die with their parent and stop starting after an interrupt) and the
+// scratch directory their results pass through.
 #include "tasks.hpp"
 
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,11 +15,16 @@
 
 #include "commands.hpp"
 #include "sgdsim/error.hpp"
+#include "sgdsim/interrupt.hpp"
 
 namespace sgdsim::cli {
 namespace {
 
-[[noreturn]] void run_child(int task, const std::function<int(int)>& body) {
+[[noreturn]] void run_child(pid_t parent, int task, const std::function<int(int)>& body) {
+  // The task dies with the process that started it: if the parent goes (even by SIGKILL), the child gets SIGTERM,
+  // which ends it like an interrupt. The parent may have gone before prctl took effect.
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() != parent) _exit(128 + SIGTERM);
   int code = EXIT_FAILED;
   try {
     code = body(task);
@@ -52,13 +60,24 @@ int report_exception(const std::string& prefix) {
 void run_in_children(const std::vector<int>& tasks, int parallel, const ChildTasks& hooks) {
   std::map<pid_t, int> running;  // child -> task
   std::size_t next = 0;
+  const pid_t parent = getpid();
+  bool passed_on = false;
   while (next < tasks.size() || !running.empty()) {
+    // After an interrupt no task starts; a SIGTERM sent to this process alone is passed on to the running ones (a
+    // Ctrl-C reaches them itself, as they share the terminal's process group).
+    if (interrupt::received != 0) {
+      next = tasks.size();
+      if (interrupt::received == SIGTERM && !passed_on) {
+        for (const auto& [pid, task] : running) kill(pid, SIGTERM);
+        passed_on = true;
+      }
+    }
     while (next < tasks.size() && static_cast<int>(running.size()) < std::max(parallel, 1)) {
       std::cout.flush();
       std::cerr.flush();
       const pid_t pid = fork();
       if (pid < 0) SGDSIM_THROW(Error, "fork failed: cannot start a process for the next task");
-      if (pid == 0) run_child(tasks[next], hooks.body);
+      if (pid == 0) run_child(parent, tasks[next], hooks.body);
       running.emplace(pid, tasks[next]);
       if (hooks.started) hooks.started(tasks[next]);
       ++next;

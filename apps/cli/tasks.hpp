@@ -17,7 +17,9 @@ struct ChildTasks {
   std::function<void()> idle;          // about every 20 ms while children run (receive messages, draw progress)
 };
 
-// Runs each task in a forked child process, at most `parallel` at once, starting them in the order given.
+// Runs each task in a forked child process, at most `parallel` at once, starting them in the order given. A child gets
+// SIGTERM when this process dies. After an interrupt (SIGINT, SIGTERM) no more tasks start; a SIGTERM is passed on to
+// the running ones; it returns once they have ended.
 void run_in_children(const std::vector<int>& tasks, int parallel, const ChildTasks& hooks);
 
 // Call inside a catch block: prints "error: <prefix><what the exception says>" on stderr and returns the exit status

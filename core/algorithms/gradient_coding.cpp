@@ -5,7 +5,6 @@
 #include <cmath>
 
 #include "arrivals.hpp"
-
 #include "builtin.hpp"
 #include "sgdsim/core/algorithms/run_book.hpp"
 #include "sgdsim/core/comm/failures.hpp"
@@ -141,9 +140,10 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
   std::vector<Request> pending(static_cast<std::size_t>(k));
   std::vector<Request> sends(static_cast<std::size_t>(k));
   std::vector<char> group_used(static_cast<std::size_t>(code.groups()));
-  // Per iteration and worker: arrival time and whether the result was used (merged into the workers' own records).
-  std::vector<double> arrival;
-  std::vector<char> used;
+  // This iteration's arrival time and use of each worker's result (reported as ArrivalRecords, which the trace merges
+  // into the workers' own records).
+  std::vector<double> arrival(static_cast<std::size_t>(k));
+  std::vector<char> used(static_cast<std::size_t>(k));
   RunBook book(c, x);
   Arrivals arrivals(c.comm, k, 1, !s.cluster.failures.empty());
   std::uint64_t delivered = 0;  // payload bytes of results that reached the PS
@@ -156,45 +156,45 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
     for (auto& r : sends) c.comm.wait(r);
   };
 
+  c.trace.expect_arrivals();
   bool stop = false;
   while (!stop) {
     ++t;
     for (int w = 0; w < k; ++w)
       pending[w] = c.comm.recv_async(w + 1, message_tag(t, MessageKind::RESULT), results[w]);
     send_model(t, false);
-    arrival.resize(static_cast<std::size_t>(t * k), NOT_EVALUATED);
-    used.resize(static_cast<std::size_t>(t * k), 0);
-    const std::size_t row = static_cast<std::size_t>((t - 1) * k);
+    std::fill(arrival.begin(), arrival.end(), NOT_EVALUATED);
+    std::fill(used.begin(), used.end(), 0);
 
     int arrived = 0, covered = 0;
     std::fill(group_used.begin(), group_used.end(), 0);
     std::fill(g.begin(), g.end(), 0.0);
     const bool alive = arrivals.collect(
-        pending, [&](int arrived) { return enough(a.rule, arrived, covered, code.groups(), k, a.wait_for); },
-        [&](int arrived, const std::vector<char>& failed) {
-          return feasible(a, code, pending, group_used, failed, arrived);
-        },
+        pending, [&](int n) { return enough(a.rule, n, covered, code.groups(), k, a.wait_for); },
+        [&](int n, const std::vector<char>& failed) { return feasible(a, code, pending, group_used, failed, n); },
         [&](int w) {
           ++arrived;
           delivered += d * sizeof(double);
-          arrival[row + w] = c.clock.now();
+          arrival[w] = c.clock.now();
           // One result per group enters the sum (FRC decoding); uncoded groups have one worker each.
           const int group = code.group_of(w);
           if (!group_used[group]) {
             group_used[group] = 1;
             ++covered;
-            used[row + w] = 1;
+            used[w] = 1;
             kernels::axpy(1.0, results[w], g);
           }
         });
     if (!alive) {
       // No update: the iteration never completes. Its row is not reported; the run ends where it stood.
+      for (int w = 0; w < k; ++w) c.trace.arrival({c.repetition, t, w, arrival[w], false});
       book.stall(stall_reason(a, code, arrivals, k));
       break;
     }
     // AGC sums without rescaling (Wang, Charles & Papailiopoulos 2019); ignore_stragglers rescales by k/r.
     if (a.rescale) kernels::scale(static_cast<double>(k) / arrived, g);
     kernels::axpy(-s.algorithm.step.at(t - 1), g, x);
+    for (int w = 0; w < k; ++w) c.trace.arrival({c.repetition, t, w, arrival[w], used[w] != 0});
 
     IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, t,
                       c.comm.bytes_sent() + delivered, arrived};
@@ -206,14 +206,6 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
   arrivals.finish();
 
   RunOutcome outcome;
-  auto workers = gather_worker_records(c.comm, {});
-  for (auto& w : workers) {
-    const std::size_t i = static_cast<std::size_t>((w.iteration - 1) * k + w.worker);
-    w.arrival = arrival[i];
-    w.used = used[i] != 0;
-    w.dropped = !w.used;
-  }
-  for (const auto& w : workers) c.trace.worker(w);
   outcome.summary = book.finish(x);
   outcome.model = x;
   return outcome;
@@ -230,7 +222,6 @@ RunOutcome run_worker(const RunContext& c, const CodingParams& a) {
   const auto d = static_cast<std::size_t>(c.problem.dimension());
 
   std::vector<double> x(d), message(d + 1), result(d);
-  std::vector<WorkerRecord> mine;
   const WorkerFailure failure = failure_of(s, c.repetition, worker);
   FailureNotice failed;  // sent: this worker has failed
   Request next = c.comm.recv_async(0, message_tag(1, MessageKind::MODEL), message);
@@ -242,7 +233,9 @@ RunOutcome run_worker(const RunContext& c, const CodingParams& a) {
     if (!failed.sent() && failure.before_start(c.clock.now(), t))
       failed.send(c.comm, 0, failure.reported(c.clock.now()));
     if (failed.sent()) {
-      c.comm.wait(next);  // silent: it takes the models the PS still sends, until the end of the run
+      // Silent: it takes the models the PS still sends, until the end of the run (its rows: nothing computed).
+      c.trace.worker({c.repetition, t, worker, c.clock.now(), 0, NOT_EVALUATED, false, false, true});
+      c.comm.wait(next);
       continue;
     }
     const double start = c.clock.now();
@@ -256,12 +249,11 @@ RunOutcome run_worker(const RunContext& c, const CodingParams& a) {
       computed = false;
     }
     if (computed) sent = c.comm.send_async(0, message_tag(t, MessageKind::RESULT), result);
-    mine.push_back({c.repetition, t, worker, start, c.compute.last_modelled(), NOT_EVALUATED, computed, false, true});
+    c.trace.worker({c.repetition, t, worker, start, c.compute.last_modelled(), NOT_EVALUATED, computed, false, true});
     if (next.pending()) c.comm.wait(next);
     if (sent.pending() && !c.comm.test(sent)) c.comm.cancel(sent);
   }
   failed.withdraw(c.comm);
-  gather_worker_records(c.comm, mine);
   return {};
 }
 

@@ -1,4 +1,4 @@
-// RunBook: the stop rule, loss evaluation, divergence and summary of a repetition; gathering worker records.
+// RunBook: the stop rule, loss evaluation, divergence and summary of a repetition.
 #include "sgdsim/core/algorithms/run_book.hpp"
 
 #include <algorithm>
@@ -22,6 +22,7 @@ RunBook::RunBook(const RunContext& context, std::span<const double> start) : con
   IterationRecord r{context.repetition, 0, 0.0, NOT_EVALUATED, NOT_EVALUATED, 0, 0, 0};
   if (!context.scenario.cluster.failures.empty()) r.live = context.scenario.cluster.workers;
   evaluate(r, start);
+  initial_loss_ = r.loss;  // the reference of the divergence test (NaN with numerics off: no such test)
   context.trace.iteration(r);
 }
 
@@ -40,6 +41,17 @@ void RunBook::evaluate(IterationRecord& record, std::span<const double> x) {
   record.accuracy = e.accuracy;
   record.test_loss = e.test_loss;
   record.test_accuracy = e.test_accuracy;
+  evaluated_ = record.iteration;
+}
+
+bool RunBook::loss_diverged(double loss) {
+  if (!std::isfinite(loss)) return true;
+  return initial_loss_ > 0 && std::isfinite(initial_loss_) && loss > DIVERGENCE_FACTOR * initial_loss_;
+}
+
+void RunBook::set_diverged() {
+  summary_.status = RunStatus::DIVERGED;
+  summary_.stop_reason = "diverged";
 }
 
 bool RunBook::record(IterationRecord r, std::span<const double> x, bool decide) {
@@ -57,9 +69,8 @@ bool RunBook::record(IterationRecord r, std::span<const double> x, bool decide) 
       summary_.best_test_accuracy = r.test_accuracy;
   }
   if (!decide) return false;
-  if (!all_finite(x)) {
-    summary_.status = RunStatus::DIVERGED;
-    summary_.stop_reason = "diverged";
+  if (!all_finite(x) || (evaluated_ == r.iteration && loss_diverged(r.loss))) {
+    set_diverged();
     return stop_ = true;
   }
   if (stop.target_loss && !std::isnan(r.loss) && r.loss <= *stop.target_loss && std::isnan(summary_.time_to_target)) {
@@ -101,8 +112,10 @@ bool RunBook::needs_stop_broadcast() const {
 }
 
 RunSummary RunBook::finish(std::span<const double> x) {
-  if (summary_.status == RunStatus::COMPLETED && context_.scenario.cluster.compute.numerics && all_finite(x)) {
+  if (!all_finite(x)) set_diverged();
+  if (summary_.status == RunStatus::COMPLETED && context_.scenario.cluster.compute.numerics) {
     summary_.final_loss = context_.problem.full_loss(x);
+    if (loss_diverged(summary_.final_loss)) set_diverged();
     if (context_.problem.has_test()) {
       summary_.final_test_accuracy = context_.problem.test_accuracy(x);
       if (std::isnan(summary_.best_test_accuracy) || summary_.final_test_accuracy > summary_.best_test_accuracy)
@@ -112,55 +125,6 @@ RunSummary RunBook::finish(std::span<const double> x) {
   summary_.mean_iteration_time = summary_.iterations > 0 ? summary_.time / static_cast<double>(summary_.iterations) : 0;
   if (summary_.stop_reason.empty()) summary_.stop_reason = "iterations";
   return summary_;
-}
-
-// Records arrive rank by rank, each rank's in iteration order, so a stable counting sort on the iteration (O(n); a
-// comparison sort's log factor made long runs cost more per iteration) already puts each iteration's records in worker
-// order. Should an algorithm break that, the comparison sort decides.
-static std::vector<WorkerRecord> sorted_by_iteration_and_worker(std::vector<WorkerRecord> all) {
-  std::int64_t last = 0;
-  for (const auto& w : all) {
-    if (w.iteration < 0) last = -1;
-    if (last >= 0) last = std::max(last, w.iteration);
-  }
-  bool ordered = last >= 0;
-  std::vector<WorkerRecord> out;
-  if (ordered) {
-    std::vector<std::size_t> start(static_cast<std::size_t>(last) + 2, 0);
-    for (const auto& w : all) ++start[static_cast<std::size_t>(w.iteration) + 1];
-    for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-    out.resize(all.size());
-    for (auto& w : all) out[start[static_cast<std::size_t>(w.iteration)]++] = w;
-    for (std::size_t i = 1; i < out.size() && ordered; ++i)
-      ordered = out[i - 1].iteration != out[i].iteration || out[i - 1].worker < out[i].worker;
-  }
-  if (ordered) return out;
-  std::stable_sort(all.begin(), all.end(), [](const WorkerRecord& p, const WorkerRecord& q) {
-    return p.iteration != q.iteration ? p.iteration < q.iteration : p.worker < q.worker;
-  });
-  return all;
-}
-
-std::vector<WorkerRecord> gather_worker_records(Comm& comm, const std::vector<WorkerRecord>& local) {
-  const int tag = message_tag(0, MessageKind::GATHER);
-  if (comm.rank() != 0) {
-    const auto packed = pack_worker_records(local);
-    const double count = static_cast<double>(packed.size());
-    comm.send(0, tag, std::span<const double>(&count, 1));
-    comm.send(0, tag, packed);
-    return {};
-  }
-  std::vector<WorkerRecord> all = local;
-  std::vector<double> packed;
-  for (int src = 1; src < comm.size(); ++src) {
-    double count = 0;
-    comm.recv(src, tag, std::span<double>(&count, 1));
-    packed.resize(static_cast<std::size_t>(count));
-    comm.recv(src, tag, packed);
-    const auto records = unpack_worker_records(packed);
-    all.insert(all.end(), records.begin(), records.end());
-  }
-  return sorted_by_iteration_and_worker(std::move(all));
 }
 
 }  // namespace sgdsim

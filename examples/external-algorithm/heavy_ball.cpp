@@ -47,7 +47,6 @@ sgdsim::RunOutcome run_server(const sgdsim::RunContext& c, const HeavyBallParams
     stop = book.record(r, x);
   }
   send_model(t + 1, true);
-  for (const auto& w : sgdsim::gather_worker_records(c.comm, {})) c.trace.worker(w);
   return {book.finish(x), x};
 }
 
@@ -59,7 +58,6 @@ sgdsim::RunOutcome run_worker(const sgdsim::RunContext& c) {
   const double load = static_cast<double>(rows.size()) / static_cast<double>(c.problem.samples());
   const auto d = static_cast<std::size_t>(c.problem.dimension());
   std::vector<double> message(d + 1), result(d);
-  std::vector<sgdsim::WorkerRecord> mine;
   c.comm.recv(0, message_tag(1, MessageKind::MODEL), message);
   for (std::int64_t t = 1; message[d] == 0.0; ++t) {
     const double start = c.clock.now();
@@ -68,10 +66,9 @@ sgdsim::RunOutcome run_worker(const sgdsim::RunContext& c) {
     c.compute.spend(load, t, start);
     c.comm.send(0, message_tag(t, MessageKind::RESULT), result);
     // arrival: when the send completed; every result is used.
-    mine.push_back({c.repetition, t, worker, start, c.compute.last_modelled(), c.clock.now(), true, true, false});
+    c.trace.worker({c.repetition, t, worker, start, c.compute.last_modelled(), c.clock.now(), true, true, false});
     c.comm.recv(0, message_tag(t + 1, MessageKind::MODEL), message);
   }
-  sgdsim::gather_worker_records(c.comm, mine);
   return {};
 }
 

@@ -9,6 +9,7 @@
 
 #include "sgdsim/error.hpp"
 #include "sgdsim/exec/mpi_check.hpp"
+#include "sgdsim/interrupt.hpp"
 
 namespace sgdsim::exec {
 
@@ -34,6 +35,7 @@ struct MpiComm::Pending final : Request::Impl {
   MpiComm* owner = nullptr;
   MPI_Request request = MPI_REQUEST_NULL;
   bool is_send = false;
+  bool copied = false;  // send_async: MPI reads `payload`, not the caller's buffer
   int peer = 0;
   std::vector<double> payload;  // send_async: the private copy the send reads
 
@@ -58,17 +60,20 @@ constexpr auto SLICE = std::chrono::microseconds(50);
 }  // namespace
 
 template <class Done>
-void MpiComm::poll(Done&& done) {
+bool MpiComm::poll(Done&& done, double seconds) {
   const auto start = std::chrono::steady_clock::now();
   while (!done()) {
     progress_detached();
+    interrupt::check();
     const auto waited = std::chrono::steady_clock::now() - start;
+    if (std::chrono::duration<double>(waited).count() >= seconds) return false;
     if (waited > YIELD) {
       std::this_thread::sleep_for(SLICE);
     } else if (waited > SPIN) {
       std::this_thread::yield();
     }
   }
+  return true;
 }
 
 MpiComm::MpiComm(MPI_Comm parent) {
@@ -139,6 +144,7 @@ Request MpiComm::post_send(int dst, int tag, std::span<const double> data, bool 
   p->peer = dst;
   const double* buffer = data.data();
   if (copy) {
+    p->copied = true;
     p->payload.assign(data.begin(), data.end());
     buffer = p->payload.data();
   }
@@ -197,6 +203,10 @@ void MpiComm::wait_request(MPI_Request& request, MPI_Status& status) {
 void MpiComm::wait(Request& request) {
   if (!request.pending()) return;
   Pending& p = pending_of(request);
+  if (p.is_send && p.copied) {
+    cancel(request);  // for a send: complete now, or detached and completed in the background (see the header)
+    return;
+  }
   MPI_Status status{};
   wait_request(p.request, status);
   completed(p, status);
@@ -204,6 +214,10 @@ void MpiComm::wait(Request& request) {
 }
 
 std::size_t MpiComm::wait_any(std::span<Request> requests) {
+  return *wait_any_for(requests, std::numeric_limits<double>::infinity());
+}
+
+std::optional<std::size_t> MpiComm::wait_any_for(std::span<Request> requests, double seconds) {
   handles_.clear();
   slots_.clear();
   for (std::size_t i = 0; i < requests.size(); ++i) {
@@ -214,11 +228,14 @@ std::size_t MpiComm::wait_any(std::span<Request> requests) {
   if (handles_.empty()) SGDSIM_THROW(MpiError, "wait_any over no pending request");
   int index = MPI_UNDEFINED;
   MPI_Status status{};
-  poll([&] {
-    int flag = 0;
-    SGDSIM_MPI_CHECK(MPI_Testany(static_cast<int>(handles_.size()), handles_.data(), &index, &flag, &status));
-    return flag != 0 && index != MPI_UNDEFINED;
-  });
+  const bool done = poll(
+      [&] {
+        int flag = 0;
+        SGDSIM_MPI_CHECK(MPI_Testany(static_cast<int>(handles_.size()), handles_.data(), &index, &flag, &status));
+        return flag != 0 && index != MPI_UNDEFINED;
+      },
+      seconds);
+  if (!done) return std::nullopt;
   const std::size_t slot = slots_[static_cast<std::size_t>(index)];
   Pending& p = pending_of(requests[slot]);
   p.request = MPI_REQUEST_NULL;  // MPI freed it in handles_; the copy in p is stale

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "sgdsim/interrupt.hpp"
+
 namespace sgdsim::exec {
 
 namespace {
@@ -29,6 +31,7 @@ bool RealCompute::spend(double load, std::int64_t /*iteration: the draws are tak
   }
   const double deadline = now + last_injected_;
   for (double t = now; t < deadline; t = clock_.now()) {
+    interrupt::check();
     if (interrupt != nullptr && interrupt->pending() && comm_.test(*interrupt)) return false;
     std::this_thread::sleep_for(std::chrono::duration<double>(std::min(SLICE, deadline - t)));
   }

@@ -10,6 +10,7 @@
 #include "monitor_board.hpp"
 #include "sgdsim/core/algorithms/algorithm.hpp"
 #include "sgdsim/core/comm/compute.hpp"
+#include "sgdsim/core/trace/row_collector.hpp"
 #include "sgdsim/error.hpp"
 #include "sgdsim/sim/simulate.hpp"
 
@@ -483,12 +484,13 @@ class AnalyticCompute final : public ModelledCompute {
 
 namespace sgdsim::sim {
 
-RunResults simulate_analytic(const Scenario& scenario, const Problem& problem, const SimulationOptions& options) {
+void simulate_analytic(const Scenario& scenario, const Problem& problem, RunSink& sink, const SimulationOptions& options) {
   if (!options.simgrid_args.empty())
     SGDSIM_THROW(ConfigError, "SimGrid options (" + options.simgrid_args.front() +
                                   ") do not apply to the analytic engine; drop them or use the simgrid engine");
   analytic::Engine engine(scenario.cluster.network, ranks_needed(scenario));
-  RunResults results;  // appended to by rank 0 only (run_rank); actors run one at a time
+  // As in the SimGrid engine: actors run one at a time and report into one collector, which streams rows to the sink.
+  RowCollector rows(scenario.cluster.workers, sink, options.observer);
   MonitorBoard monitor;
   const int first = options.only_repetition.value_or(0);
   const int end = options.only_repetition ? first + 1 : scenario.repetitions;
@@ -499,10 +501,11 @@ RunResults simulate_analytic(const Scenario& scenario, const Problem& problem, c
       analytic::AnalyticComm comm(engine, monitor, rank, repetition);
       analytic::AnalyticClock clock(engine);
       analytic::AnalyticCompute compute(scenario, problem, repetition, worker, engine, comm);
-      run_rank(scenario, problem, repetition, comm, compute, clock, results, rank == 0 ? options.observer : nullptr);
+      const RunOutcome outcome = run_algorithm({scenario, problem, repetition, comm, compute, clock, rows});
+      if (rank == 0) sink.repetition(outcome.summary, outcome.model);
     }
   });
-  return results;
+  rows.flush();  // every worker reported every iteration: nothing is left open (an Error otherwise)
 }
 
 }  // namespace sgdsim::sim

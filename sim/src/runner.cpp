@@ -1,4 +1,6 @@
 // run_actors: one SimGrid engine, one actor per rank, exceptions carried out of the simulation, deadlock detection.
+#include <signal.h>
+
 #include <memory>
 #include <simgrid/Exception.hpp>
 #include <simgrid/s4u/Actor.hpp>
@@ -60,10 +62,16 @@ ActorsResult run_actors(const NetworkSpec& network, int ranks, const RankBody& b
     if (model != "CM02" && model != "LV08" && model != "SMPI" && model != "IB" && model != "ns-3")
       SGDSIM_THROW(ConfigError, a + ": unknown network model (SimGrid 3.32 has CM02, LV08, SMPI, IB, ns-3)");
   }
+  // SimGrid installs a SIGINT handler of its own (print the actors' status, exit(1)): keep the program's, which lets
+  // a run end cleanly (see sgdsim/interrupt.hpp).
+  struct sigaction program_sigint {};
+  sigaction(SIGINT, nullptr, &program_sigint);
   std::unique_ptr<s4u::Engine> engine_owner;
   try {
     engine_owner = std::make_unique<s4u::Engine>(&argc, argv.data());
+    sigaction(SIGINT, &program_sigint, nullptr);
   } catch (const std::exception& e) {
+    sigaction(SIGINT, &program_sigint, nullptr);
     // A bad --cfg / --log argument: SimGrid's message starts with what was wrong (then lists every key).
     const std::string what = e.what();
     SGDSIM_THROW(ConfigError, "SimGrid option: " + what.substr(0, what.find('\n')));
@@ -85,6 +93,11 @@ ActorsResult run_actors(const NetworkSpec& network, int ranks, const RankBody& b
         throw;  // SimGrid unwinding a killed actor: not ours to swallow
       } catch (...) {
         if (!world->error) world->error = std::current_exception();
+        ++world->finished;
+        // The run cannot go on: end the other actors now rather than leave them blocked until SimGrid reports the
+        // deadlock this would be.
+        s4u::Actor::kill_all();
+        return;
       }
       ++world->finished;
     });

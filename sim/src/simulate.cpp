@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "sgdsim/core/algorithms/algorithm.hpp"
+#include "sgdsim/core/trace/row_collector.hpp"
 #include "sgdsim/error.hpp"
 #include "sgdsim/sim/actors.hpp"
 
@@ -38,14 +39,19 @@ class OneThreadUnlessAsked {
 
 }  // namespace
 
-RunResults simulate(const Scenario& scenario, const Problem& problem, const SimulationOptions& options) {
+void simulate(const Scenario& scenario, const Problem& problem, RunSink& sink, const SimulationOptions& options) {
   const OneThreadUnlessAsked threads;
   if (options.only_repetition && (*options.only_repetition < 0 || *options.only_repetition >= scenario.repetitions))
     SGDSIM_THROW(ConfigError, "repetition " + std::to_string(*options.only_repetition) + " does not exist (scenario has " +
                                   std::to_string(scenario.repetitions) + ")");
-  if (options.engine == SimEngine::ANALYTIC) return simulate_analytic(scenario, problem, options);
+  if (options.engine == SimEngine::ANALYTIC) {
+    simulate_analytic(scenario, problem, sink, options);
+    return;
+  }
   const int ranks = ranks_needed(scenario);
-  RunResults results;  // appended to by rank 0 only (run_rank); actors run one at a time, so no locking
+  // Every actor reports into the one collector (actors run one at a time, so no locking): rows reach the sink as the
+  // simulation produces them, and a worker record is held only until its iteration is complete.
+  RowCollector rows(scenario.cluster.workers, sink, options.observer);
   auto body = [&](RankContext& context) {
     const int rank = context.rank();
     // With a parameter server, rank 0 is the PS (its compute is unused; worker −1 is the PS stream) and rank i is
@@ -60,10 +66,17 @@ RunResults simulate(const Scenario& scenario, const Problem& problem, const Simu
       auto comm = context.make_comm(repetition);
       auto clock = context.make_clock();
       auto compute = context.make_compute(scenario, problem, repetition, worker, *comm);
-      run_rank(scenario, problem, repetition, *comm, *compute, *clock, results, rank == 0 ? options.observer : nullptr);
+      const RunOutcome outcome = run_algorithm({scenario, problem, repetition, *comm, *compute, *clock, rows});
+      if (rank == 0) sink.repetition(outcome.summary, outcome.model);
     }
   };
   run_actors(scenario.cluster.network, ranks, body, options.simgrid_args);
+  rows.flush();  // every worker reported every iteration: nothing is left open (an Error otherwise)
+}
+
+RunResults simulate(const Scenario& scenario, const Problem& problem, const SimulationOptions& options) {
+  RunResults results;
+  simulate(scenario, problem, results, options);
   return results;
 }
 

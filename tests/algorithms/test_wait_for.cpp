@@ -47,8 +47,8 @@ TEST_CASE("local_sgd with wait_for 4 of 6 uses exactly the 4 fastest workers of 
     CHECK(row.time == doctest::Approx(round[3].start + round[3].compute).epsilon(1e-12));
   }
   CHECK(std::isfinite(r.summaries[0].final_loss));
-  // Per round: 4 models of d = 4 delivered and 6 averages of d + 4 values.
-  CHECK(r.summaries[0].bytes == 40 * (4 * 4 + 6 * 8) * 8);
+  // Per round: 4 models of d = 4 delivered and 6 averages of d + 6 values.
+  CHECK(r.summaries[0].bytes == 40 * (4 * 4 + 6 * 10) * 8);
 }
 
 TEST_CASE("wait_for r: the mean round time is the r-th order statistic l(s + X_(r:m)) on an ideal network") {

@@ -1,13 +1,37 @@
 #!/usr/bin/env bash
-# A diverging run (huge step size on least squares) stops with status "diverged" in summary.json.
+# Divergence: status "diverged" when the model is non-finite, and when only the loss is (or exceeds 1e4 × F(0)) while
+# the model stays finite: the PS stops at once, model averaging at the next averaging round (every rank with it).
 set -euo pipefail
 sgdsim=$1; src=$2; work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 . "$src/tests/golden/lib.sh"
-"$sgdsim" simulate "$src/scenarios/quickstart.json" --variant sync --set problem.objective=least_squares \
-  --set problem.data.synthetic.separation=null --set algorithm.step_size=1e6 --set stop.iterations=500 \
-  --out "$work/run" > "$work/out.txt"
-grep -q '"status": "diverged"' "$work/run/summary.json" || fail "summary.json does not say diverged"
-iters=$(grep -o '"iterations": [0-9]*' "$work/run/summary.json" | head -1 | awk '{print $2}')
-[ "$iters" -lt 500 ] || fail "the diverging run did not stop early ($iters iterations)"
+q="$src/scenarios/quickstart.json"
+lsq=(--set problem.objective=least_squares --set problem.data.synthetic.separation=null)
+field() { tr -d ' \n' < "$1/summary.json" | grep -o "\"$2\":[^,}]*" | head -1 | cut -d: -f2; }
+
+# A huge step: the model itself overflows.
+"$sgdsim" simulate "$q" --variant sync "${lsq[@]}" --set algorithm.step_size=1e6 --set stop.iterations=500 \
+  --out "$work/huge" > "$work/out.txt"
+[ "$(field "$work/huge" status)" = '"diverged"' ] || fail "step 1e6: summary.json does not say diverged"
+[ "$(field "$work/huge" iterations)" -lt 500 ] || fail "step 1e6: the diverging run did not stop early"
 grep -q diverged "$work/out.txt" || fail "the summary table does not show diverged"
+
+# Step 5 on least squares, loss evaluated every 20 iterations: the model is still finite when the loss is 5e26 at
+# iteration 20. sync SGD stops at 21 (the next averaging round), local SGD with tau = 4 at 24, AGC (a PS) at 20.
+expect() {  # expect NAME ITERATIONS args...
+  local name=$1 iterations=$2; shift 2
+  "$sgdsim" simulate "$@" --set stop.iterations=300 --set output.every=20 --out "$work/$name" > /dev/null
+  [ "$(field "$work/$name" status)" = '"diverged"' ] || fail "$name: not diverged: $(cat "$work/$name/summary.json")"
+  [ "$(field "$work/$name" iterations)" -eq "$iterations" ] ||
+    fail "$name: stopped after $(field "$work/$name" iterations) iterations, expected $iterations"
+  awk -F, 'NR > 1 && $3 != "" { n++ } END { exit n == 0 }' "$work/$name/model.csv" || fail "$name: no final model"
+}
+expect sync 21 "$q" --variant sync "${lsq[@]}" --set algorithm.step_size=5
+expect local 24 "$q" --variant local-tau4 "${lsq[@]}" --set algorithm.step_size=5
+expect agc 20 "$src/scenarios/fidelity-agc.json" "${lsq[@]}" --set algorithm.step_size=50
+loss=$(awk -F, '$2 == 20 { print $4 }' "$work/sync/trace.csv")
+awk -v l="$loss" 'BEGIN { exit !(l > 1e20) }' || fail "the loss at iteration 20 ($loss) should be far past 1e4 F(0)"
+# A run that converges is not touched: the same step size 0.1 stays completed.
+"$sgdsim" simulate "$q" --variant sync "${lsq[@]}" --set algorithm.step_size=0.1 --set stop.iterations=100 \
+  --out "$work/fine" > /dev/null
+[ "$(field "$work/fine" status)" = '"completed"' ] || fail "a converging run was marked $(field "$work/fine" status)"
 echo "diverge: ok"

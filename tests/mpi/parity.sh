@@ -9,6 +9,7 @@
 #   stalled:  both runs end "stalled" (workers failed) with the same reason (its failure time aside), the
 #             mpirun one without hanging (ctest's timeout).
 #   time:     the real mean iteration time is within 50% + 10 ms of the simulated one (summary.json, every run).
+#   diverged: both runs end with status "diverged".
 set -u
 sgdsim=$1
 scenario=$2
@@ -105,6 +106,15 @@ case ",$checks," in *,slow3,*)
     echo "parity: worker 3's results are not all recorded as dropped in the real run" >&2
     status=1
   fi
+  ;;
+esac
+case ",$checks," in *,diverged,*)
+  for side in sim mpi; do
+    if ! grep -q '"status": "diverged"' "$work/$side/summary.json"; then
+      echo "parity: the $side run did not end as diverged" >&2
+      status=1
+    fi
+  done
   ;;
 esac
 [ "$status" -eq 0 ] && echo "parity: OK ($checks)"

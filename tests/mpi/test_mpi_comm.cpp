@@ -104,6 +104,25 @@ TEST_CASE("a late result whose send was cancelled is drained by finish and never
   next.finish();
 }
 
+TEST_CASE("waiting for a send_async does not wait for the receiver; the message still arrives when it receives") {
+  const std::vector<double> big(1 << 20, 2.0);  // 8 MB: rendezvous, MPI cannot complete it before rank 0 receives
+  MpiComm comm;
+  if (comm.rank() == 1) {
+    Request r = comm.send_async(0, 6, big);
+    comm.wait(r);  // would block until rank 0 receives, i.e. forever: rank 0 only receives after the barrier
+    CHECK_FALSE(r.pending());
+  }
+  comm.barrier(0);
+  if (comm.rank() == 0) {
+    std::vector<double> got(big.size());
+    comm.recv(1, 6, got);
+    CHECK(got == big);
+  }
+  comm.finish();
+  CHECK(comm.detached_sends() == 0);
+  CHECK(comm.drained_messages() == 0);
+}
+
 TEST_CASE("a pending recv dropped without wait is withdrawn and finish drains the message it would have taken") {
   MpiComm comm;
   std::array<double, 1> buffer{-1};

@@ -78,7 +78,8 @@ TEST_CASE("without inject only the delay and (slowdown - 1) x the real compute t
   CHECK(compute.spend(0.5, 0, 0.0));
   const double delay = reference.draw(0.5).delay;
   const double expected = delay + (worker == 0 ? 2.0 * called : 0.0);
-  CHECK(compute.last_injected() >= expected);
+  // last_injected is (now + delay) − now, which rounding can leave an ulp below the delay.
+  CHECK(compute.last_injected() >= expected - 1e-12);
   CHECK(compute.last_injected() <= expected + 0.01);
   CHECK(clock.now() - called >= expected);
   comm.finish();

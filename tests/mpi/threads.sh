@@ -2,6 +2,7 @@
 # sgdsim run picks cores / (ranks on the node) OpenMP threads per rank, never more (4 ranks on this machine), and
 # keeps an explicit OMP_NUM_THREADS. Usage: threads.sh SGDSIM SCENARIO OUTDIR MPIRUN... (mpirun and its flags)
 sgdsim=$1; scenario=$2; out=$3; shift 3
+rm -rf "$out"  # a rerun writes the same run directories (never replaced without --force)
 cores=$(getconf _NPROCESSORS_ONLN)
 want=$((cores / 4)); [ "$want" -ge 1 ] || want=1
 line=$("$@" -np 4 "$sgdsim" run "$scenario" --out "$out/a" | grep '^threads') || { echo "FAIL: run failed"; exit 1; }

@@ -111,13 +111,14 @@ class GraphMix final : public MixingStep {
 // wait_for r < m (or failures): an aggregator rank (the last) waits for the first r workers' models of a round,
 // withdraws the rest (the gradient-coding PS's mechanism, Arrivals), and sends their average, summed in worker order,
 // to every worker; every worker adopts it, those left behind included. A worker still stepping when the average
-// arrives abandons the round's remaining steps. The average message carries four more values: whether the run has
-// stalled (fewer than r workers alive: the round can never complete), the failure noticed last (worker, time) and the
-// workers alive. Traffic per round: r models delivered, m messages of d + 4 values (a model dropped in flight is
-// withdrawn before it is delivered and not counted).
+// arrives abandons the round's remaining steps. Each worker's message carries six more values: whether the run has
+// stalled (fewer than r workers alive: the round can never complete), the failure noticed last (worker, time), the
+// workers alive, and the worker's own verdict (its model's arrival time, whether it was used). Traffic per round: r
+// models delivered, m messages of d + 6 values (a model dropped in flight is withdrawn before it is delivered and not
+// counted).
 class FirstRAverage final : public MixingStep {
  public:
-  static constexpr std::size_t EXTRA = 4;
+  static constexpr std::size_t EXTRA = 6;
 
   FirstRAverage(int workers, int wait_for, std::size_t d, bool watch, Comm& comm, const Clock& clock)
       : m_(workers), r_(wait_for), server_(workers), rank_(comm.rank()), watch_(watch), clock_(clock),
@@ -125,6 +126,7 @@ class FirstRAverage final : public MixingStep {
     if (rank_ == server_) {
       arrivals_ = std::make_unique<Arrivals>(comm, m_, 0, watch);
       models_.assign(static_cast<std::size_t>(m_), std::vector<double>(d));
+      outgoing_.assign(static_cast<std::size_t>(m_), std::vector<double>(d + EXTRA));
       pending_.resize(static_cast<std::size_t>(m_));
       sends_.resize(static_cast<std::size_t>(m_));
     }
@@ -153,6 +155,7 @@ class FirstRAverage final : public MixingStep {
       reason_ = "worker " + std::to_string(static_cast<int>(message_[d + 1])) + " failed at " +
                 seconds_text(message_[d + 2]) + "; the round waits for " + std::to_string(r_) + " of " +
                 std::to_string(m_) + " workers' models, " + std::to_string(live_) + " are alive";
+    verdict_ = Verdict{message_[d + 5], message_[d + 4] != 0.0};
   }
 
   void fail(std::int64_t, double time, Comm& comm) override {
@@ -172,7 +175,9 @@ class FirstRAverage final : public MixingStep {
   bool stalled() const override { return stalled_; }
   int used() const override { return r_; }
   int live() const override { return live_; }
-  std::vector<WorkerRecord> verdicts() const override { return verdicts_; }
+  std::optional<Verdict> verdict() const override {
+    return rank_ == server_ ? std::nullopt : std::optional<Verdict>(verdict_);
+  }
   std::string stall_reason() const override { return reason_; }
 
  private:
@@ -192,11 +197,7 @@ class FirstRAverage final : public MixingStep {
     std::fill(message_.begin(), message_.end(), 0.0);
     int used = 0;
     for (int w = 0; w < m_; ++w) {
-      const double arrived = arrival_[static_cast<std::size_t>(w)];
-      const bool in = !std::isnan(arrived);
-      // start = NaN marks a verdict (rank 0 merges it into the worker's own record of the round).
-      verdicts_.push_back({0, t, w, NOT_EVALUATED, 0, arrived, false, in, !in});
-      if (!in) continue;
+      if (std::isnan(arrival_[static_cast<std::size_t>(w)])) continue;
       ++used;
       for (std::size_t i = 0; i < d; ++i) message_[i] += models_[static_cast<std::size_t>(w)][i];
     }
@@ -207,24 +208,33 @@ class FirstRAverage final : public MixingStep {
     message_[d + 1] = arrivals_->last_failed();
     message_[d + 2] = arrivals_->last_failure_time();
     message_[d + 3] = m_ - static_cast<double>(std::count(failed.begin(), failed.end(), 1));
-    for (int w = 0; w < m_; ++w) sends_[w] = comm.send_async(w, message_tag(t, MessageKind::AVERAGE), message_);
+    for (int w = 0; w < m_; ++w) {
+      auto& out = outgoing_[static_cast<std::size_t>(w)];
+      std::copy(message_.begin(), message_.end(), out.begin());
+      const double arrived = arrival_[static_cast<std::size_t>(w)];
+      out[d + 4] = std::isnan(arrived) ? 0.0 : 1.0;
+      out[d + 5] = arrived;
+      sends_[w] = comm.send_async(w, message_tag(t, MessageKind::AVERAGE), out);
+    }
     for (auto& s : sends_) comm.wait(s);
   }
 
   int m_, r_, server_, rank_;
   bool watch_;
   const Clock& clock_;
-  std::vector<double> message_;  // [x̄, stalled, last failed worker, its failure time, workers alive]
+  // [x̄, stalled, last failed worker, its failure time, workers alive, used, arrival]: received (a worker), or the
+  // common part of what is sent (the aggregator).
+  std::vector<double> message_;
+  int live_;
   Request request_;
   bool silent_ = false;
-  FailureNotice notice_;
   bool stalled_ = false;
-  int live_;
+  FailureNotice notice_;
+  Verdict verdict_;
   std::unique_ptr<Arrivals> arrivals_;
-  std::vector<std::vector<double>> models_;
+  std::vector<std::vector<double>> models_, outgoing_;
   std::vector<double> arrival_;
   std::vector<Request> pending_, sends_;
-  std::vector<WorkerRecord> verdicts_;
   std::string reason_;
 };
 

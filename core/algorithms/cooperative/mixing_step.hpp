@@ -11,7 +11,6 @@
 
 #include "sgdsim/core/algorithms/cooperative/params.hpp"
 #include "sgdsim/core/comm/comm.hpp"
-#include "sgdsim/core/trace/trace.hpp"
 
 namespace sgdsim::cooperative {
 
@@ -44,9 +43,13 @@ class MixingStep {
   // The models the last mix() used (its r; the workers for W = J); the workers known to be alive (−1: not watched).
   virtual int used() const { return -1; }
   virtual int live() const { return -1; }
-  // The aggregator's verdict per worker and round (arrival time, used or dropped), for workers.csv; and, when the run
-  // stalled, why.
-  virtual std::vector<WorkerRecord> verdicts() const { return {}; }
+  // A worker, after mix(): the aggregator's verdict on its model this round (when it arrived there, NaN: never; whether
+  // it was used), for workers.csv; none when the round waited for everyone. And, when the run stalled, why.
+  struct Verdict {
+    double arrival = 0;
+    bool used = false;
+  };
+  virtual std::optional<Verdict> verdict() const { return std::nullopt; }
   virtual std::string stall_reason() const { return {}; }
 };
 

@@ -46,6 +46,7 @@ AlgorithmDef preset(std::string name, std::string description, CommShape shape, 
                                                        std::move(parse), resolve, cooperative::run_cooperative);
   def.shape_of = [](const AlgorithmParams& a) { return dynamic_cast<const CooperativeParams&>(a).shape(); };
   def.derived = [](const AlgorithmParams& a) { return cooperative::derived(dynamic_cast<const CooperativeParams&>(a)); };
+  def.averaging_rounds = true;
   return def;
 }
 

@@ -2,6 +2,7 @@
 // preset runs: local steps, the mixing step, ADA-LUPA's loss rule, the trace (bytes, τ, consensus distance), stopping.
 #include "round_loop.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "consensus.hpp"
@@ -104,27 +105,6 @@ std::uint64_t replicate(const RunContext& c, const Redundancy& r, int worker) {
   return bytes;
 }
 
-// Merges the aggregator's verdicts (start = NaN; each after the worker's own record of the round's last iteration, as
-// gathered in rank order) into the workers' records: its arrival at the aggregator, used or dropped. A verdict on a
-// worker without a record (it had failed) is left out.
-std::vector<WorkerRecord> merge_verdicts(std::vector<WorkerRecord> all, int run) {
-  std::vector<WorkerRecord> merged;
-  merged.reserve(all.size());
-  for (const auto& r : all) {
-    if (!std::isnan(r.start)) {
-      merged.push_back(r);
-      continue;
-    }
-    if (merged.empty() || merged.back().iteration != r.iteration || merged.back().worker != r.worker) continue;
-    WorkerRecord& own = merged.back();
-    own.run = run;
-    own.arrival = r.arrival;
-    own.used = r.used;
-    own.dropped = !r.used;
-  }
-  return merged;
-}
-
 }  // namespace
 
 RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
@@ -153,8 +133,9 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
   RunBook book(book_context, own);  // rank 0 reports the start as iteration 0
   DistributedLoss loss(c, gradient.get(), mixing->consensus());
   Traffic traffic;
-  std::vector<WorkerRecord> mine;
   std::int64_t rounds = 0;
+  // Rank 0 with W = J, once its loss has diverged while the model is still finite: the model of that round, the result.
+  std::vector<double> diverged_model;
   const std::int64_t last = book.max_iterations();
 
   double replication_time = NOT_EVALUATED;
@@ -174,7 +155,6 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
     const std::int64_t begin = t;
     const std::int64_t end = tau >= last - t ? last : t + tau;
     WorkerRecord w{};
-    bool keep = false;  // whether w is a record to keep (a failed worker keeps none after the step it failed in)
     // A request that completes when the round ends without this worker (wait_for): it interrupts the local steps.
     Request* left_behind = worker >= 0 ? mixing->round_started(end, c.comm) : nullptr;
     bool stepping = worker >= 0 && !failed;
@@ -194,16 +174,14 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
           failed = true;
         }
         w = {c.repetition, t, worker, start, c.compute.last_modelled(), NOT_EVALUATED, done, done, !done};
-        keep = true;
         if (done && !p.average_gradients) kernels::axpy(-s.algorithm.step.at(t - 1), grad, own);
         stepping = done;
       } else if (worker >= 0) {
-        // Left behind (the round ended without it) or failed: no step. A failed worker keeps no records.
+        // Left behind (the round ended without it) or failed: no step.
         w = {c.repetition, t, worker, c.clock.now(), 0, NOT_EVALUATED, false, false, true};
-        keep = !failed;
       }
       if (t == end) break;
-      if (keep) mine.push_back(w);
+      if (worker >= 0) c.trace.worker(w);
       if (rank == 0) {
         IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, rounds, traffic.reported, m};
         r.live = mixing->live();
@@ -218,6 +196,12 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
       ConsensusRows::contribute(c.comm, t, own);
       if (rank == 0) rows.expect(t);
     }
+    // Rank 0 tells the others of a divergence only it has seen by mixing in NaN: every rank's averaged model is then
+    // non-finite, and every rank stops at this round on its own (no extra message, the same bytes).
+    if (!diverged_model.empty()) {
+      auto& mixed = p.average_gradients ? grad : own;
+      std::fill(mixed.begin(), mixed.end(), NOT_EVALUATED);
+    }
     if (p.average_gradients) {
       // Sync SGD: W = J applied to the gradients, one step with their mean.
       mixing->mix(t, grad, replicas, c.comm);
@@ -225,9 +209,16 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
     } else {
       mixing->mix(t, own, replicas, c.comm);
     }
+    // wait_for's aggregator tells each worker when its model arrived and whether it was used.
+    if (worker >= 0) w.arrival = c.clock.now();
+    if (const auto verdict = mixing->verdict(); verdict && worker >= 0) {
+      w.arrival = verdict->arrival;
+      w.used = verdict->used;
+      w.dropped = !verdict->used;
+    }
     if (mixing->stalled()) {
       // Every rank learns it from the round's message: the run ends where it stood, this round unrecorded.
-      if (keep) mine.push_back(w);
+      if (worker >= 0) c.trace.worker(w);
       if (rank == 0) book.stall(mixing->stall_reason());
       break;
     }
@@ -237,10 +228,7 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
                               "measured " + std::to_string(*measured) + " bytes sent by all ranks, the count says " +
                               std::to_string(traffic.total) + " (internal error)");
     ++rounds;
-    if (keep) {
-      w.arrival = c.clock.now();
-      mine.push_back(w);
-    }
+    if (worker >= 0) c.trace.worker(w);
     if (p.tau.needs_loss()) {
       // Only for a round to come: at the iteration limit there is none.
       if (t < last) tau = loss_rule_tau(f0, loss.evaluate(t, own, traffic), p.tau.tau0, last - t);
@@ -273,23 +261,27 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
       stop = t == last;
     } else if (rank != 0) {
       stop = !all_finite(own) || t == last;  // the decision rank 0 makes, from the identical averaged model
+    } else if (stop && t != last && all_finite(own) && diverged_model.empty()) {
+      // Only the loss diverged: the others cannot know yet. They learn it from the next round (see above).
+      diverged_model = own;
+      stop = false;
     }
   }
 
   RunOutcome outcome;
+  const std::vector<double>& result = diverged_model.empty() ? own : diverged_model;
+  // Every rank's last contribution to the consensus distance is in once all have left the loop: rank 0 collects after
+  // a barrier (past the last row, so it is not part of the run's time or bytes).
   mixing->finish(c.comm);
-  // The aggregator's verdicts (wait_for) travel with its records, after every worker's (it is the last rank).
-  if (worker < 0) mine = mixing->verdicts();
-  const auto workers = merge_verdicts(gather_worker_records(c.comm, mine), c.repetition);
+  c.comm.barrier(message_tag(0, MessageKind::GATHER));
   if (rank == 0) {
-    rows.collect(c.comm, /*wait=*/true);  // every rank has contributed: it sent its records after its last round
-    for (const auto& record : workers) c.trace.worker(record);
-    outcome.summary = book.finish(own);
+    rows.collect(c.comm, /*wait=*/true);
+    outcome.summary = book.finish(result);
     outcome.summary.zeta = p.mixing.zeta();
     outcome.summary.replication_time = replication_time;
     outcome.summary.replication_bytes = replication_bytes;
   }
-  outcome.model = own;
+  outcome.model = result;
   return outcome;
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <cmath>
 
+#include "sgdsim/core/trace/run_directory.hpp"
 #include "sgdsim/core/trace/trace.hpp"
 #include "sgdsim/error.hpp"
 

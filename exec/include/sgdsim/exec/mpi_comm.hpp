@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <deque>
+#include <limits>
+#include <optional>
 #include <span>
 #include <unordered_set>
 #include <vector>
@@ -19,7 +21,8 @@ namespace sgdsim::exec {
 //
 // Waiting never busy-spins for long: every blocking call (send, recv, wait, wait_any and the collectives, which use
 // the non-blocking MPI_I* forms) tests for ~20 µs, then yields the core between tests up to 0.5 ms, then sleeps in
-// 50 µs slices between tests, so that ranks oversubscribing a few cores leave them to the ranks that compute.
+// 50 µs slices between tests, so that ranks oversubscribing a few cores leave them to the ranks that compute. Every
+// wait is also an interrupt checkpoint: a SIGINT or SIGTERM makes it throw Interrupted.
 //
 // Late messages. A recv the algorithm cancels is MPI_Cancel'ed and completed at once (if its message had already
 // matched, the message is discarded). A send the algorithm cancels cannot be withdrawn reliably in MPI, so it is
@@ -28,6 +31,12 @@ namespace sgdsim::exec {
 // finish(), a collective drain: every rank tells every other how many messages it sent it (MPI_Alltoall); each rank
 // then receives and discards the messages sent to it that no recv took, while completing its own detached sends.
 // The counts make the drain exact: it ends when nothing is in flight, and cannot wait for a message never sent.
+//
+// Waiting for a send_async returns at once and detaches the send if MPI has not completed it: the payload is a private
+// copy, so the caller's buffer is free anyway, and MPI completes the send in the background (later calls, finish()).
+// A receiver that stops taking messages (a stopped or hung worker) thus never blocks the sender, which a wait for MPI
+// completion would as soon as the shared-memory queue to that peer fills or a message is large (rendezvous). The cost:
+// each message to such a peer keeps its copy until the peer takes it or the run ends.
 //
 // Bytes: point-to-point messages count their payload. Collectives run as MPI_Allreduce / MPI_Bcast / MPI_Barrier but
 // count what the default point-to-point schedules of Comm send (ring all-reduce: 2(n−1) chunks of ~m/n per rank;
@@ -53,6 +62,8 @@ class MpiComm final : public Comm {
 
   void wait(Request& request) override;
   std::size_t wait_any(std::span<Request> requests) override;
+  // wait_any for at most `seconds`: the index of the completed request, or nothing if none completed in time.
+  std::optional<std::size_t> wait_any_for(std::span<Request> requests, double seconds);
   // False for an empty request (nothing completed now).
   bool test(Request& request) override;
   void cancel(Request& request) override;
@@ -99,9 +110,10 @@ class MpiComm final : public Comm {
   // Cancels a pending recv (discarding a message that already matched) or detaches a pending send. Never throws.
   void abandon(Pending& pending) noexcept;
   void progress_detached();
-  // Polls `done` (which tests MPI requests) with the spin-then-sleep back-off until it returns true.
+  // Polls `done` (which tests MPI requests) with the spin-then-sleep back-off until it returns true (then returns
+  // true) or `seconds` have passed (then false). An interrupt (SIGINT, SIGTERM) throws Interrupted from here.
   template <class Done>
-  void poll(Done&& done);
+  bool poll(Done&& done, double seconds = std::numeric_limits<double>::infinity());
   void wait_request(MPI_Request& request, MPI_Status& status);
 
   MPI_Comm comm_ = MPI_COMM_NULL;

@@ -1,11 +1,13 @@
-// The MPI backend's entry point: every rank of an mpirun calls run_mpi; rank 0 gets the results.
+// The MPI backend's entry points: the start-up agreement of all ranks, then run_mpi on every rank of an mpirun.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sgdsim/core/models/problem.hpp"
 #include "sgdsim/core/scenario/scenario.hpp"
 #include "sgdsim/core/trace/trace.hpp"
+#include "sgdsim/error.hpp"
 
 namespace sgdsim::exec {
 
@@ -34,8 +36,46 @@ struct ThreadChoice {
 };
 ThreadChoice choose_threads();
 
-// Checks the world size against ranks_needed(scenario) (a ConfigError on every rank otherwise), runs all
-// repetitions with MpiComm / wall clock / real compute, and returns the results on rank 0 (empty elsewhere).
-RunResults run_mpi(const Scenario& scenario, const Problem& problem, TraceSink* observer = nullptr);
+// What the ranks agreed at start-up: go (exit_code 0), or the exit code every rank ends with and, for ranks that did
+// not fail themselves, the reason (which ranks rejected the scenario, or where the scenarios of the ranks differ).
+struct StartVerdict {
+  int exit_code = 0;
+  std::string message;
+};
+
+// Collective over MPI_COMM_WORLD, before any algorithm traffic, so that no rank waits for a peer that gave up.
+// `failure` is this rank's own start-up outcome (0 ok, else its exit code, its error already printed); `fingerprint`
+// is scenario_fingerprint() of the scenario it parsed. If any rank failed, every rank gets the largest exit code; if
+// all parsed but a fingerprint differs from rank 0's, every rank gets exit code 2 and the first differing JSON path.
+StartVerdict agree_to_start(int failure, const std::string& fingerprint);
+
+// The same on every rank, computed without communicating: a ConfigError unless MPI_COMM_WORLD has
+// ranks_needed(scenario) ranks.
+void check_world_size(const Scenario& scenario);
+
+struct MpiRunOptions {
+  TraceSink* observer = nullptr;  // rank 0: sees the iteration rows (progress)
+  // Seconds rank 0 waits at the end of a repetition for a worker's records before giving up on it (SilentWorkers).
+  double worker_timeout = 60.0;
+};
+
+// Rank 0, at the end of a repetition: these workers sent nothing within the timeout. Their rows and summary
+// (silent_workers) have reached the sink; the job cannot end collectively and must be aborted.
+class SilentWorkers : public MpiError {
+ public:
+  SilentWorkers(const char* file, int line, const std::string& what, std::vector<int> workers)
+      : MpiError(file, line, what), workers_(std::move(workers)) {}
+  const std::vector<int>& workers() const { return workers_; }
+
+ private:
+  std::vector<int> workers_;
+};
+
+// Checks the world size, runs all repetitions with MpiComm / wall clock / real compute, and sends rank 0's results to
+// `sink` (required on rank 0, unused elsewhere): iteration rows as they happen; worker rows, gathered from every rank
+// at the end of each repetition, in (iteration, worker) order; then the repetition's summary and model.
+void run_mpi(const Scenario& scenario, const Problem& problem, RunSink* sink, const MpiRunOptions& options = {});
+// The same, returning rank 0's results in memory (empty elsewhere).
+RunResults run_mpi(const Scenario& scenario, const Problem& problem, const MpiRunOptions& options = {});
 
 }  // namespace sgdsim::exec

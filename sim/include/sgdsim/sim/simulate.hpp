@@ -28,12 +28,16 @@ struct SimulationOptions {
 
 // Builds the platform (cluster.network), starts one actor per rank on its host, runs all repetitions (or only the one
 // of options.only_repetition) one after another, each from time 0 of its own clock, and checks every actor finished
-// (a deadlock is a SimulationError).
-// Only one simulation per process (SimGrid allows one Engine).
+// (a deadlock is a SimulationError). Rows go to `sink` as the simulation produces them (worker rows in (iteration,
+// worker) order), each repetition's summary and model when it ends. Only one simulation per process (SimGrid allows
+// one Engine).
+void simulate(const Scenario& scenario, const Problem& problem, RunSink& sink, const SimulationOptions& options = {});
+// The same, kept in memory.
 RunResults simulate(const Scenario& scenario, const Problem& problem, const SimulationOptions& options = {});
-// The analytic engine alone (simulate() calls it for SimEngine::ANALYTIC). Platform files and SimGrid options are
-// ConfigErrors. Runs any number of times per process.
-RunResults simulate_analytic(const Scenario& scenario, const Problem& problem, const SimulationOptions& options = {});
+// The analytic engine alone (simulate() calls it for SimEngine::ANALYTIC), streaming to `sink` like simulate().
+// Platform files and SimGrid options are ConfigErrors. Runs any number of times per process.
+void simulate_analytic(const Scenario& scenario, const Problem& problem, RunSink& sink,
+                       const SimulationOptions& options = {});
 
 // The SimGrid library's version, "3.32.0".
 std::string simgrid_version();

@@ -20,7 +20,7 @@ struct RunContext {
   Comm& comm;
   Compute& compute;  // this rank's compute (unused on a parameter server)
   const Clock& clock;
-  TraceSink& trace;
+  TraceSink& trace;  // this rank's records, as they happen (rows on the aggregating rank, worker records everywhere)
 };
 
 // What a rank's part of a repetition returns. The summary and the final model are meaningful on rank 0.
@@ -37,11 +37,6 @@ int worker_of_rank(const Scenario& scenario, int rank);
 // Runs this rank's part of one repetition with the scenario's algorithm (ConfigError if comm.size() is not
 // ranks_needed).
 RunOutcome run_algorithm(const RunContext& context);
-
-// Runs repetition `repetition` on this rank: the algorithm, with rank 0's records appended to `results` (other ranks
-// leave it alone). Used by both backends. `observer`, if given, also receives rank 0's records as they happen.
-RunOutcome run_rank(const Scenario& scenario, const Problem& problem, int repetition, Comm& comm, Compute& compute,
-                    const Clock& clock, RunResults& results, TraceSink* observer = nullptr);
 
 // Message tags: the iteration and the message kind, so that a message of iteration t never matches one of t+1.
 enum class MessageKind : int {

@@ -49,6 +49,9 @@ struct AlgorithmDef {
   // Optional. Facts derived from the parsed keys that the resolved scenario does not spell out (ζ of a mixing matrix,
   // a solved schedule constant), as (name, value) lines for `sgdsim check`.
   std::function<std::vector<std::pair<std::string, std::string>>(const AlgorithmParams& params)> derived;
+  // Its trace rows report averaging rounds (IterationRecord::tau, consensus): trace.csv gets those two columns. Known
+  // before the run, because the run directory's header is written first.
+  bool averaging_rounds = false;
 };
 
 // A definition from functions typed on the algorithm's own parameter struct P (derived from AlgorithmParams).

@@ -1,6 +1,7 @@
 // The run bookkeeping every algorithm shares, public so that an algorithm added from outside reports the same trace
-// rows, stop decisions and summary as a built-in one: the stop rule, loss evaluation, divergence, the summary, and the
-// gathering of worker records to rank 0.
+// rows, stop decisions and summary as a built-in one: the stop rule, loss evaluation, divergence and the summary.
+// Worker records need no gathering: every rank reports its own with context.trace.worker() as they happen, and the
+// backend brings them to rank 0 in (iteration, worker) order.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,10 @@
 #include "sgdsim/core/algorithms/algorithm.hpp"
 
 namespace sgdsim {
+
+// A run has diverged when its model is not finite, or a loss evaluated during the run (or the final one) is not finite
+// or exceeds DIVERGENCE_FACTOR × F(x0), the loss at the starting model (the row of iteration 0).
+constexpr double DIVERGENCE_FACTOR = 1e4;
 
 // Tracks one repetition on the aggregating rank (rank 0, or the parameter server): reports its trace rows, makes the
 // stop decision (scenario.stop: iterations, time, target loss; and divergence) and builds the summary.
@@ -32,33 +37,38 @@ class RunBook {
   bool evaluate_at(std::int64_t t) const;
   // Evaluates F and ‖∇F‖ over the whole data set at x into the record (numerics off: left unevaluated).
   void evaluate(IterationRecord& record, std::span<const double> x);
-  // Reports the row and, when `decide`, returns whether to stop after it. Divergence is a non-finite model: a test
-  // every rank can make on its own copy of an identical model.
+  // Reports the row and, when `decide`, returns whether to stop after it. A non-finite model is a test every rank can
+  // make on its own copy of an identical model; a diverged loss is known only here, on the rank that evaluates it (see
+  // diverged()).
   bool record(IterationRecord record, std::span<const double> x, bool decide = true);
   bool stopped() const { return stop_; }
   // Ends the run as stalled (status STALLED, stop_reason "stalled"): the algorithm's rule can no longer be met because
   // workers failed; `reason` says which and why.
   void stall(std::string reason);
+  // Whether the run has diverged (DIVERGENCE_FACTOR). When only the loss says so, the model is still finite and
+  // ranks that decide their stop from the model cannot know: the algorithm must tell them.
+  bool diverged() const { return summary_.status == RunStatus::DIVERGED; }
   // The iteration cap for loops: stop.iterations, or unbounded.
   std::int64_t max_iterations() const;
   // Whether the stop can be decided only by the aggregating rank (a time or target-loss stop), so that the other
   // ranks must be told; with an iteration limit alone every rank knows when to stop.
   bool needs_stop_broadcast() const;
 
-  // The summary of the repetition, with the final loss evaluated at x.
+  // The summary of the repetition, with the final loss evaluated at x (a diverged one makes the run diverged).
   RunSummary finish(std::span<const double> x);
 
  private:
+  bool loss_diverged(double loss);
+  void set_diverged();
+
   const RunContext& context_;
   std::vector<double> grad_;
+  double initial_loss_ = NOT_EVALUATED;  // F at the starting model (rank 0, with numerics)
+  std::int64_t evaluated_ = -1;  // the iteration last evaluated
   RunSummary summary_;
   bool stop_ = false;
 };
 
 bool all_finite(std::span<const double> x);
-
-// Sends every rank's worker records to rank 0, which returns them all sorted by (iteration, worker); other ranks get
-// an empty vector. Every rank of the communicator must call it once at the end of a repetition.
-std::vector<WorkerRecord> gather_worker_records(Comm& comm, const std::vector<WorkerRecord>& local);
 
 }  // namespace sgdsim

@@ -1,4 +1,4 @@
-// Run records (per iteration, per worker) and the run directory writer: trace.csv, workers.csv, summary.json.
+// Run records (per iteration, per worker), the sinks they go to, a run's results kept in memory, its provenance.
 #pragma once
 
 #include <chrono>
@@ -46,7 +46,17 @@ struct WorkerRecord {
   bool dropped = false;   // it was computed or started but not used (late / cancelled)
 };
 
-enum class RunStatus { COMPLETED, DIVERGED, FAILED, STALLED };
+// What the aggregator (the PS) knows of a worker's task in one iteration: when its result arrived (NaN: not before
+// the PS moved on) and whether it entered the update. RowCollector merges it into the worker's own record.
+struct ArrivalRecord {
+  int run = 0;
+  std::int64_t iteration = 0;
+  int worker = 0;
+  double arrival = NOT_EVALUATED;
+  bool used = false;
+};
+
+enum class RunStatus { COMPLETED, DIVERGED, FAILED, INTERRUPTED, STALLED };
 const char* status_name(RunStatus status);
 
 struct RunSummary {
@@ -61,6 +71,7 @@ struct RunSummary {
   std::int64_t comm_rounds = 0;
   std::uint64_t bytes = 0;
   double mean_iteration_time = 0;
+  std::vector<int> silent_workers;  // real runs: workers given up on at the end (sent nothing within the timeout)
   // Classifiers (problem.model) only: test accuracy at the end, the best evaluated, and the time it first reached
   // stop.target_accuracy (NaN: no test set / not reached).
   bool classifier = false;
@@ -74,27 +85,31 @@ struct RunSummary {
   std::uint64_t replication_bytes = 0;
 };
 
-// What an algorithm reports to. The aggregating rank (PS, or rank 0) reports iterations; every rank reports the
-// worker records it knows (the runner gathers them to rank 0 at the end).
+// What an algorithm reports to, as it goes. The aggregating rank (PS, or rank 0) reports iterations and, in the PS
+// family, arrivals; every rank reports the worker records of its own tasks.
 class TraceSink {
  public:
   virtual ~TraceSink() = default;
   virtual void iteration(const IterationRecord& record) = 0;
   virtual void worker(const WorkerRecord& record) = 0;
+  // An aggregator that reports arrivals (ArrivalRecord: the PS's view of each worker's task) says so first, before it
+  // sends its first model (so before any worker can have reported), so that worker rows wait for them. Then it
+  // reports one per worker per iteration. Sinks that keep no worker rows ignore both.
+  virtual void expect_arrivals() {}
+  virtual void arrival(const ArrivalRecord& /*record*/) {}
 };
 
-// Keeps everything in memory.
-class MemoryTrace : public TraceSink {
+// Where a run's results go on the aggregating rank: iteration rows as they come, worker rows in (iteration, worker)
+// order with arrivals merged (see RowCollector), and each repetition's summary and final model when it ends.
+class RunSink : public TraceSink {
  public:
-  void iteration(const IterationRecord& record) override { iterations.push_back(record); }
-  void worker(const WorkerRecord& record) override { workers.push_back(record); }
-  std::vector<IterationRecord> iterations;
-  std::vector<WorkerRecord> workers;
+  virtual void repetition(const RunSummary& summary, std::span<const double> model) = 0;
 };
 
 // A double as CSV text that reads back to the same double (%.17g); NaN (not evaluated) is an empty field.
 std::string csv_number(double v);
 
+// Writes `path` whole: into a temporary name unique to this process beside it, then renamed over it.
 void write_file_atomically(const std::filesystem::path& path, const std::string& contents);
 
 // Packing worker records into doubles to gather them over a Comm, and back.
@@ -105,8 +120,15 @@ std::vector<WorkerRecord> unpack_worker_records(std::span<const double> packed);
 
 namespace sgdsim {
 
-// Everything a run of all repetitions produced (on the aggregating rank).
-struct RunResults {
+// Everything a run of all repetitions produced, kept in memory (tests, `sgdsim bounds`; runs stream to a RunWriter).
+struct RunResults final : RunSink {
+  void iteration(const IterationRecord& record) override { iterations.push_back(record); }
+  void worker(const WorkerRecord& record) override { workers.push_back(record); }
+  void repetition(const RunSummary& summary, std::span<const double> model) override {
+    summaries.push_back(summary);
+    models.emplace_back(model.begin(), model.end());
+  }
+
   std::vector<IterationRecord> iterations;
   std::vector<WorkerRecord> workers;
   std::vector<RunSummary> summaries;
@@ -127,25 +149,5 @@ std::string provenance_json(const Provenance& provenance);
 
 // "2026-01-31T09:15:02Z"
 std::string utc_timestamp(std::chrono::system_clock::time_point when);
-
-struct RunFileOptions {
-  int workers_every = 1;                  // workers.csv keeps the iterations divisible by this; 0 keeps none
-  std::optional<Provenance> provenance;  // written into summary.json when given
-};
-
-// Writes the run directory: scenario.json, trace.csv, workers.csv, model.csv (final models), summary.json (last).
-// Every file goes to a temporary name first and is renamed when complete. A scenario with problem.model (a
-// classifier) gets three more trace columns (accuracy, test_loss, test_accuracy) and the test-accuracy figures in
-// summary.json; the files of a linear objective are as they always were.
-void write_run_directory(const std::filesystem::path& dir, const std::string& resolved_scenario,
-                         const RunResults& results, const std::string& backend, const RunFileOptions& options = {});
-
-// The files of a run directory, in the order they are written (summary.json last).
-extern const std::vector<std::string> RUN_FILES;
-
-// Writes `dir` from run directories of the same scenario holding consecutive repetitions (each run alone, maybe in
-// another process or on another host), in repetition order: the same bytes as if all repetitions had been written
-// at once, except summary.json's provenance, which spans the parts (earliest start, latest end, every host).
-void merge_run_directories(const std::vector<std::filesystem::path>& parts, const std::filesystem::path& dir);
 
 }  // namespace sgdsim

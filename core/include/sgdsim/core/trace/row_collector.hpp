@@ -1,0 +1,64 @@
+// RowCollector: every rank's records on their way to a run's sink, worker rows put in order, arrivals merged.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "sgdsim/core/trace/trace.hpp"
+
+namespace sgdsim {
+
+// Worker records come from every rank, in each rank's own order (a simulation interleaves them by simulated time; a
+// real run gathers them at the end of a repetition). The collector holds an iteration's records until all k workers
+// (and, in the PS family, the PS's k arrivals) are in, then passes them on in worker order: workers.csv is sorted by
+// (run, iteration, worker) without ever holding more than the iterations still open.
+//
+// It is also the interrupt checkpoint of a run: after passing on an iteration row it calls interrupt::check(), so an
+// interrupted run unwinds right after a complete row.
+class RowCollector final : public TraceSink {
+ public:
+  // `observer`, if given, also sees the iteration rows (progress display).
+  RowCollector(int workers, RunSink& out, TraceSink* observer = nullptr);
+
+  void iteration(const IterationRecord& record) override;
+  void worker(const WorkerRecord& record) override;
+  // After expect_arrivals() (the PS family), rows also wait for the PS's ArrivalRecords, which set their arrival,
+  // used and dropped (= not used).
+  void expect_arrivals() override { with_arrivals_ = true; }
+  void arrival(const ArrivalRecord& record) override;
+
+  // Passes on every iteration still held (the end of a repetition). A record missing from a worker in `silent` (a
+  // worker given up on) becomes a row with what the aggregator knows: arrival and used from its ArrivalRecord, computed
+  // when its result arrived, start and compute empty. A record missing from any other worker is an Error.
+  void flush(std::span<const int> silent = {});
+
+  std::size_t open_iterations() const { return open_.size(); }
+
+ private:
+  struct Open {
+    std::vector<WorkerRecord> records;
+    std::vector<char> has_record;
+    std::vector<ArrivalRecord> arrivals;
+    std::vector<char> has_arrival;
+    int records_in = 0;
+    int arrivals_in = 0;
+  };
+  using Key = std::pair<int, std::int64_t>;  // (run, iteration)
+
+  Open& open(int run, std::int64_t iteration);
+  bool complete(const Open& o) const;
+  void pass_on(Open& o);
+  void pass_on_complete();
+
+  int workers_;
+  bool with_arrivals_ = false;
+  RunSink& out_;
+  TraceSink* observer_;
+  std::map<Key, Open> open_;
+  std::vector<Open> spare_;  // buffers of passed-on iterations, reused
+};
+
+}  // namespace sgdsim
