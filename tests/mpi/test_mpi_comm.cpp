@@ -59,7 +59,7 @@ TEST_CASE("wait_any returns the index of the request that completed and leaves t
   comm.finish();
 }
 
-TEST_CASE("a cancelled recv never takes the message later sent with its tag; a new recv does") {
+TEST_CASE("a cancelled recv never takes the message later sent with its tag, a new recv does") {
   MpiComm comm;
   if (comm.rank() == 0) {
     std::array<double, 1> cancelled{-1};
@@ -104,7 +104,7 @@ TEST_CASE("a late result whose send was cancelled is drained by finish and never
   next.finish();
 }
 
-TEST_CASE("waiting for a send_async does not wait for the receiver; the message still arrives when it receives") {
+TEST_CASE("waiting for a send_async does not wait for the receiver, the message still arrives when it receives") {
   const std::vector<double> big(1 << 20, 2.0);  // 8 MB: rendezvous, MPI cannot complete it before rank 0 receives
   MpiComm comm;
   if (comm.rank() == 1) {

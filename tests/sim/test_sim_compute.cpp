@@ -144,7 +144,7 @@ TEST_CASE("a zero-time task completes at once, unless its interrupt has already 
   CHECK_FALSE(with_arrived_interrupt);
 }
 
-TEST_CASE("a platform host slower than the reference speed computes proportionally longer; the delay is not scaled") {
+TEST_CASE("a platform host slower than the reference speed computes proportionally longer, the delay is not scaled") {
   const std::string xml = R"(<?xml version='1.0'?><!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">
 <platform version="4.1"><zone id="z" routing="Full">
   <host id="node-0" speed="1Gf"/><host id="node-1" speed="250Mf"/>

@@ -43,7 +43,7 @@ TEST_CASE("zeta of a ring with uniform weights is 1/3 + (2/3) cos(2 pi / m)") {
   }
 }
 
-TEST_CASE("a complete graph is J, with zeta 0, whatever the weights; the solver agrees on J formed densely") {
+TEST_CASE("a complete graph is J, with zeta 0, whatever the weights, the solver agrees on J formed densely") {
   for (int m : {1, 2, 5, 16, 5000}) {
     CHECK(topology_matrix(graph(Graph::COMPLETE), m, "t").is_average());
     CHECK(topology_matrix(graph(Graph::COMPLETE, Weights::METROPOLIS), m, "t").zeta() == 0.0);
@@ -76,7 +76,7 @@ TEST_CASE("hypercube, torus and EASGD's W_alpha have the zeta of their closed fo
   CHECK(elastic_matrix(4, 0.0).zeta() == doctest::Approx(1.0));  // α = 0: independent workers
 }
 
-TEST_CASE("Metropolis weights make any connected graph doubly stochastic; uniform weights need a regular graph") {
+TEST_CASE("Metropolis weights make any connected graph doubly stochastic, uniform weights need a regular graph") {
   TopologySpec er = graph(Graph::ERDOS_RENYI, Weights::METROPOLIS);
   er.p = 0.3;
   er.seed = 11;

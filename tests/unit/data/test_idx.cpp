@@ -53,7 +53,7 @@ TEST_CASE("idx: unsigned-byte images are flattened and scaled by 1/255 by defaul
   CHECK(d.labels == std::vector<double>{7, 0, 7});
 }
 
-TEST_CASE("idx: gzipped files read like plain ones; limit and scale apply") {
+TEST_CASE("idx: gzipped files read like plain ones, limit and scale apply") {
   const test::TempFile images("images.idx.gz", "");
   const test::TempFile labels("labels.idx.gz", "");
   write_gzipped(IMAGES, images.path());

@@ -57,7 +57,7 @@ TEST_CASE("grid and zip together: every grid point at every zip step") {
                                               "seed=2,tau=2,iterations=10", "seed=2,tau=8,iterations=40"});
 }
 
-TEST_CASE("each variant runs at each sweep point; the sweep's values follow the variant's set") {
+TEST_CASE("each variant runs at each sweep point, the sweep's values follow the variant's set") {
   const Study s = split_variants(study(R"(, "variants": [
       {"label": "sync", "set": {"algorithm.name": "sync_sgd"}},
       {"label": "local", "set": {"algorithm.name": "local_sgd", "algorithm.tau": 4}}],
