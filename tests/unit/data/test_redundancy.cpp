@@ -81,7 +81,7 @@ TEST_CASE("heterogeneous redundancy: Normal(mu, sigma) per worker, clipped to [0
   CHECK(heterogeneous_redundancy(4, 0.25, 0.0, 5, 0) == std::vector<double>(4, 0.25));  // sigma = 0: homogeneous
 }
 
-TEST_CASE("sampling from several chunks: each chunk its own number of rows, in order, and one chunk is the plain sampler") {
+TEST_CASE("sampling from several chunks: rows per chunk in order, and one chunk draws what the plain sampler does") {
   const Shards shards(40, 4, 3, 0);
   BatchSampler plain(shards.shard(1), 6, 3, 0, 1);
   BatchSampler one({{shards.shard(1), 6}}, 3, 0, 1);
