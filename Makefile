@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 SCENARIO ?= scenarios/quickstart.json
 BUILD := build
 
-.PHONY: all deps data configure build demo test bench figures clean
+.PHONY: all deps data configure build demo test bench theory-doc figures clean
 
 all: build
 
@@ -44,6 +44,10 @@ test: build
 
 bench: build
 	tools/run_benchmarks.sh $(BUILD)
+
+# Regenerates the tables of docs/theory.md from `sgdsim bounds` and `sgdsim simulate` (simulations: about a minute).
+theory-doc: build
+	tools/theory_table.sh $(BUILD)/apps/sgdsim docs/theory.md
 
 # The README's figure: the quickstart study with 5 repetitions (loss evaluated every other iteration), loss against
 # simulated time on a log axis, mean and 95% band; every figure of it stays in $(BUILD)/figures/quickstart/figures.

@@ -228,6 +228,41 @@ IterationClosedForm coding_iteration_time(const ComputeSpec& compute, int worker
   return out;
 }
 
+NetworkTime scenario_network_time(const Scenario& scenario, std::int64_t dimension) {
+  const NetworkSpec& net = scenario.cluster.network;
+  const int k = scenario.cluster.workers;
+  const double bytes = 8.0 * static_cast<double>(dimension);  // d doubles per model / gradient message
+  NetworkTime out;
+  if (!net.platform_file.empty()) {
+    out.formula = "no closed form for a platform file";
+    return out;
+  }
+  if (net.topology == Topology::IDEAL) {
+    out.time = 0.0;
+    out.formula = "ideal network: 0";
+    return out;
+  }
+  const std::string msg = "M = " + number(bytes) + " B, bw = " + net.bandwidth_text + ", lat = " + net.latency_text;
+  if (scenario.algorithm.params_if<CodingParams>() != nullptr) {
+    if (net.topology != Topology::STAR) {
+      out.formula = "no closed form: PS algorithms are modelled on the star topology";
+      return out;
+    }
+    out.time = star_broadcast_gather_time(k, bytes, net.bandwidth, net.latency);
+    out.formula = "star, CM02: 2(2 lat + k M/bw), all k flows concurrent (exact without stragglers, an upper "
+                  "estimate with them); " + msg;
+    return out;
+  }
+  const auto* averaging = scenario.algorithm.params_if<CooperativeParams>();
+  if (averaging != nullptr && averaging->averages_every_iteration()) {
+    out.time = ring_allreduce_time(k, bytes, net.bandwidth, net.latency);
+    out.formula = "ring all-reduce, CM02: 2(k-1)(lat + M/(k bw)); " + msg;
+    return out;
+  }
+  out.formula = "no closed form for this algorithm's communication";
+  return out;
+}
+
 IterationClosedForm scenario_iteration_time(const Scenario& scenario, std::int64_t samples) {
   const int k = scenario.cluster.workers;
   if (const auto* coding = scenario.algorithm.params_if<CodingParams>())

@@ -3,9 +3,13 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <boost/random/mersenne_twister.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <numeric>
 #include <sstream>
 
 #include "sgdsim/error.hpp"
@@ -394,6 +398,225 @@ Estimate estimate_partition_gradient_bound(const Problem& problem,
   }
   return {best, "max over " + std::to_string(partitions.size()) + " partitions and " + std::to_string(models.size()) +
                     " models of |grad F_P(x)|^2"};
+}
+
+}  // namespace sgdsim::analysis
+
+namespace sgdsim::analysis {
+
+namespace {
+
+// F(x) alone: one pass over the rows.
+double loss_only(const Design& a, kernels::Loss loss, double l2, const VectorXd& x) {
+  const VectorXd z = a.times(x);
+  const auto b = a.labels();
+  double sum = 0;
+  for (std::int64_t i = 0; i < a.rows(); ++i) sum += sample_terms(loss, z[i], b[i]).loss;
+  return sum / static_cast<double>(std::max<std::int64_t>(a.rows(), 1)) + 0.5 * l2 * x.squaredNorm();
+}
+
+// Unit directions from x*: towards x_0, the Hessian's extreme eigenvectors (small d), random Gaussian ones.
+std::vector<VectorXd> ray_directions(const Problem& problem, const Design& a, const VectorXd& x_star,
+                                     const VectorXd& x0, int random_directions, std::uint64_t seed) {
+  std::vector<VectorXd> dirs;
+  const VectorXd to_x0 = x0 - x_star;
+  if (to_x0.norm() > 0) dirs.push_back(to_x0.normalized());
+  const std::int64_t d = a.cols();
+  if (d <= 500) {
+    const Evaluation e = evaluate(a, problem.objective(), problem.l2(), x_star, true);
+    MatrixXd h = a.weighted_gram(e.curvature) / static_cast<double>(std::max<std::int64_t>(a.rows(), 1));
+    h.diagonal().array() += problem.l2();
+    const Eigen::SelfAdjointEigenSolver<MatrixXd> solver(h);
+    if (solver.info() == Eigen::Success) {
+      for (std::int64_t j = 0; j < d; ++j) {
+        if (j < 3 || j >= d - 3) dirs.push_back(solver.eigenvectors().col(j));
+      }
+    }
+  }
+  boost::random::mt19937_64 rng(seed);
+  boost::random::normal_distribution<double> normal;
+  for (int r = 0; r < random_directions; ++r) {
+    VectorXd v(d);
+    for (std::int64_t j = 0; j < d; ++j) v[j] = normal(rng);
+    if (v.norm() > 0) dirs.push_back(v.normalized());
+  }
+  return dirs;
+}
+
+}  // namespace
+
+PointSample sublevel_set_points(const Problem& problem, const Optimum& optimum, std::span<const double> x0,
+                                int random_directions, std::uint64_t seed) {
+  const Design a(problem.data());
+  const auto loss = problem.objective();
+  const double l2 = problem.l2();
+  const VectorXd xs = to_vector(optimum.x);
+  const VectorXd xz = to_vector(x0);
+  const double f0 = loss_only(a, loss, l2, xz);
+  PointSample out;
+  out.points = {std::vector<double>(x0.begin(), x0.end()), optimum.x};
+  const auto dirs = ray_directions(problem, a, xs, xz, random_directions, seed);
+  const double scale = std::max((xz - xs).norm(), 1e-3);
+  int rays = 0;
+  for (const VectorXd& dir : dirs) {
+    for (const double sign : {1.0, -1.0}) {
+      const VectorXd v = sign * dir;
+      double hi = scale;
+      int doublings = 0;
+      while (loss_only(a, loss, l2, xs + hi * v) <= f0 && doublings < 60) hi *= 2, ++doublings;
+      if (doublings == 60) continue;  // F stays below F(x_0) along this ray
+      double lo = 0;
+      for (int step = 0; step < 30; ++step) {
+        const double mid = 0.5 * (lo + hi);
+        (loss_only(a, loss, l2, xs + mid * v) <= f0 ? lo : hi) = mid;
+      }
+      ++rays;
+      for (const double fraction : {0.25, 0.5, 0.75, 1.0}) {
+        const VectorXd p = xs + fraction * lo * v;
+        out.points.emplace_back(p.data(), p.data() + p.size());
+      }
+    }
+  }
+  out.how = std::to_string(out.points.size()) + " points of {F <= F(x_0)}: x_0, x* and " + std::to_string(rays) +
+            " rays from x* (towards x_0, Hessian eigenvectors, " + std::to_string(random_directions) +
+            " random directions) at 1/4, 1/2, 3/4, 1 of the way to the boundary";
+  return out;
+}
+
+Estimate estimate_pl_ratio(const Problem& problem, double f_star, const std::vector<std::vector<double>>& points) {
+  const Design a(problem.data());
+  std::vector<std::pair<double, double>> gap_and_grad;
+  double largest_gap = 0;
+  for (const auto& p : points) {
+    const Evaluation e = evaluate(a, problem.objective(), problem.l2(), to_vector(p), false);
+    gap_and_grad.emplace_back(e.loss - f_star, e.grad.squaredNorm());
+    largest_gap = std::max(largest_gap, e.loss - f_star);
+  }
+  Estimate out;
+  out.value = std::numeric_limits<double>::infinity();
+  for (const auto& [gap, grad2] : gap_and_grad) {
+    if (!(gap > 1e-6 * largest_gap)) continue;
+    out.value = std::min(out.value, grad2 / (2.0 * gap));
+    ++out.sample_size;
+  }
+  if (out.sample_size == 0) out.value = std::numeric_limits<double>::quiet_NaN();
+  out.how = "min over " + std::to_string(out.sample_size) + " points of |grad F|^2 / (2 (F - F*))";
+  return out;
+}
+
+double gradient_variance(const Problem& problem, std::span<const std::int64_t> rows, std::span<const double> x) {
+  std::vector<std::span<const std::int64_t>> chunks;
+  std::vector<std::int64_t> all;
+  if (rows.empty()) {
+    all.resize(static_cast<std::size_t>(problem.samples()));
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::int64_t>(i);
+    chunks.emplace_back(all);
+  } else {
+    chunks.push_back(rows);
+  }
+  return chunk_statistics(problem, chunks, x).variances.front();
+}
+
+ChunkStatistics chunk_statistics(const Problem& problem, const std::vector<std::span<const std::int64_t>>& chunks,
+                                 std::span<const double> x) {
+  const Design a(problem.data());
+  if (std::ssize(x) != a.cols()) SGDSIM_THROW(DataError, "chunk_statistics: model size does not match d");
+  const VectorXd xv = to_vector(x);
+  const VectorXd z = a.times(xv);
+  const VectorXd norms = a.row_squared_norms();
+  const auto b = a.labels();
+  ChunkStatistics out;
+  for (const auto& chunk : chunks) {
+    VectorXd g = VectorXd::Zero(a.cols());
+    double second = 0;  // (1/|S|) sum l'^2 ||a_i||^2
+    const double inv = chunk.empty() ? 0.0 : 1.0 / static_cast<double>(chunk.size());
+    for (const std::int64_t i : chunk) {
+      if (i < 0 || i >= a.rows()) SGDSIM_THROW(DataError, "chunk_statistics: row out of range");
+      const double l = sample_terms(problem.objective(), z[i], b[i]).first;
+      a.add_row(i, inv * l, g);
+      second += inv * l * l * norms[i];
+    }
+    // ||grad f_i - grad F_S||^2 averaged over S = mean ||l' a_i||^2 - ||mean l' a_i||^2 (the l2 x terms cancel).
+    out.variances.push_back(std::max(0.0, second - g.squaredNorm()));
+    g += problem.l2() * xv;
+    out.gradients.emplace_back(g.data(), g.data() + g.size());
+  }
+  return out;
+}
+
+namespace {
+double squared_norm(const std::vector<double>& v) { return std::inner_product(v.begin(), v.end(), v.begin(), 0.0); }
+}  // namespace
+
+double largest_inner_product(const ChunkStatistics& stats) {
+  const auto& g = stats.gradients;
+  double best = 0;
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    for (std::size_t j = i + 1; j < g.size(); ++j)
+      best = std::max(best, std::abs(std::inner_product(g[i].begin(), g[i].end(), g[j].begin(), 0.0)));
+  }
+  return best;
+}
+
+double g_tilde_at(const ChunkStatistics& stats, int q, int live) {
+  const int p = static_cast<int>(stats.gradients.size());
+  double sum = 0;
+  for (int j = 0; j < live; ++j) {
+    double smallest = std::numeric_limits<double>::infinity();
+    for (int i = 0; i < p; ++i) {
+      if ((i - j + p) % p < q) continue;  // held by worker j
+      smallest = std::min(smallest, squared_norm(stats.gradients[static_cast<std::size_t>(i)]));
+    }
+    if (std::isfinite(smallest)) sum += smallest;
+  }
+  return sum;
+}
+
+double rho_at(const ChunkStatistics& stats) {
+  const auto& g = stats.gradients;
+  if (g.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> total(g.front().size(), 0.0);
+  double norms = 0;
+  for (const auto& gi : g) {
+    for (std::size_t j = 0; j < total.size(); ++j) total[j] += gi[j];
+    norms += squared_norm(gi);
+  }
+  return norms > 0 ? squared_norm(total) / norms : std::numeric_limits<double>::quiet_NaN();
+}
+
+Estimate minibatch_variance_monte_carlo(const Problem& problem, std::span<const std::int64_t> rows,
+                                        std::span<const double> x, int batch, int draws, std::uint64_t seed) {
+  const Design a(problem.data());
+  const VectorXd xv = to_vector(x);
+  const VectorXd z = a.times(xv);
+  const auto b = a.labels();
+  const std::int64_t size = rows.empty() ? a.rows() : std::ssize(rows);
+  auto row = [&](std::int64_t j) { return rows.empty() ? j : rows[static_cast<std::size_t>(j)]; };
+  auto first = [&](std::int64_t i) { return sample_terms(problem.objective(), z[i], b[i]).first; };
+  VectorXd mean = VectorXd::Zero(a.cols());
+  for (std::int64_t j = 0; j < size; ++j) a.add_row(row(j), first(row(j)) / static_cast<double>(size), mean);
+  boost::random::mt19937_64 rng(seed);
+  boost::random::uniform_int_distribution<std::int64_t> pick(0, size - 1);
+  std::vector<double> values;
+  for (int draw = 0; draw < draws; ++draw) {
+    VectorXd g = VectorXd::Zero(a.cols());
+    for (int k = 0; k < batch; ++k) {
+      const std::int64_t i = row(pick(rng));
+      a.add_row(i, first(i) / batch, g);
+    }
+    values.push_back(static_cast<double>(batch) * (g - mean).squaredNorm());
+  }
+  double m = 0, ss = 0;
+  for (double v : values) m += v;
+  m /= draws;
+  for (double v : values) ss += (v - m) * (v - m);
+  Estimate out;
+  out.value = m;
+  out.sample_size = draws;
+  out.standard_error = draws > 1 ? std::sqrt(ss / (draws - 1) / draws) : std::numeric_limits<double>::quiet_NaN();
+  out.how = "Monte Carlo: " + std::to_string(draws) + " mini-batches of " + std::to_string(batch) +
+            " rows drawn with replacement, B |g~ - grad F_S|^2";
+  return out;
 }
 
 }  // namespace sgdsim::analysis

@@ -1,4 +1,4 @@
-// Reading trace.csv and workers.csv back: a header, then rows of numbers, fields found by column name.
+// Reading trace.csv, workers.csv and model.csv back: a header, then rows of numbers, fields found by column name.
 #include "sgdsim/analysis/run_tables.hpp"
 
 #include <charconv>
@@ -39,6 +39,7 @@ class NumericCsv {
   }
 
   std::size_t rows() const { return rows_.size(); }
+  bool has(const std::string& name) const { return columns_.count(name) != 0; }
   std::size_t column(const std::string& name) const {
     const auto it = columns_.find(name);
     if (it == columns_.end()) SGDSIM_THROW(DataError, path_ + ":1: no column \"" + name + "\"");
@@ -103,6 +104,15 @@ std::vector<IterationRecord> read_trace_csv(const std::filesystem::path& file) {
     r.bytes = static_cast<std::uint64_t>(csv.integer(i, bytes));
     r.waited_for = static_cast<int>(csv.integer(i, waited));
   }
+  // The model-averaging family's columns (absent for other algorithms; empty fields where no round ended).
+  if (csv.has("tau") && csv.has("consensus")) {
+    const std::size_t tau = csv.column("tau"), consensus = csv.column("consensus");
+    for (std::size_t i = 0; i < csv.rows(); ++i) {
+      const double t = csv.number(i, tau);
+      out[i].tau = std::isnan(t) ? 0 : csv.integer(i, tau);
+      out[i].consensus = csv.number(i, consensus);
+    }
+  }
   return out;
 }
 
@@ -125,6 +135,20 @@ std::vector<WorkerRecord> read_workers_csv(const std::filesystem::path& file) {
     w.dropped = csv.integer(i, dropped) != 0;
   }
   return out;
+}
+
+std::vector<std::vector<double>> read_model_csv(const std::filesystem::path& file) {
+  const NumericCsv csv(file);
+  const std::size_t run = csv.column("run"), index = csv.column("index"), value = csv.column("value");
+  std::vector<std::vector<double>> models;
+  for (std::size_t i = 0; i < csv.rows(); ++i) {
+    const auto r = static_cast<std::size_t>(csv.integer(i, run));
+    const auto j = static_cast<std::size_t>(csv.integer(i, index));
+    if (models.size() <= r) models.resize(r + 1);
+    if (models[r].size() <= j) models[r].resize(j + 1, NOT_EVALUATED);
+    models[r][j] = csv.number(i, value);
+  }
+  return models;
 }
 
 }  // namespace sgdsim::analysis

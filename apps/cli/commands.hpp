@@ -21,6 +21,7 @@ struct Options {
   std::string out;
   std::string variant;
   bool no_simulate = false;
+  std::string format = "text";  // bounds: text | json | markdown
   bool force = false;             // simulate, run: replace run directories that exist
   double worker_timeout = 60.0;   // run: seconds to wait for a worker's records at the end of a repetition
   std::string dir_a, dir_b;

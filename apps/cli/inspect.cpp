@@ -1,12 +1,15 @@
 // The commands that look at a scenario, the algorithms or runs without running anything: check, bounds, compare,
 // algorithms.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
 #include "commands.hpp"
 #include "console.hpp"
 #include "sgdsim/analysis/report.hpp"
+#include "sgdsim/analysis/run_data.hpp"
+#include "sgdsim/analysis/theory.hpp"
 #include "sgdsim/core/algorithms/registry.hpp"
 #include "sgdsim/core/models/problem.hpp"
 #include "sgdsim/error.hpp"
@@ -26,28 +29,86 @@ int cmd_check(const Options& o) {
   return EXIT_OK;
 }
 
+namespace {
+
+void print_reports(const std::vector<analysis::TheoryReport>& reports, const std::string& format) {
+  if (format == "json") {
+    if (reports.size() == 1) {
+      std::cout << analysis::report_json(reports.front());
+    } else {
+      std::cout << "[\n";
+      for (std::size_t i = 0; i < reports.size(); ++i) {
+        std::string text = analysis::report_json(reports[i]);
+        text.pop_back();  // the newline, before the separator
+        std::cout << text << (i + 1 < reports.size() ? ",\n" : "\n");
+      }
+      std::cout << "]\n";
+    }
+    return;
+  }
+  if (format == "markdown") {
+    std::cout << analysis::report_markdown_header();
+    for (const auto& r : reports) std::cout << analysis::report_markdown_rows(r);
+    return;
+  }
+  for (std::size_t i = 0; i < reports.size(); ++i) std::cout << (i > 0 ? "\n" : "") << analysis::report_text(reports[i]);
+}
+
+// The constants (smoothness, PL, gradient bounds) are estimated for the linear objectives only.
+void require_linear_objective(const Scenario& s) {
+  if (s.problem.model) {
+    SGDSIM_THROW(ConfigError, "scenario.problem.model: bounds estimates the theorems' constants of the linear "
+                              "objectives (logistic, least_squares) only, not of model " +
+                                  s.problem.model->def->name);
+  }
+}
+
+// A run or study directory: every run in it read back (scenario.json, trace.csv, model.csv), nothing simulated.
+std::vector<analysis::TheoryReport> reports_of_directory(const Options& o) {
+  if (!o.sets.empty()) SGDSIM_THROW(ConfigError, "--set: a run directory is checked as it was run, not changed");
+  if (o.no_simulate) SGDSIM_THROW(ConfigError, "--no-simulate: a run directory is never simulated again");
+  std::vector<analysis::TheoryReport> reports;
+  for (const auto& dir : analysis::find_run_directories(o.scenario)) {
+    if (!o.variant.empty() && dir.filename() != o.variant && dir != std::filesystem::path(o.scenario)) continue;
+    const analysis::RunDirectory run = analysis::read_run_directory(dir);
+    require_linear_objective(run.scenario);
+    const Problem problem = make_problem(run.scenario);
+    reports.push_back(analysis::theory_report(run.scenario, problem, &run.results, dir.string()));
+  }
+  if (reports.empty()) SGDSIM_THROW(ConfigError, "--variant " + o.variant + ": no such run under " + o.scenario);
+  return reports;
+}
+
+}  // namespace
+
 int cmd_bounds(const Options& o) {
-  const auto jobs = resolve_jobs(o);
-  if (!o.no_simulate && jobs.size() > 1)
-    SGDSIM_THROW(ConfigError, "bounds with a simulation takes one variant: add --variant LABEL or --no-simulate");
-  for (const auto& job : jobs) {
-    // The constants (smoothness, PL, gradient bounds) are estimated for the linear objectives.
-    if (job.scenario.problem.model) {
-      SGDSIM_THROW(ConfigError, "scenario.problem.model: bounds estimates the theorems' constants of the linear "
-                                "objectives (logistic, least_squares) only, not of model " +
-                                    job.scenario.problem.model->def->name);
-    }
-    const Problem problem = make_problem(job.scenario);
-    RunResults results;
-    const RunResults* simulated = nullptr;
+  std::vector<analysis::TheoryReport> reports;
+  if (std::filesystem::is_directory(o.scenario)) {
+    reports = reports_of_directory(o);
+  } else {
+    const auto jobs = resolve_jobs(o);
+    if (!o.no_simulate && jobs.size() > 1)
+      SGDSIM_THROW(ConfigError, "bounds with a simulation takes one variant: add --variant LABEL or --no-simulate");
+    for (const auto& job : jobs) {
+      require_linear_objective(job.scenario);
+      const Problem problem = make_problem(job.scenario);
+      RunResults results;
+      const RunResults* simulated = nullptr;
 #ifdef SGDSIM_HAVE_SIMGRID
-    if (!o.no_simulate) {
-      results = simulate_one(job, o);
-      simulated = &results;
-    }
+      if (!o.no_simulate) {
+        results = simulate_one(job, o);
+        simulated = &results;
+      }
 #endif
-    if (!job.label.empty()) std::cout << "== " << job.label << "\n";
-    std::cout << analysis::bounds_report(job.scenario, problem, simulated) << "\n";
+      reports.push_back(analysis::theory_report(job.scenario, problem, simulated, "simulated now"));
+    }
+  }
+  print_reports(reports, o.format);
+  for (const auto& r : reports) {
+    if (r.violated()) {
+      std::cerr << "error: a bound is VIOLATED (below the measurement) in " << r.scenario << "\n";
+      return EXIT_FAILED;
+    }
   }
   return EXIT_OK;
 }

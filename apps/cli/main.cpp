@@ -103,10 +103,19 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   auto* check = app.add_subcommand("check", "validate the scenario and print it resolved (defaults filled in)");
   add_scenario(check);
-  auto* bounds = app.add_subcommand("bounds", "closed forms and theorem bounds for the scenario, beside a simulation");
-  add_scenario(bounds);
+  auto* bounds = app.add_subcommand(
+      "bounds", "every theorem of the seed papers that concerns the scenario's algorithm, checked against a run "
+                "(exit 1 when a bound is VIOLATED)");
+  bounds->add_option("scenario", o.scenario, "scenario JSON file (simulated first), or a run or study directory "
+                                             "(read back, nothing simulated)")
+      ->required()
+      ->check(CLI::ExistingPath);
+  bounds->add_option("--set", o.sets, "override a scenario value (scenario files only; repeatable)");
+  bounds->add_option("--variant", o.variant, "only the study variant with this label");
   add_simgrid(bounds);
-  bounds->add_flag("--no-simulate", o.no_simulate, "print the theory only");
+  bounds->add_flag("--no-simulate", o.no_simulate, "the bounds alone, nothing measured");
+  bounds->add_option("--format", o.format, "text, json, or markdown (table rows, as in docs/theory.md)")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
   auto* algorithms = app.add_subcommand("algorithms", "list the algorithms with their scenario keys and defaults");
   auto* compare = app.add_subcommand("compare", "compare the iteration times of two run directories");
   compare->add_option("run_a", o.dir_a, "run directory A")->required()->check(CLI::ExistingDirectory);

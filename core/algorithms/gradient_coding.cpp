@@ -68,11 +68,11 @@ WorkerTask task_of(const Shards& shards, const FrcCode& code, int worker) {
 }
 
 // Whether the PS has what it waits for, given the arrivals so far.
-bool enough(WaitRule rule, int arrived, int groups_covered, int groups, int k, int wait_for) {
-  switch (rule) {
+bool enough(const CodingParams& a, int arrived, int groups_covered, int groups, int k) {
+  switch (a.rule) {
     case WaitRule::ALL: return arrived == k;
     case WaitRule::EVERY_GROUP: return groups_covered == groups;
-    case WaitRule::FIRST_R: return arrived >= wait_for;
+    case WaitRule::FIRST_R: return arrived >= a.wait_for || (a.stop_when_covered && groups_covered == groups);
   }
   return true;
 }
@@ -83,24 +83,26 @@ bool feasible(const CodingParams& a, const FrcCode& code, std::span<const Reques
               const std::vector<char>& group_used, const std::vector<char>& failed, int arrived) {
   const int k = code.workers;
   auto can_deliver = [&](int w) { return pending[w].pending() && !failed[w]; };
+  auto every_group_can_be_covered = [&] {
+    for (int group = 0; group < code.groups(); ++group) {
+      if (group_used[group]) continue;
+      bool any = false;
+      for (int w = group * code.per_worker; w < (group + 1) * code.per_worker; ++w) any = any || can_deliver(w);
+      if (!any) return false;
+    }
+    return true;
+  };
   switch (a.rule) {
     case WaitRule::ALL:
       for (int w = 0; w < k; ++w)
         if (pending[w].pending() && failed[w]) return false;
       return true;
-    case WaitRule::EVERY_GROUP:
-      for (int group = 0; group < code.groups(); ++group) {
-        if (group_used[group]) continue;
-        bool any = false;
-        for (int w = group * code.per_worker; w < (group + 1) * code.per_worker; ++w)
-          any = any || can_deliver(w);
-        if (!any) return false;
-      }
-      return true;
+    case WaitRule::EVERY_GROUP: return every_group_can_be_covered();
     case WaitRule::FIRST_R: {
       int possible = arrived;
       for (int w = 0; w < k; ++w) possible += can_deliver(w) ? 1 : 0;
-      return possible >= a.wait_for;
+      // agc's stop_when "r_or_covered" also ends once every group has a result.
+      return possible >= a.wait_for || (a.stop_when_covered && every_group_can_be_covered());
     }
   }
   return true;
@@ -127,6 +129,15 @@ std::string stall_reason(const CodingParams& a, const FrcCode& code, const Arriv
   return why;
 }
 
+// The fraction of the data set each group of the code holds (|rows of its c partitions| / N).
+std::vector<double> group_loads(const Shards& shards, const FrcCode& code) {
+  std::vector<double> loads(static_cast<std::size_t>(code.groups()), 0.0);
+  for (int p = 0; p < shards.count(); ++p)
+    loads[static_cast<std::size_t>(p / code.per_worker)] += static_cast<double>(shards.shard(p).size());
+  for (double& l : loads) l /= static_cast<double>(shards.samples());
+  return loads;
+}
+
 // Rank 0 (the PS): per iteration, sends [x, control] to every worker, waits for results until the rule of the
 // algorithm is met, withdraws the rest (late results are dropped and never reach a later iteration), decodes, steps.
 RunOutcome run_server(const RunContext& c, const CodingParams& a) {
@@ -144,6 +155,9 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
   // into the workers' own records).
   std::vector<double> arrival(static_cast<std::size_t>(k));
   std::vector<char> used(static_cast<std::size_t>(k));
+  // l2_term "full": the decoded sum carries l2·x only in the covered groups' share (|rows|/N each); the rest is added.
+  const std::vector<double> loads =
+      a.full_l2 ? group_loads(Shards(c.problem.samples(), k, s.seed, c.repetition), code) : std::vector<double>{};
   RunBook book(c, x);
   Arrivals arrivals(c.comm, k, 1, !s.cluster.failures.empty());
   std::uint64_t delivered = 0;  // payload bytes of results that reached the PS
@@ -167,10 +181,11 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
     std::fill(used.begin(), used.end(), 0);
 
     int arrived = 0, covered = 0;
+    double covered_load = 0;
     std::fill(group_used.begin(), group_used.end(), 0);
     std::fill(g.begin(), g.end(), 0.0);
     const bool alive = arrivals.collect(
-        pending, [&](int n) { return enough(a.rule, n, covered, code.groups(), k, a.wait_for); },
+        pending, [&](int n) { return enough(a, n, covered, code.groups(), k); },
         [&](int n, const std::vector<char>& failed) { return feasible(a, code, pending, group_used, failed, n); },
         [&](int w) {
           ++arrived;
@@ -183,6 +198,7 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
             ++covered;
             used[w] = 1;
             kernels::axpy(1.0, results[w], g);
+            if (a.full_l2) covered_load += loads[static_cast<std::size_t>(group)];
           }
         });
     if (!alive) {
@@ -193,6 +209,7 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
     }
     // AGC sums without rescaling (Wang, Charles & Papailiopoulos 2019); ignore_stragglers rescales by k/r.
     if (a.rescale) kernels::scale(static_cast<double>(k) / arrived, g);
+    if (a.full_l2) kernels::axpy((1.0 - covered_load) * c.problem.l2(), x, g);
     kernels::axpy(-s.algorithm.step.at(t - 1), g, x);
     for (int w = 0; w < k; ++w) c.trace.arrival({c.repetition, t, w, arrival[w], used[w] != 0});
 
@@ -261,11 +278,15 @@ RunOutcome run_coding(const RunContext& context, const CodingParams& params) {
   return context.comm.rank() == 0 ? run_server(context, params) : run_worker(context, params);
 }
 
-// The keys each member takes: egc and agc the code's c, agc and ignore_stragglers r.
+// The keys each member takes: egc and agc the code's c, agc and ignore_stragglers r, agc stop_when and l2_term.
 void resolve_coding(const CodingParams& p, config::ordered_json& out) {
   const bool coded = p.rule == WaitRule::EVERY_GROUP || (p.rule == WaitRule::FIRST_R && !p.rescale);
   if (coded) out["tasks_per_worker"] = p.tasks_per_worker;
   if (p.rule == WaitRule::FIRST_R) out["wait_for"] = p.wait_for;
+  if (p.rule == WaitRule::FIRST_R && !p.rescale) {
+    out["stop_when"] = p.stop_when_covered ? "r_or_covered" : "r";
+    out["l2_term"] = p.full_l2 ? "full" : "covered";
+  }
 }
 
 int read_tasks_per_worker(const config::Object& o, int k) {
@@ -280,6 +301,17 @@ int read_wait_for(const config::Object& o, int k) {
   const std::string expect = "must be between 1 and cluster.workers (" + std::to_string(k) + ")";
   return config::read_int32(o.require("wait_for", "an integer between 1 and cluster.workers"), o.at("wait_for"), 1, k,
                             expect);
+}
+
+// agc's stop_when and l2_term: the paper's rule by default (Wang, Charles & Papailiopoulos 2019, §2 and eq. (1)), the
+// authors' code's as the alternative.
+CodingParams read_agc(const config::Object& o, int k) {
+  CodingParams p = CodingParams::agc(k, read_tasks_per_worker(o, k), read_wait_for(o, k));
+  if (const config::json* x = o.get("stop_when"))
+    p.stop_when_covered = config::read_choice(*x, o.at("stop_when"), {"r", "r_or_covered"}) == 1;
+  if (const config::json* x = o.get("l2_term"))
+    p.full_l2 = config::read_choice(*x, o.at("l2_term"), {"covered", "full"}) == 1;
+  return p;
 }
 
 const KeyDoc TASKS_PER_WORKER{"tasks_per_worker", "1", "c: partitions per worker; workers form k/c groups (c | k)"};
@@ -312,8 +344,12 @@ AlgorithmDef egc() {
 AlgorithmDef agc() {
   return coding_algorithm(
       "agc", "approximate gradient coding: waits for the first r workers, sums one result per covered group",
-      {TASKS_PER_WORKER, WAIT_FOR},
-      [](const config::Object& o, int k) { return CodingParams::agc(k, read_tasks_per_worker(o, k), read_wait_for(o, k)); });
+      {TASKS_PER_WORKER, WAIT_FOR,
+       {"stop_when", "r",
+        "r: wait for r results (the paper); r_or_covered: or until every group has one (the authors' code)"},
+       {"l2_term", "covered",
+        "covered: l2*x in the covered groups' share (the paper's eq. 1); full: l2*x in full (the authors' code)"}},
+      read_agc);
 }
 
 AlgorithmDef ignore_stragglers() {

@@ -482,6 +482,42 @@ OutputSpec read_output(const Obj& root, const std::string& name) {
   return o;
 }
 
+// The `theory` overrides: each key one constant, a finite number (F* any sign, the others >= 0, ζ in [0, 1)).
+struct TheoryKey {
+  std::string_view name;
+  std::optional<double> TheoryOverrides::*member;
+  Bound bound;
+};
+constexpr TheoryKey THEORY_KEYS[] = {
+    {"smoothness", &TheoryOverrides::smoothness, Bound::POSITIVE},
+    {"pl_constant", &TheoryOverrides::pl_constant, Bound::POSITIVE},
+    {"f_star", &TheoryOverrides::f_star, Bound::ANY},
+    {"gradient_bound", &TheoryOverrides::gradient_bound, Bound::NON_NEGATIVE},
+    {"sample_variance", &TheoryOverrides::sample_variance, Bound::NON_NEGATIVE},
+    {"relative_variance", &TheoryOverrides::relative_variance, Bound::NON_NEGATIVE},
+    {"chunk_variance", &TheoryOverrides::chunk_variance, Bound::NON_NEGATIVE},
+    {"gradient_inner_product", &TheoryOverrides::gradient_inner_product, Bound::NON_NEGATIVE},
+    {"g_tilde", &TheoryOverrides::g_tilde, Bound::NON_NEGATIVE},
+    {"rho", &TheoryOverrides::rho, Bound::POSITIVE},
+    {"zeta", &TheoryOverrides::zeta, Bound::NON_NEGATIVE},
+    {"epsilon", &TheoryOverrides::epsilon, Bound::POSITIVE},
+};
+
+TheoryOverrides read_theory(const Obj& root) {
+  TheoryOverrides t;
+  const json* v = root.get("theory");
+  if (v == nullptr) return t;
+  const Obj obj = as_object(*v, root.at("theory"));
+  Names names;
+  for (const auto& key : THEORY_KEYS) names.push_back(key.name);
+  check_keys(obj, names);
+  for (const auto& key : THEORY_KEYS) {
+    if (const json* x = obj.get(key.name)) t.*key.member = read_number(*x, obj.at(key.name), key.bound);
+  }
+  if (t.zeta && *t.zeta >= 1.0) fail_got(obj.at("zeta"), "must be a number in [0, 1)", *obj.get("zeta"));
+  return t;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The resolved scenario: every key with its value, defaults included, in the order of SCENARIO.md.
 
@@ -607,6 +643,14 @@ ordered_json to_json(const Scenario& s) {
   j["output"] = ordered_json{{"dir", s.output.dir.string()},
                              {"every", s.output.every},
                              {"workers", workers <= 1 ? ordered_json(workers == 1) : ordered_json(workers)}};
+  // Only when given: the theorems' constants are otherwise computed by `sgdsim bounds`, not defaults of the scenario.
+  if (!s.theory.empty()) {
+    ordered_json theory;
+    for (const auto& key : THEORY_KEYS) {
+      if (const auto& value = s.theory.*key.member) theory[std::string(key.name)] = *value;
+    }
+    j["theory"] = theory;
+  }
   return j;
 }
 
@@ -620,7 +664,8 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
   s.source = source;
   s.base_dir = base_dir;
   const Obj obj(root, "scenario");
-  check_keys(obj, {"name", "seed", "repetitions", "problem", "cluster", "algorithm", "stop", "output", "description"});
+  check_keys(obj, {"name", "seed", "repetitions", "problem", "cluster", "algorithm", "stop", "output", "description",
+                   "theory"});
   if (const json* v = obj.get("description")) s.description = read_string(*v, obj.at("description"));
   if (const json* v = obj.get("name")) {
     s.name = read_string(*v, obj.at("name"), "must be a non-empty string");
@@ -640,6 +685,7 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
   s.stop = read_stop(obj, s.problem);
   s.output = read_output(obj, s.name);
   s.algorithm = read_algorithm(obj, s);
+  s.theory = read_theory(obj);
   s.resolved_json = to_json(s).dump(2) + "\n";
   return s;
 }
@@ -664,6 +710,13 @@ Scenario load_scenario(const std::filesystem::path& file, const std::vector<std:
   std::filesystem::path base_dir = file.parent_path();
   if (base_dir.empty()) base_dir = ".";
   return parse_impl(text.str(), overrides, base_dir, file);
+}
+
+bool TheoryOverrides::empty() const {
+  for (const auto& key : THEORY_KEYS) {
+    if (this->*key.member) return false;
+  }
+  return true;
 }
 
 double parse_bandwidth(const std::string& text) { return bandwidth_at(text, "bandwidth"); }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A real run calibrated: scenarios/fidelity-agc.json (AGC, 4 workers, inject: model) run under mpirun with 5 ranks,
+# A real run calibrated: scenarios/fidelity-agc.json (AGC, 4 workers, inject: model) in its faster setting (s = 0.2 s,
+# lambda = 10, r = 3; the scenario itself waits for r = 2 at s = 1 s, 40 s of real run) run under mpirun with 5 ranks,
 # `sgdsim calibrate` fitted to its workers.csv (a quarter of the tasks censored: AGC waits for 3 of 4), and the
 # calibrated scenario simulated with the same seed: its mean iteration time within 10% of the real run's. The loss is
 # evaluated only at the start and the end (output.every), so that the real run's iterations hold the tasks and the
@@ -12,7 +13,8 @@ sgdsim=$1; src=$2; shift 2
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 . "$src/tests/golden/lib.sh"
 cd "$work"
-"$@" "$sgdsim" run "$src/scenarios/fidelity-agc.json" --set output.every=1000 --out real > real.out 2>&1 ||
+"$@" "$sgdsim" run "$src/scenarios/fidelity-agc.json" --set cluster.compute.seconds_per_pass=0.2 \
+  --set cluster.compute.straggling.rate=10 --set algorithm.wait_for=3 --set output.every=1000 --out real > real.out 2>&1 ||
   fail "mpirun sgdsim run failed: $(cat real.out)"
 "$sgdsim" calibrate real --data-only > calibrate.txt || fail "calibrate failed: $(cat calibrate.txt)"
 cat calibrate.txt

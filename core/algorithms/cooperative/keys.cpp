@@ -1,4 +1,4 @@
-// Reading and writing the family's scenario keys: batch_size, tau (schedules), topology, weights, mixing, alpha, anchor.
+// Reading and writing the family's scenario keys: batch_size, sampling, tau (schedules), topology, weights, mixing, alpha, anchor.
 #include "keys.hpp"
 
 #include <cmath>
@@ -106,7 +106,13 @@ std::vector<std::vector<double>> read_csv_matrix(const std::string& file) {
 
 }  // namespace
 
-int read_batch_size(const config::Object& o) { return o.int32_or("batch_size", 32, 1); }
+CooperativeParams read_sampled_batches(const config::Object& o) {
+  CooperativeParams p;
+  p.batch_size = o.int32_or("batch_size", p.batch_size, 1);
+  if (const json* x = o.get("sampling"))
+    p.sample_data_set = config::read_choice(*x, o.at("sampling"), {"shard", "data_set"}) == 1;
+  return p;
+}
 
 TauSchedule read_tau(const config::Object& o, const Scenario& s, bool schedules) {
   const json* v = o.get("tau");

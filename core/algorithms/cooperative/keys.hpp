@@ -11,7 +11,8 @@
 
 namespace sgdsim::cooperative {
 
-int read_batch_size(const config::Object& o);
+// `batch_size` (B >= 1, 32) and `sampling` (`shard` or `data_set`), the keys every preset takes.
+CooperativeParams read_sampled_batches(const config::Object& o);
 // `tau`: an integer >= 1, or (with schedules allowed) {"schedule": "list" | "linear" | "loss", ...}; absent: 1.
 TauSchedule read_tau(const config::Object& o, const Scenario& s, bool schedules);
 // `topology` (absent: `fallback`) and `weights` (absent: uniform, metropolis for erdos_renyi), as a matrix over the

@@ -1,5 +1,6 @@
-// Mini-batch gradients from the data a worker holds: B rows with replacement from its own shard (load B/N), or, with
-// RI-SGD's redundancy, B rows from each shard it holds whole and a share of B from a partial one, combined as eq. (3).
+// Mini-batch gradients from the data a worker holds: B rows with replacement from its own shard (load B/N) or, with
+// sampling "data_set", from all rows; with RI-SGD's redundancy, B rows from each shard it holds whole and a share of B
+// from a partial one, combined as eq. (3).
 #include "local_gradient.hpp"
 
 #include <cmath>
@@ -14,9 +15,11 @@ class ChunkMiniBatch final : public LocalGradient {
   ChunkMiniBatch(const RunContext& c, const CooperativeParams& p, int worker)
       : compute_(c.compute),
         shards_(Shards::shared(c.problem.samples(), c.scenario.cluster.workers, c.scenario.seed, c.repetition)),
+        // The whole data set in the order of a single worker's shard, so that with one worker both samplings agree.
+        rows_(p.sample_data_set ? Shards::shared(c.problem.samples(), 1, c.scenario.seed, c.repetition) : shards_),
         worker_(worker) {
     const int b = p.batch_size;
-    std::vector<ChunkDraw> draws{{shards_->shard(worker), b}};
+    std::vector<ChunkDraw> draws{{rows_->shard(p.sample_data_set ? 0 : worker), b}};
     if (p.redundancy) {
       const double mu = worker_redundancy(c, *p.redundancy)[static_cast<std::size_t>(worker)];
       held_ = cyclic_chunks(*shards_, worker, mu, c.scenario.seed, c.repetition);
@@ -43,6 +46,7 @@ class ChunkMiniBatch final : public LocalGradient {
  private:
   Compute& compute_;
   std::shared_ptr<const Shards> shards_;
+  std::shared_ptr<const Shards> rows_;  // what the own mini-batches are drawn from: shards_, or one shard of every row
   HeldChunks held_;
   std::unique_ptr<BatchSampler> sampler_;
   int worker_;

@@ -28,8 +28,9 @@ class LocalGradient {
 // μ_j of every worker j: μ itself (cyclic), or the heterogeneous draws.
 std::vector<double> worker_redundancy(const RunContext& context, const Redundancy& redundancy);
 
-// B rows uniformly with replacement from the worker's shard (its BATCH stream), load B/N; with params.redundancy, B
-// rows from each shard it holds (its own first), round(frac·B) from a partial one, combined by sum or mean.
+// B rows uniformly with replacement (the worker's BATCH stream) from its shard, or from every row with sampling
+// "data_set", load B/N; with params.redundancy, B rows from each shard it holds (its own first), round(frac·B) from a
+// partial one, combined by sum or mean.
 std::unique_ptr<LocalGradient> make_local_gradient(const RunContext& context, const CooperativeParams& params,
                                                    int worker);
 

@@ -12,10 +12,13 @@ const char* anchor_name(AnchorPlacement anchor) { return anchor == AnchorPlaceme
 namespace {
 
 using cooperative::read_anchor;
-using cooperative::read_batch_size;
+using cooperative::read_sampled_batches;
 using cooperative::read_tau;
 
 const KeyDoc BATCH_SIZE{"batch_size", "32", "mini-batch size B per worker and iteration"};
+const KeyDoc SAMPLING{"sampling", "shard",
+                      "shard: mini-batches from the worker's own shard; data_set: from the whole data set (unbiased "
+                      "for grad F, as LUPA-SGD's and Cooperative SGD's theorems assume)"};
 const KeyDoc TAU{"tau", "1",
                  "local steps per averaging round: an integer, or {\"schedule\": \"list\", \"taus\": [...]} | "
                  "{\"schedule\": \"linear\", \"tau0\", \"alpha\" or \"rounds\"} | {\"schedule\": \"loss\", \"tau0\"}"};
@@ -31,6 +34,8 @@ const std::string TOPOLOGY_DOC =
 // Writes the keys of whichever preset made `p`: what it holds beyond the all-reduce of sync SGD.
 void resolve(const CooperativeParams& p, config::ordered_json& out) {
   out["batch_size"] = p.batch_size;
+  // Written only when not the default, so that resolved scenarios from before the key are unchanged.
+  if (p.sample_data_set) out["sampling"] = "data_set";
   if (p.average_gradients) return;
   cooperative::write_tau(p.tau, out);
   cooperative::write_mixing(p, out);
@@ -54,10 +59,9 @@ AlgorithmDef preset(std::string name, std::string description, CommShape shape, 
 AlgorithmDef sync_sgd() {
   return preset("sync_sgd",
                 "synchronous SGD: every iteration all-reduces the workers' mini-batch gradients, one step with their mean",
-                CommShape::PEERS, {BATCH_SIZE}, [](const config::Object& o, const Scenario& s) {
+                CommShape::PEERS, {BATCH_SIZE, SAMPLING}, [](const config::Object& o, const Scenario& s) {
                   cooperative::reject_failures(s, "sync_sgd");
-                  CooperativeParams p;
-                  p.batch_size = read_batch_size(o);
+                  CooperativeParams p = read_sampled_batches(o);
                   p.average_gradients = true;
                   p.mixing = MixingMatrix::average(s.cluster.workers);
                   return p;
@@ -68,9 +72,8 @@ AlgorithmDef sync_sgd() {
 AlgorithmDef local_sgd() {
   return preset("local_sgd",
                 "local SGD (PR-SGD, LUPA-SGD, ADA-LUPA with a schedule): tau local steps, then an all-reduce of the models",
-                CommShape::PEERS, {BATCH_SIZE, TAU, WAIT_FOR}, [](const config::Object& o, const Scenario& s) {
-                  CooperativeParams p;
-                  p.batch_size = read_batch_size(o);
+                CommShape::PEERS, {BATCH_SIZE, SAMPLING, TAU, WAIT_FOR}, [](const config::Object& o, const Scenario& s) {
+                  CooperativeParams p = read_sampled_batches(o);
                   p.tau = read_tau(o, s, /*schedules=*/true);
                   p.mixing = MixingMatrix::average(s.cluster.workers);
                   cooperative::read_wait_for(o, s, p);
@@ -82,13 +85,12 @@ AlgorithmDef local_sgd() {
 AlgorithmDef easgd() {
   return preset("easgd",
                 "elastic averaging SGD: every tau steps each worker moves alpha towards an anchor z, z towards the workers",
-                CommShape::PEERS_AND_SERVER, {BATCH_SIZE, TAU, {"alpha", "required", "elasticity alpha, 0 < alpha < 1/workers"},
+                CommShape::PEERS_AND_SERVER, {BATCH_SIZE, SAMPLING, TAU, {"alpha", "required", "elasticity alpha, 0 < alpha < 1/workers"},
                  {"anchor", "server", "where z lives: server (one more rank, as in the EASGD paper) or replicated "
                                       "(a copy on every worker, from an all-reduce)"}},
                 [](const config::Object& o, const Scenario& s) {
                   cooperative::reject_failures(s, "easgd");
-                  CooperativeParams p;
-                  p.batch_size = read_batch_size(o);
+                  CooperativeParams p = read_sampled_batches(o);
                   p.tau = read_tau(o, s, /*schedules=*/true);
                   const double alpha = cooperative::read_alpha(o, s);
                   p.mixing = elastic_matrix(s.cluster.workers, alpha);
@@ -101,12 +103,11 @@ AlgorithmDef easgd() {
 // A(τ, W_graph, 0), τ = 1 by default.
 AlgorithmDef dpsgd() {
   return preset("dpsgd", "decentralized parallel SGD: each worker averages its model with its neighbours' on a graph",
-                CommShape::PEERS, {BATCH_SIZE, {"tau", "1", "local steps per round (an integer)"},
+                CommShape::PEERS, {BATCH_SIZE, SAMPLING, {"tau", "1", "local steps per round (an integer)"},
                  {"topology", "ring", TOPOLOGY_DOC}, WEIGHTS},
                 [](const config::Object& o, const Scenario& s) {
                   cooperative::reject_failures(s, "dpsgd");
-                  CooperativeParams p;
-                  p.batch_size = read_batch_size(o);
+                  CooperativeParams p = read_sampled_batches(o);
                   p.tau = read_tau(o, s, /*schedules=*/false);
                   TopologySpec spec;
                   p.mixing = cooperative::read_topology(o, s, Graph::RING, spec);
@@ -119,15 +120,14 @@ AlgorithmDef dpsgd() {
 AlgorithmDef cooperative_sgd() {
   return preset("cooperative",
                 "Cooperative SGD A(tau, W, v): tau local steps, then X <- X W for a topology or an explicit matrix",
-                CommShape::PEERS, {BATCH_SIZE, TAU, {"topology", "complete", TOPOLOGY_DOC + "; or give mixing"}, WEIGHTS,
+                CommShape::PEERS, {BATCH_SIZE, SAMPLING, TAU, {"topology", "complete", TOPOLOGY_DOC + "; or give mixing"}, WEIGHTS,
                  {"mixing", "-", "W itself instead of a topology: an array of rows or a CSV file, (m+v) x (m+v), "
                                  "nodes m.. are auxiliary models"},
                  {"anchor", "replicated", "with auxiliary models: replicated (every worker keeps a copy) or server "
                                           "(v = 1: one more rank)"}},
                 [](const config::Object& o, const Scenario& s) {
                   cooperative::reject_failures(s, "cooperative");
-                  CooperativeParams p;
-                  p.batch_size = read_batch_size(o);
+                  CooperativeParams p = read_sampled_batches(o);
                   p.tau = read_tau(o, s, /*schedules=*/true);
                   if (o.has("mixing")) {
                     if (o.has("topology") || o.has("weights"))
@@ -164,7 +164,7 @@ AlgorithmDef ri_sgd() {
                  WAIT_FOR},
                 [](const config::Object& o, const Scenario& s) {
                   CooperativeParams p;
-                  p.batch_size = read_batch_size(o);
+                  p.batch_size = o.int32_or("batch_size", p.batch_size, 1);  // no `sampling`: RI-SGD samples its chunks
                   p.tau = read_tau(o, s, /*schedules=*/true);
                   p.mixing = MixingMatrix::average(s.cluster.workers);
                   p.redundancy = cooperative::read_redundancy(o, s);

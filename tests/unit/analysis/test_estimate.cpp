@@ -6,29 +6,14 @@
 #include <cmath>
 #include <vector>
 
+#include "hand_design.hpp"
 #include "sgdsim/analysis/estimate.hpp"
 
 using namespace sgdsim;
 using namespace sgdsim::analysis;
+using sgdsim::testing::hand_design;
 
 namespace {
-
-// Rows (1,1), (1,−1), (2,2), (0,0): AᵀA = [[6,4],[4,6]], eigenvalues 10 and 2; N = 4.
-Dataset hand_design(bool sparse) {
-  Dataset d;
-  d.rows = 4;
-  d.cols = 2;
-  d.labels = {1, 2, 3, 0};
-  if (!sparse) {
-    d.dense = {1, 1, 1, -1, 2, 2, 0, 0};
-  } else {
-    d.sparse = true;
-    d.row_ptr = {0, 2, 4, 6, 6};
-    d.col_index = {0, 1, 0, 1, 0, 1};
-    d.values = {1, 1, 1, -1, 2, 2};
-  }
-  return d;
-}
 
 double gradient_norm(const Problem& p, const std::vector<double>& x) {
   std::vector<double> g(x.size());

@@ -118,6 +118,15 @@ double star_concurrent_transfer_time(std::int64_t flows, double bytes, double ba
 double star_broadcast_gather_time(std::int64_t workers, double bytes, double bandwidth, double latency,
                                   const Cm02Options& options = {});
 
+// The communication part of one iteration for the scenario's topology: the star's concurrent broadcast and gather
+// for the parameter-server algorithms, the ring all-reduce for sync SGD (local SGD with tau > 1 averages every tau
+// iterations: none per iteration), 0 on an ideal network; or why there is none.
+struct NetworkTime {
+  std::optional<double> time;
+  std::string formula;
+};
+NetworkTime scenario_network_time(const Scenario& scenario, std::int64_t dimension);
+
 // The closed form of a scenario's mean iteration time (compute part, ideal network), or why none applies.
 struct IterationClosedForm {
   std::optional<Moments> time;           // empty: no closed form

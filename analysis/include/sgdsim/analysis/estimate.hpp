@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -10,10 +11,13 @@
 
 namespace sgdsim::analysis {
 
-// A number and one line saying how it was obtained (exact eigen-decomposition, power iteration, local estimate...).
+// A number and one line saying how it was obtained (exact eigen-decomposition, power iteration, local estimate...),
+// with the size of the sample it comes from and its standard error when it is a sample statistic.
 struct Estimate {
   double value = 0;
   std::string how;
+  std::int64_t sample_size = 0;
+  double standard_error = std::numeric_limits<double>::quiet_NaN();
 };
 
 // Features up to this many columns get exact (dense) linear algebra: d×d Gram matrices and Newton steps.
@@ -59,5 +63,51 @@ Estimate estimate_partition_gradient_bound(const Problem& problem,
 
 // F(x) and ∇F(x) computed here (not through the kernels), for checks: the same objective as Problem::full_loss.
 double objective(const Problem& problem, std::span<const double> x, std::span<double> grad);
+
+// Points of the sublevel set {F <= F(x_0)} where the theorems' suprema and infima are estimated: x_0, x*, and along
+// rays from x* — the direction to x_0, the Hessian's eigenvectors at x* for its 3 smallest and 3 largest eigenvalues
+// (d <= 500), and `random_directions` Gaussian directions (seeded) — each ray both ways, at 1/4, 1/2, 3/4 and all of
+// the way to the boundary F = F(x_0) (found by bisection; F is convex along a line). Rays along which F never reaches
+// F(x_0) (a flat direction) are skipped.
+struct PointSample {
+  std::vector<std::vector<double>> points;
+  std::string how;
+};
+PointSample sublevel_set_points(const Problem& problem, const Optimum& optimum, std::span<const double> x0,
+                                int random_directions = 12, std::uint64_t seed = 1);
+
+// The PL constant as the smallest ratio ||grad F(x)||^2 / (2 (F(x) - F*)) over the given points (points within
+// 1e-6 Delta_0 of F* are skipped: the ratio is 0/0 there). An upper estimate of the infimum over the region they
+// sample (a bound that uses it is conditional on it).
+Estimate estimate_pl_ratio(const Problem& problem, double f_star, const std::vector<std::vector<double>>& points);
+
+// One sample's gradient variance over the rows S (all rows when empty) at x:
+//   v_S(x) = (1/|S|) sum_{i in S} ||grad f_i(x) - grad F_S(x)||^2,
+// exact (a pass over S). A mini-batch of B rows drawn uniformly with replacement from S has E||g~ - grad F_S||^2 =
+// v_S(x)/B.
+double gradient_variance(const Problem& problem, std::span<const std::int64_t> rows, std::span<const double> x);
+// The same by Monte Carlo: `draws` mini-batches of `batch` rows drawn with replacement from S (seeded), each giving
+// B ||g~ - grad F_S(x)||^2; the estimate is their mean, with its standard error (sample size = draws).
+Estimate minibatch_variance_monte_carlo(const Problem& problem, std::span<const std::int64_t> rows,
+                                        std::span<const double> x, int batch, int draws, std::uint64_t seed);
+
+// Per chunk (a set of rows) at x: its mean gradient g_i(x) (with the l2 term: the gradient of the chunk objective
+// F_i = (1/|D_i|) sum_{D_i} f + l2/2 ||x||^2) and one sample's gradient variance v_i(x) within it.
+struct ChunkStatistics {
+  std::vector<std::vector<double>> gradients;
+  std::vector<double> variances;
+};
+ChunkStatistics chunk_statistics(const Problem& problem, const std::vector<std::span<const std::int64_t>>& chunks,
+                                 std::span<const double> x);
+
+// RI-SGD's quantities at one point, from its chunk gradients g_1..g_p (every worker's model taken to be that point):
+// the largest |<g_i, g_i'>| over pairs i != i' (Assumption 4's beta);
+double largest_inner_product(const ChunkStatistics& stats);
+// G~ = sum_{j < live} min over the chunks worker j does not hold of ||g_i||^2, worker j holding the q chunks
+// j, j+1, ..., j+q-1 (mod p) (0 for a worker that holds them all);
+double g_tilde_at(const ChunkStatistics& stats, int q, int live);
+// rho = ||sum_i g_i||^2 / sum_i ||g_i||^2 (Theorem 4.2's condition with both inner sums over all chunks; NaN when
+// every g_i is 0).
+double rho_at(const ChunkStatistics& stats);
 
 }  // namespace sgdsim::analysis

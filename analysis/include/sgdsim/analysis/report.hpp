@@ -1,10 +1,10 @@
-// The bounds report of `sgdsim bounds SCENARIO`: closed forms, estimated constants, theorem values, simulated times.
+// The report of `sgdsim bounds`: a TheoryReport as aligned text, as JSON and as markdown table rows; and the mean
+// iteration time of recorded runs.
 #pragma once
 
 #include <string>
 
-#include "sgdsim/core/models/problem.hpp"
-#include "sgdsim/core/scenario/scenario.hpp"
+#include "sgdsim/analysis/theory.hpp"
 #include "sgdsim/core/trace/trace.hpp"
 
 namespace sgdsim::analysis {
@@ -18,11 +18,11 @@ struct ObservedIterationTime {
 };
 ObservedIterationTime observed_iteration_time(const RunResults& results);
 
-// A plain aligned text report for the scenario: the closed-form mean iteration time of its algorithm (and of
-// uncoded / EGC / AGC / ignore-stragglers on the same cluster for comparison), the network term for its topology,
-// the estimated constants (β, μ, F*, Δ_0 from x_0 = 0, σ² at x_0 and x*) with how each was obtained, Theorem 1 and
-// Theorem 2 values or the violated condition, and — when `simulated` is given — the simulated mean iteration time next
-// to the closed form with their ratio.
-std::string bounds_report(const Scenario& scenario, const Problem& problem, const RunResults* simulated);
+// The report as aligned text, as JSON (one object), and as markdown table rows (one per theorem:
+// scenario | theorem | bound | measured | verdict) under report_markdown_header(), for docs/theory.md.
+std::string report_text(const TheoryReport& report);
+std::string report_json(const TheoryReport& report);
+std::string report_markdown_header();
+std::string report_markdown_rows(const TheoryReport& report);
 
 }  // namespace sgdsim::analysis

@@ -1,4 +1,4 @@
-// trace.csv and workers.csv of a run directory read back, by column name (columns added later are ignored).
+// trace.csv, workers.csv and model.csv of a run directory read back, by column name (columns added later are ignored).
 #pragma once
 
 #include <filesystem>
@@ -12,5 +12,7 @@ namespace sgdsim::analysis {
 // number; an empty field reads as NaN (not evaluated).
 std::vector<IterationRecord> read_trace_csv(const std::filesystem::path& file);
 std::vector<WorkerRecord> read_workers_csv(const std::filesystem::path& file);
+// The final model of each repetition (model.csv: run, index, value), indexed by run; entries never written are NaN.
+std::vector<std::vector<double>> read_model_csv(const std::filesystem::path& file);
 
 }  // namespace sgdsim::analysis

@@ -19,6 +19,9 @@ struct CodingParams : AlgorithmParams {
   int tasks_per_worker = 1;  // c: partitions per worker, k/c groups
   int wait_for = 0;          // r (k for the rules that do not take it)
   bool rescale = false;      // ignore-stragglers: the sum of r results is rescaled by k/r
+  // AGC only (keys stop_when, l2_term; the defaults are the paper's and give today's results):
+  bool stop_when_covered = false;  // "r_or_covered": also stop once every group has a result (the authors' code)
+  bool full_l2 = false;            // "full": add l2·x in full, not only the covered groups' share (the authors' code)
 
   static CodingParams uncoded(int k);
   static CodingParams egc(int k, int c);

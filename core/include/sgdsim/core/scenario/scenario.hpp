@@ -143,6 +143,24 @@ struct OutputSpec {
   int workers_every = 1;  // output.workers: workers.csv keeps every N-th iteration (true = 1, false = 0: no rows)
 };
 
+// `theory` (extension): constants of the theorems that `sgdsim bounds` takes as given instead of computing or
+// estimating them (docs/theory.md names each constant in each paper). Only analysis/ reads them.
+struct TheoryOverrides {
+  std::optional<double> smoothness;              // L (LUPA, RI-SGD, Cooperative SGD), β (AGC)
+  std::optional<double> pl_constant;             // μ
+  std::optional<double> f_star;                  // F*
+  std::optional<double> gradient_bound;          // AGC's σ²: a bound on ‖∇f_i(x)‖² of the n task functions
+  std::optional<double> sample_variance;         // σ² of one sample's gradient (LUPA Assumption 2: σ²/B per batch)
+  std::optional<double> relative_variance;       // C1 (LUPA Assumption 2, RI-SGD eq. 4)
+  std::optional<double> chunk_variance;          // C2² (RI-SGD eq. 4)
+  std::optional<double> gradient_inner_product;  // β of RI-SGD Assumption 4
+  std::optional<double> g_tilde;                 // (1/T) Σ_t G̃^(t) (RI-SGD eq. 6)
+  std::optional<double> rho;                     // min_t ρ^(t) (RI-SGD Theorem 4.2)
+  std::optional<double> zeta;                    // ζ of the mixing matrix (Cooperative SGD)
+  std::optional<double> epsilon;                 // ε of AGC Theorem 2
+  bool empty() const;
+};
+
 struct Scenario {
   std::string name;
   std::string description;  // free text (what the scenario shows, how it is scaled); no effect on a run
@@ -153,6 +171,7 @@ struct Scenario {
   AlgorithmSpec algorithm;
   StopSpec stop;
   OutputSpec output;
+  TheoryOverrides theory;
   std::filesystem::path source;  // the file it was read from (empty for a string)
   std::filesystem::path base_dir;  // the folder its relative paths are read against (an algorithm's files too)
   std::string resolved_json;     // the resolved scenario, defaults filled in, pretty-printed

@@ -43,6 +43,7 @@ struct Redundancy {
 
 struct CooperativeParams : AlgorithmParams {
   int batch_size = 32;             // B, per worker and iteration
+  bool sample_data_set = false;    // mini-batches from the whole data set (unbiased for grad F), not the worker's shard
   TauSchedule tau;                 // local steps per averaging round
   MixingMatrix mixing;             // W over the m workers and v auxiliary models (J by default)
   MixingSource source;             // what W was built from
