@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 SCENARIO ?= scenarios/quickstart.json
 BUILD := build
 
-.PHONY: all deps data configure build demo test bench theory-doc figures clean
+.PHONY: all deps data configure build demo test bench fuzz theory-doc figures clean
 
 all: build
 
@@ -45,6 +45,11 @@ test: build
 bench: build
 	tools/run_benchmarks.sh $(BUILD)
 
+# libFuzzer on the scenario parser and the LIBSVM and CSV loaders (needs clang++ and libclang-rt-dev; build-fuzz/).
+FUZZ_SECONDS ?= 60
+fuzz:
+	tools/fuzz.sh --seconds $(FUZZ_SECONDS)
+
 # Regenerates the tables of docs/theory.md from `sgdsim bounds` and `sgdsim simulate` (simulations: about a minute).
 theory-doc: build
 	tools/theory_table.sh $(BUILD)/apps/sgdsim docs/theory.md
@@ -60,4 +65,4 @@ figures: build
 	cp $(BUILD)/figures/quickstart/figures/loss_time.png docs/figures/quickstart-loss.png
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-fuzz

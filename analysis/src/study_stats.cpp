@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "sgdsim/core/scenario/json_text.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim::analysis {
@@ -249,6 +250,7 @@ std::string study_json(const StudyStats& study, const std::optional<Provenance>&
 StudyStats parse_study_json(const std::string& text, const std::string& file) {
   using json = nlohmann::ordered_json;  // keeps the file's order of the status counts and swept paths
   auto number = [](const json& j) { return j.is_number() ? j.get<double>() : NOT_EVALUATED; };
+  check_json_text(text, file);  // depth and number range: a ConfigError naming file:line:column, not a crash
   try {
     const json doc = json::parse(text);
     StudyStats study;

@@ -197,6 +197,14 @@ int cmd_calibrate(const Options& o) {
   const double load = static_cast<double>(coding->tasks_per_worker) / k;
   const analysis::Calibration c = analysis::calibrate_compute(tasks, load, form, !o.no_slowdown);
 
+  // What the run measured, read (and so checked: a malformed summary.json is exit 2) before anything is written.
+  double measured = 0;
+  int runs = 0;
+  for (const auto& s : read_summaries(dir, scenario.name)) {
+    measured += s.summary.mean_iteration_time;
+    ++runs;
+  }
+
   FigureSet set(out);
   // The calibrated scenario goes through the parser (with --set), so that what is written is valid and resolved.
   const Scenario fitted = parse_scenario(calibrated_scenario(resolved, c), o.sets);
@@ -208,12 +216,6 @@ int cmd_calibrate(const Options& o) {
   std::cout << report(c, scenario.algorithm.name(), k);
   // The model's own prediction beside what the run measured: what the aggregator adds per iteration (loss evaluation,
   // scheduling) is not in the compute model.
-  double measured = 0;
-  int runs = 0;
-  for (const auto& s : read_summaries(dir, scenario.name)) {
-    measured += s.summary.mean_iteration_time;
-    ++runs;
-  }
   const auto predicted = analysis::coding_iteration_time(fitted.cluster.compute, k, *coding);
   std::cout << "mean iteration time: the run " << text("%.6g", runs > 0 ? measured / runs : NOT_EVALUATED)
             << " s; the fitted model's closed form (compute part, ideal network) "

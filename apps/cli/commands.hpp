@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "sgdsim/core/scenario/preflight.hpp"
 #include "sgdsim/core/scenario/scenario.hpp"
 
 namespace sgdsim::cli {
@@ -20,6 +21,7 @@ struct Options {
   std::vector<std::string> sets;
   std::string out;
   std::string variant;
+  std::string max_memory;  // --max-memory: empty means the available memory
   bool no_simulate = false;
   std::string format = "text";  // bounds: text | json | markdown
   bool force = false;             // simulate, run: replace run directories that exist
@@ -62,9 +64,16 @@ struct Plan {
   std::vector<std::string> swept_paths;
 };
 
-// The scenario file of the options, split into its variants (one job for a plain scenario), with --set applied.
+// The scenario file of the options, split into its variants (one job for a plain scenario), with --set applied; the
+// files each names are checked to exist.
 Plan resolve_plan(const Options& o);
 std::vector<Job> resolve_jobs(const Options& o);
+
+// A job's memory guard: its estimate against --max-memory, or the available memory shared by the `processes` of the
+// run on this machine.
+MemoryGuard memory_guard(const Options& o, const Job& job, Placement placement, int processes = 1);
+// The processes of this run on this machine: ranks per node under mpirun (OpenMPI, MPICH), else 1.
+int ranks_on_this_machine();
 
 // The host this process runs on, and the time now as ISO 8601 UTC (for the provenance of run directories).
 std::string host_name();

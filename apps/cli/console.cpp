@@ -12,7 +12,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "figures.hpp"
 #include "sgdsim/analysis/text_table.hpp"
+#include "sgdsim/core/scenario/json_text.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim::cli {
@@ -43,18 +45,38 @@ double wall_seconds() {
   return duration<double>(steady_clock::now().time_since_epoch()).count();
 }
 
-nlohmann::json read_json(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) SGDSIM_THROW(ConfigError, file.string() + ": cannot read (is this a run directory?)");
+// A summary.json: an object whose "runs" is an array of objects (what write_run_directory writes). Anything else is
+// a DataError naming the file (and the entry), never a library exception.
+nlohmann::json read_summary(const std::filesystem::path& file) {
+  nlohmann::json j;
   try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    SGDSIM_THROW(DataError, file.string() + ": not valid JSON: " + e.what());
+    j = parse_json_text(read_text_file(file), file.string());
+  } catch (const ConfigError& e) {
+    SGDSIM_THROW(DataError, e.what());
   }
+  const auto bad = [&](const std::string& what) { SGDSIM_THROW(DataError, file.string() + ": " + what); };
+  if (!j.is_object()) bad("not a run summary (expected a JSON object)");
+  if (!j.contains("runs") || !j["runs"].is_array()) bad("not a run summary (no \"runs\" array)");
+  for (std::size_t i = 0; i < j["runs"].size(); ++i) {
+    const auto& run = j["runs"][i];
+    const std::string at = "runs[" + std::to_string(i) + "]";
+    if (!run.is_object()) bad(at + ": expected an object");
+    for (const char* key : {"run", "iterations", "comm_rounds", "bytes"}) {
+      if (!run.contains(key) || !run[key].is_number_integer()) bad(at + "." + key + ": expected an integer");
+    }
+    if (!run.contains("status") || !run["status"].is_string()) bad(at + ".status: expected a string");
+    if (!run["run"].is_number_unsigned() || run["run"].get<std::uint64_t>() > 1000000) bad(at + ".run: out of range");
+    if (!run["bytes"].is_number_unsigned()) bad(at + ".bytes: expected an integer >= 0");
+  }
+  return j;
 }
 
 double number_or_nan(const nlohmann::json& j, const char* key) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : NOT_EVALUATED;
+}
+
+std::string text_or(const nlohmann::json& j, const char* key, const char* fallback) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : fallback;
 }
 
 // Per-iteration times of run 0 from trace.csv: differences of the time column.
@@ -225,7 +247,7 @@ std::string study_table(const analysis::StudyStats& study) {
 }
 
 std::vector<LabelledSummary> read_summaries(const std::filesystem::path& run_dir, const std::string& label) {
-  const auto j = read_json(run_dir / "summary.json");
+  const auto j = read_summary(run_dir / "summary.json");
   std::vector<LabelledSummary> rows;
   for (const auto& run : j.at("runs")) {
     RunSummary s;
@@ -235,8 +257,8 @@ std::vector<LabelledSummary> read_summaries(const std::filesystem::path& run_dir
     for (RunStatus known :
          {RunStatus::COMPLETED, RunStatus::DIVERGED, RunStatus::FAILED, RunStatus::INTERRUPTED, RunStatus::STALLED})
       if (status == status_name(known)) s.status = known;
-    s.stop_reason = run.value("stop_reason", "");
-    s.reason = run.value("reason", "");
+    s.stop_reason = text_or(run, "stop_reason", "");
+    s.reason = text_or(run, "reason", "");
     s.iterations = run.at("iterations").get<std::int64_t>();
     s.time = number_or_nan(run, "time");
     s.final_loss = number_or_nan(run, "final_loss");
@@ -249,7 +271,7 @@ std::vector<LabelledSummary> read_summaries(const std::filesystem::path& run_dir
     s.final_test_accuracy = number_or_nan(run, "final_test_accuracy");
     s.best_test_accuracy = number_or_nan(run, "best_test_accuracy");
     s.time_to_target_accuracy = number_or_nan(run, "time_to_target_accuracy");
-    rows.push_back({label, j.value("algorithm", ""), s});
+    rows.push_back({label, text_or(j, "algorithm", ""), s});
   }
   return rows;
 }
@@ -347,8 +369,8 @@ void TaskProgress::finished(const std::string& what, int status, bool mine) {
 void TaskProgress::tick() { progress_.show(text()); }
 
 std::string compare_runs(const std::filesystem::path& a, const std::filesystem::path& b) {
-  const auto ja = read_json(a / "summary.json");
-  const auto jb = read_json(b / "summary.json");
+  const auto ja = read_summary(a / "summary.json");
+  const auto jb = read_summary(b / "summary.json");
   const auto ta = iteration_times(a);
   const auto tb = iteration_times(b);
   auto stats = [](const std::vector<double>& t) {
@@ -365,11 +387,11 @@ std::string compare_runs(const std::filesystem::path& a, const std::filesystem::
   char line[512];
   std::snprintf(line, sizeof line, "%-28s %-30s %-30s\n", "", a.string().c_str(), b.string().c_str());
   out << line;
-  std::snprintf(line, sizeof line, "%-28s %-30s %-30s\n", "backend", ja.value("backend", "?").c_str(),
-                jb.value("backend", "?").c_str());
+  std::snprintf(line, sizeof line, "%-28s %-30s %-30s\n", "backend", text_or(ja, "backend", "?").c_str(),
+                text_or(jb, "backend", "?").c_str());
   out << line;
-  std::snprintf(line, sizeof line, "%-28s %-30s %-30s\n", "algorithm", ja.value("algorithm", "?").c_str(),
-                jb.value("algorithm", "?").c_str());
+  std::snprintf(line, sizeof line, "%-28s %-30s %-30s\n", "algorithm", text_or(ja, "algorithm", "?").c_str(),
+                text_or(jb, "algorithm", "?").c_str());
   out << line;
   std::snprintf(line, sizeof line, "%-28s %-30zu %-30zu\n", "iterations (run 0)", ta.size(), tb.size());
   out << line;

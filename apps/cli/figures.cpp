@@ -13,6 +13,7 @@
 
 #include "console.hpp"
 #include "sgdsim/analysis/run_tables.hpp"
+#include "sgdsim/core/scenario/json_text.hpp"
 #include "sgdsim/error.hpp"
 
 extern char** environ;
@@ -98,8 +99,10 @@ std::string read_text_file(const fs::path& file) {
 }
 
 nlohmann::ordered_json read_json_file(const fs::path& file) {
+  const std::string text = read_text_file(file);
+  check_json_text(text, file.string());  // depth and number range: exit 2 naming file:line:column, not a crash
   try {
-    return nlohmann::ordered_json::parse(read_text_file(file));
+    return nlohmann::ordered_json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     SGDSIM_THROW(DataError, file.string() + ": not valid JSON: " + e.what());
   }

@@ -11,12 +11,34 @@
 #include "sgdsim/analysis/run_data.hpp"
 #include "sgdsim/analysis/theory.hpp"
 #include "sgdsim/core/algorithms/registry.hpp"
+#include "sgdsim/core/data/dataset.hpp"
 #include "sgdsim/core/models/problem.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim::cli {
 
 RunResults simulate_one(const Job& job, const Options& o);  // simulate.cpp
+
+namespace {
+
+// The memory a job needs simulated (all ranks in one process) and per process of a real run; refused (exit 2) when
+// the simulation would not fit. Data files are read (and so checked too) to know their features.
+void print_memory(const Options& o, const Job& job) {
+  const MemoryGuard simulated = memory_guard(o, job, Placement::ALL_RANKS);
+  const MemoryGuard real = memory_guard(o, job, Placement::ONE_RANK);
+  DataShape shape = simulated.planned_shape();
+  if (!std::holds_alternative<SyntheticData>(job.scenario.problem.data)) {
+    shape = MemoryGuard::shape_of(load_dataset(job.scenario.problem, job.scenario.seed, &simulated));
+  }
+  std::cout << "# memory: simulate needs about " << simulated.estimate(shape).text() << "\n"
+            << "# memory: run needs about " << real.estimate(shape).text() << " per process (rank 0)\n";
+  if (simulated.budget().bytes > 0)
+    std::cout << "# memory: " << bytes_text(simulated.budget().bytes) << " " << simulated.budget().source << "\n";
+  std::cout << std::flush;
+  simulated.check(shape, "simulate");
+}
+
+}  // namespace
 
 int cmd_check(const Options& o) {
   for (const auto& job : resolve_jobs(o)) {
@@ -25,6 +47,7 @@ int cmd_check(const Options& o) {
     if (job.scenario.resolved_json.empty() || job.scenario.resolved_json.back() != '\n') std::cout << "\n";
     // What the keys imply but do not spell out (ζ of a mixing matrix, a solved constant), as comment lines.
     for (const auto& [name, value] : derived_facts(job.scenario)) std::cout << "# " << name << ": " << value << "\n";
+    print_memory(o, job);
   }
   return EXIT_OK;
 }
@@ -91,7 +114,9 @@ int cmd_bounds(const Options& o) {
       SGDSIM_THROW(ConfigError, "bounds with a simulation takes one variant: add --variant LABEL or --no-simulate");
     for (const auto& job : jobs) {
       require_linear_objective(job.scenario);
-      const Problem problem = make_problem(job.scenario);
+      const MemoryGuard guard = memory_guard(o, job, Placement::ALL_RANKS);
+      const Problem problem = make_problem(job.scenario, &guard);
+      guard.check_loaded(problem.data(), problem.dimension());
       RunResults results;
       const RunResults* simulated = nullptr;
 #ifdef SGDSIM_HAVE_SIMGRID

@@ -3,9 +3,11 @@
 
 #include <chrono>
 #include <climits>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "sgdsim/core/scenario/json_text.hpp"
 #include "sgdsim/core/scenario/variants.hpp"
 #include "sgdsim/core/trace/trace.hpp"
 #include "sgdsim/error.hpp"
@@ -19,7 +21,9 @@ std::vector<std::string> Options::simgrid_args() const {
   return args;
 }
 
-Plan resolve_plan(const Options& o) {
+namespace {
+
+Plan split_plan(const Options& o) {
   const std::filesystem::path file = o.scenario;
   const Study study = read_study(file);
   const auto base_dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
@@ -68,7 +72,31 @@ Plan resolve_plan(const Options& o) {
   return plan;
 }
 
+}  // namespace
+
+Plan resolve_plan(const Options& o) {
+  // --out becomes the resolved scenario's output.dir, a JSON string: it must be UTF-8.
+  if (invalid_utf8_at(o.out) != std::string::npos) SGDSIM_THROW(ConfigError, "--out: is not valid UTF-8");
+  Plan plan = split_plan(o);
+  for (const auto& job : plan.jobs) check_files(job.scenario);
+  return plan;
+}
+
 std::vector<Job> resolve_jobs(const Options& o) { return resolve_plan(o).jobs; }
+
+MemoryGuard memory_guard(const Options& o, const Job& job, Placement placement, int processes) {
+  return MemoryGuard(job.scenario, placement, memory_budget(o.max_memory, processes));
+}
+
+int ranks_on_this_machine() {
+  for (const char* name : {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"}) {
+    if (const char* value = std::getenv(name)) {
+      const int n = std::atoi(value);
+      if (n > 0) return n;
+    }
+  }
+  return 1;
+}
 
 std::string now_utc() { return utc_timestamp(std::chrono::system_clock::now()); }
 

@@ -66,6 +66,9 @@ int main(int argc, char** argv) {
     cmd->add_option("scenario", o.scenario, "scenario JSON file (see SCENARIO.md)")->required()->check(CLI::ExistingFile);
     cmd->add_option("--set", o.sets, "override a scenario value, e.g. --set cluster.workers=64 (repeatable)");
     cmd->add_option("--variant", o.variant, "run only the study variant with this label");
+    cmd->add_option("--max-memory", o.max_memory,
+                    "refuse a run when the estimated memory of one of its processes (a simulation, a rank) exceeds "
+                    "SIZE, e.g. 4GiB or 500MB (default: the available memory, MemAvailable, shared by the processes)");
   };
   auto add_simgrid = [&](CLI::App* cmd) {
     cmd->add_option("--cfg", o.simgrid_cfg,

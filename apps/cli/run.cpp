@@ -70,7 +70,10 @@ int prepare(const Options& o, int rank, Prepared& p) {
       p.writer = std::make_unique<RunWriter>(s.output.dir, s.resolved_json, "mpi", o.force,
                                              RunFileOptions{s.output.workers_every, provenance, 0, s.algorithm.def->averaging_rounds});
     }
-    p.problem.emplace(make_problem(s));
+    // One rank per process, sized for rank 0 (which holds the most); the ranks on this machine share its memory.
+    const MemoryGuard guard = memory_guard(o, *p.job, Placement::ONE_RANK, ranks_on_this_machine());
+    p.problem.emplace(make_problem(s, &guard));
+    guard.check_loaded(p.problem->data(), p.problem->dimension());
     p.fingerprint = scenario_fingerprint(s);
     return EXIT_OK;
   } catch (const Interrupted&) {

@@ -100,9 +100,16 @@ class Study {
       Provenance p = provenance_;
       p.started = now_utc();
       p.hosts = {host_name()};
+      // Every simulated rank lives in this process, beside the other tasks running at once (-j, ranks on this host);
+      // the task holds one repetition's records.
+      Scenario one_repetition = job.scenario;
+      one_repetition.repetitions = 1;
+      const MemoryGuard guard(one_repetition, Placement::ALL_RANKS,
+                              memory_budget(o_.max_memory, o_.parallel * ranks_on_this_machine()));
       RunWriter writer(part(t), job.scenario.resolved_json, o_.engine, true, run_file_options(job, p, 1));
       try {
-        const Problem problem = make_problem(job.scenario);
+        const Problem problem = make_problem(job.scenario, &guard);
+        guard.check_loaded(problem.data(), problem.dimension());
         interrupt::check();
         sim::SimulationOptions options = simulation_options(o_);
         options.only_repetition = tasks_[t].repetition;
@@ -237,10 +244,13 @@ std::vector<int> all_tasks(int count, int rank = 0, int ranks = 1) {
 // One job, one repetition: simulated in this process, with a progress line per iteration, its run directory streamed
 // (checked before anything is loaded or simulated; an interrupt leaves it in place, marked incomplete).
 int simulate_here(const Options& o, const Job& job) {
+  // Every simulated rank lives in this process: refused before anything large is allocated when it cannot fit.
+  const MemoryGuard guard = memory_guard(o, job, Placement::ALL_RANKS);
   RunWriter writer(job.scenario.output.dir, job.scenario.resolved_json, o.engine, o.force,
                    run_file_options(job, provenance_of(o, {host_name()}, false)));
   try {
-    const Problem problem = make_problem(job.scenario);
+    const Problem problem = make_problem(job.scenario, &guard);
+    guard.check_loaded(problem.data(), problem.dimension());
     interrupt::check();  // loading can take a while: do not start simulating after an interrupt
     ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, o.quiet);
     sim::SimulationOptions options = simulation_options(o);
@@ -395,7 +405,9 @@ int simulate_under_mpirun(const Options& o, int* argc, char*** argv) {
 }  // namespace
 
 RunResults simulate_one(const Job& job, const Options& o) {
-  const Problem problem = make_problem(job.scenario);
+  const MemoryGuard guard = memory_guard(o, job, Placement::ALL_RANKS);
+  const Problem problem = make_problem(job.scenario, &guard);
+  guard.check_loaded(problem.data(), problem.dimension());
   ProgressLine line(job.label, job.scenario.stop.iterations.value_or(0), job.scenario.repetitions, false);
   sim::SimulationOptions options = simulation_options(o);
   options.observer = &line;

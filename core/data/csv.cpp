@@ -8,6 +8,7 @@
 
 #include "data_io.hpp"
 #include "sgdsim/core/data/dataset.hpp"
+#include "sgdsim/core/scenario/preflight.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim {
@@ -53,7 +54,8 @@ std::string unquote(std::string_view name) {
 
 }  // namespace
 
-Dataset load_csv(const std::filesystem::path& path, const CsvData& spec, LabelKind labels) {
+Dataset load_csv(const std::filesystem::path& path, const CsvData& spec, LabelKind labels,
+                 const MemoryGuard* guard) {
   const std::string file = path.string();
   if (const auto* index = std::get_if<std::int64_t>(&spec.label_column); index && *index < 0) {
     SGDSIM_THROW(ConfigError, file + ": label_column must be >= 0, got " + std::to_string(*index));
@@ -108,6 +110,12 @@ Dataset load_csv(const std::filesystem::path& path, const CsvData& spec, LabelKi
       }
     } else if (fields.size() != columns) {
       fail(std::to_string(fields.size()) + " fields, but the first row has " + std::to_string(columns));
+    }
+    // The first row fixes the features (every model vector grows with them), later rows the data.
+    if (guard && (label_lines.empty() || label_lines.size() % 65536 == 0)) {
+      guard->check(DataShape{double(label_lines.size() + 1), double(columns - 1),
+                             double(text.size() + (data.dense.size() + data.labels.size()) * 8)},
+                   file + ":" + std::to_string(line_number) + ": " + std::to_string(columns) + " columns");
     }
     if (header_pending) {
       header_pending = false;

@@ -20,6 +20,7 @@
 #include <numeric>
 
 #include "sgdsim/core/data/rng.hpp"
+#include "sgdsim/core/scenario/preflight.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim {
@@ -131,7 +132,8 @@ void map_labels(std::vector<double>& labels, const std::vector<std::int64_t>& li
 
 }  // namespace detail
 
-Dataset load_data_source(const DataSource& source, const ProblemSpec& problem, std::uint64_t seed) {
+Dataset load_data_source(const DataSource& source, const ProblemSpec& problem, std::uint64_t seed,
+                         const MemoryGuard* guard) {
   // A model classifies: files keep their integer labels (mapped to classes later); synthetic data is the two-class
   // logistic set, whose ±1 labels map to classes 0 and 1.
   const LabelKind labels = problem.model ? LabelKind::CLASS : label_kind(problem.objective);
@@ -141,17 +143,20 @@ Dataset load_data_source(const DataSource& source, const ProblemSpec& problem, s
         if constexpr (std::is_same_v<Source, SyntheticData>) {
           return generate_synthetic(s, problem.model ? kernels::Loss::LOGISTIC : problem.objective, seed);
         } else if constexpr (std::is_same_v<Source, LibsvmData>) {
-          return load_libsvm(s.path, s.features, labels);
+          return load_libsvm(s.path, s, labels, guard);
         } else if constexpr (std::is_same_v<Source, CsvData>) {
-          return load_csv(s.path, s, labels);
+          return load_csv(s.path, s, labels, guard);
         } else {
-          return load_idx(s);
+          return load_idx(s, guard);
         }
       },
       source);
 }
 
-Dataset load_dataset(const ProblemSpec& problem, std::uint64_t seed) { return load_data_source(problem.data, problem, seed); }
+Dataset load_dataset(const ProblemSpec& problem, std::uint64_t seed, const MemoryGuard* guard) {
+  if (guard) guard->check_planned();
+  return load_data_source(problem.data, problem, seed, guard);
+}
 
 int map_classes(Dataset& train, Dataset* test) {
   std::vector<double> values = train.labels;

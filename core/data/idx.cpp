@@ -9,6 +9,7 @@
 #include <bit>
 #include <cerrno>
 #include <cmath>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "sgdsim/core/data/dataset.hpp"
+#include "sgdsim/core/scenario/preflight.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim {
@@ -148,7 +150,7 @@ std::vector<double> read_values(GzFile& file, const Header& h, std::int64_t item
 
 }  // namespace
 
-Dataset load_idx(const IdxData& spec) {
+Dataset load_idx(const IdxData& spec, const MemoryGuard* guard) {
   GzFile images(spec.images);
   const Header ih = read_header(images);
   GzFile labels(spec.labels);
@@ -173,6 +175,16 @@ Dataset load_idx(const IdxData& spec) {
   if (spec.limit) items = std::min(items, *spec.limit);
   if (items < 1) SGDSIM_THROW(DataError, images.name() + ": no data");
   const double scale = spec.scale.value_or(ih.type == 0x08 ? 1.0 / 255.0 : 1.0);
+  // The header says how much is coming: a gzipped file can claim far more than its size. The raw values and their
+  // doubles are held together while converted; refused before either is allocated when the run would not fit.
+  const double values = static_cast<double>(items) * static_cast<double>(features);
+  const double bytes = values * (8 + element_size(ih.type)) + static_cast<double>(items) * 8;
+  const std::string claim =
+      images.name() + ": " + std::to_string(items) + " images of " + std::to_string(features) + " values";
+  if (bytes > static_cast<double>(std::numeric_limits<std::ptrdiff_t>::max()) / 2) {
+    SGDSIM_THROW(DataError, claim + " cannot be held in memory");
+  }
+  if (guard) guard->check(DataShape{static_cast<double>(items), static_cast<double>(features), bytes}, claim);
 
   Dataset data;
   data.rows = items;

@@ -75,12 +75,12 @@ double Problem::test_accuracy(std::span<const double> x) const {
   return accuracy_of(predicted_, *test_);
 }
 
-Problem make_problem(const Scenario& s) {
+Problem make_problem(const Scenario& s, const MemoryGuard* guard) {
   const ProblemSpec& p = s.problem;
-  Dataset train = load_dataset(p, s.seed);
+  Dataset train = load_dataset(p, s.seed, guard);
   if (!p.model) return Problem(std::move(train), p.objective, p.l2, s.cluster.compute.device);
   std::optional<Dataset> test;
-  if (p.test) test = load_data_source(*p.test, p, s.seed);
+  if (p.test) test = load_data_source(*p.test, p, s.seed, guard);
   if (p.holdout) test = split_holdout(train, *p.holdout, s.seed);
   const int classes = map_classes(train, test ? &*test : nullptr);
   if (test) test = densify(std::move(*test));

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -14,6 +15,7 @@
 #include "sgdsim/core/algorithms/registry.hpp"
 #include "sgdsim/core/models/model.hpp"
 #include "sgdsim/core/scenario/config.hpp"
+#include "sgdsim/core/scenario/json_text.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim {
@@ -26,6 +28,39 @@ Obj as_object(const json& v, const std::string& path) { return Obj(v, path); }
 void check_keys(const Obj& obj, const Names& allowed) { obj.check_keys(allowed); }
 const json& require(const Obj& obj, std::string_view key, const std::string& expected) {
   return obj.require(key, expected);
+}
+
+// Physically meaningful ranges of the quantities that reach the simulator (SimGrid aborts on an infinite bandwidth
+// or duration; these bounds keep every modelled time far from overflowing). Every modelled duration (a pass, a
+// delay's or straggler's mean, a latency) is at most MAX_SECONDS; slowdowns are factors within [1/MAX_FACTOR,
+// MAX_FACTOR]; a link carries between 1 bit/s and 1000 TB/s.
+constexpr double MAX_SECONDS = 1e6;
+constexpr double MAX_FACTOR = 1e6;
+constexpr double MIN_BANDWIDTH = 1.0 / 8;  // bytes/s
+constexpr double MAX_BANDWIDTH = 1e15;     // bytes/s
+
+// 1e6 rather than 1e+06.
+std::string number_text(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", v);
+  std::string text = buffer;
+  const auto e = text.find('e');
+  if (e == std::string::npos) return text;
+  std::string exponent = text.substr(e + 1);
+  const bool negative = exponent[0] == '-';
+  exponent.erase(0, exponent.find_first_not_of("+-0"));
+  return text.substr(0, e + 1) + (negative ? "-" : "") + exponent;
+}
+
+// A finite number in [lo, hi], or in (lo, hi] when lo_open (hi may be infinity: no upper bound).
+double read_between(const json& v, const std::string& path, double lo, bool lo_open, double hi,
+                    const std::string& unit) {
+  const std::string expect = "must be a number " + std::string(lo_open ? "> " : ">= ") + number_text(lo) +
+                             (std::isinf(hi) ? "" : " and <= " + number_text(hi)) + unit;
+  if (!v.is_number()) fail_got(path, expect, v);
+  const double d = v.get<double>();
+  if (!std::isfinite(d) || d < lo || (lo_open && d == lo) || d > hi) fail_got(path, expect, v);
+  return d;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -67,27 +102,36 @@ double bandwidth_at(const std::string& text, const std::string& path) {
       {"GiBps", 1073741824.0},
       {"TiBps", 1099511627776.0},
   };
-  const std::string expect = "must be a bandwidth > 0 with a unit like \"1Gbps\", \"100MBps\" or \"10MiBps\"";
+  const std::string expect =
+      "must be a bandwidth > 0 with a unit like \"1Gbps\", \"100MBps\" or \"10MiBps\", from 1bps to 1000TBps (" +
+      number_text(MAX_BANDWIDTH) + " bytes/s)";
   double value = 0.0;
   std::string_view unit;
   if (split_quantity(text, value, unit) && value > 0.0) {
     for (const auto& u : UNITS) {
-      if (u.name == unit) return value * u.factor;
+      // The range is checked in bytes/s: "1e308TBps" is a finite number but an infinite bandwidth.
+      if (u.name == unit && value * u.factor >= MIN_BANDWIDTH && value * u.factor <= MAX_BANDWIDTH) {
+        return value * u.factor;
+      }
     }
   }
   fail_got(path, expect, json(text));
 }
 
 double duration_at(const std::string& text, const std::string& path) {
-  const std::string expect = "must be a duration >= 0 like \"50us\", \"1ms\" or \"0.1s\" (plain numbers are seconds)";
+  const std::string expect =
+      "must be a duration >= 0 like \"50us\", \"1ms\" or \"0.1s\" (plain numbers are seconds), at most " +
+      number_text(MAX_SECONDS) + "s";
   double value = 0.0;
   std::string_view unit;
   if (split_quantity(text, value, unit) && value >= 0.0) {
-    if (unit.empty() || unit == "s") return value;
+    double seconds = -1.0;
     // Division by the exact power of ten rounds once, so "50us" gives exactly the double nearest to 5e-5.
-    if (unit == "ms") return value / 1e3;
-    if (unit == "us") return value / 1e6;
-    if (unit == "ns") return value / 1e9;
+    if (unit.empty() || unit == "s") seconds = value;
+    if (unit == "ms") seconds = value / 1e3;
+    if (unit == "us") seconds = value / 1e6;
+    if (unit == "ns") seconds = value / 1e9;
+    if (seconds >= 0.0 && seconds <= MAX_SECONDS) return seconds;
   }
   fail_got(path, expect, json(text));
 }
@@ -95,32 +139,13 @@ double duration_at(const std::string& text, const std::string& path) {
 // ---------------------------------------------------------------------------------------------------------------
 // JSON text and overrides.
 
-json parse_json(const std::string& text, const std::string& origin) {
-  try {
-    return json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/false);
-  } catch (const json::parse_error& e) {
-    // nlohmann reports a byte offset (1-based, the character it stopped at); turn it into line:column.
-    std::size_t line = 1;
-    std::size_t column = 1;
-    const std::size_t end = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    for (std::size_t i = 0; i < end; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string detail = e.what();
-    auto pos = detail.find("column");
-    if (pos != std::string::npos) pos = detail.find(": ", pos);
-    if (pos != std::string::npos) detail = detail.substr(pos + 2);
-    SGDSIM_THROW(ConfigError,
-                 origin + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid JSON: " + detail);
-  }
-}
-
 void apply_override(json& root, const std::string& text) {
+  if (const auto bad = invalid_utf8_at(text); bad != std::string::npos) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[bad])));
+    fail("--set", "is not valid UTF-8 (byte " + std::string(byte) + " at offset " + std::to_string(bad) + " of \"" +
+                      text.substr(0, bad) + "...\")");
+  }
   const std::string name = "--set " + text;
   const auto eq = text.find('=');
   if (eq == std::string::npos) fail(name, "must be path=value (e.g. cluster.workers=64)");
@@ -138,14 +163,15 @@ void apply_override(json& root, const std::string& text) {
   for (const auto& key : keys) {
     if (key.empty()) fail(name, "must be path=value with a path like cluster.workers, got path \"" + path + "\"");
   }
+  // Each component is a level of nesting: the same limit as for JSON text.
+  if (keys.size() > static_cast<std::size_t>(MAX_JSON_DEPTH)) {
+    fail(name.substr(0, 60) + "...", "the path has " + std::to_string(keys.size()) + " components, more than " +
+                                         std::to_string(MAX_JSON_DEPTH));
+  }
 
   // The value is JSON when it parses as JSON ("64", "true", "{\"rate\": 2}"), else a plain string ("ideal").
-  json value;
-  try {
-    value = json::parse(value_text);
-  } catch (const json::parse_error&) {
-    value = value_text;
-  }
+  json value = value_text;
+  if (json::accept(value_text)) value = parse_json_text(value_text, name);  // depth and range checked
 
   json* node = &root;
   std::string walked = "scenario";
@@ -161,6 +187,11 @@ void apply_override(json& root, const std::string& text) {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Sections.
+
+void require_utf8(const std::string& text, const std::string& path, const std::string& subject) {
+  if (invalid_utf8_at(text) != std::string::npos)
+    fail(path, subject + " is not valid UTF-8, which the resolved scenario (JSON) needs");
+}
 
 std::filesystem::path resolve_path(const std::string& text, const std::filesystem::path& base_dir) {
   // Absolute, so that the resolved scenario means the same file wherever it is read back from.
@@ -204,10 +235,14 @@ DataSource read_data_source(const Obj& data, bool logistic, const std::filesyste
   }
   if (const json* v = data.get("libsvm")) {
     const Obj s = as_object(*v, data.at("libsvm"));
-    check_keys(s, {"path", "features"});
+    check_keys(s, {"path", "features", "zero_based"});
     LibsvmData d;
     d.path = file_path(s, "path");
     if (const json* x = s.get("features")) d.features = read_int(*x, s.at("features"), 1, INT_MAX_V);
+    if (const json* x = s.get("zero_based")) {
+      if (!x->is_boolean() && *x != "auto") fail_got(s.at("zero_based"), "must be \"auto\", true or false", *x);
+      if (x->is_boolean()) d.zero_based = x->get<bool>();
+    }
     return d;
   }
   if (const json* v = data.get("idx")) {
@@ -327,17 +362,19 @@ ComputeSpec read_compute(const Obj& cluster, int workers) {
   const Obj obj = as_object(*v, cluster.at("compute"));
   check_keys(obj, {"seconds_per_pass", "straggling", "delay", "slowdown", "inject", "device", "numerics"});
   if (const json* x = obj.get("seconds_per_pass")) {
-    c.seconds_per_pass = read_number(*x, obj.at("seconds_per_pass"), Bound::POSITIVE);
+    c.seconds_per_pass = read_between(*x, obj.at("seconds_per_pass"), 0.0, true, MAX_SECONDS, " (seconds)");
   }
   if (const json* x = obj.get("straggling")) {
     const Obj s = as_object(*x, obj.at("straggling"));
     check_keys(s, {"rate"});
-    c.straggling_rate = read_number(require(s, "rate", "a number > 0"), s.at("rate"), Bound::POSITIVE);
+    // A mean straggling time 1/rate of at most MAX_SECONDS.
+    c.straggling_rate = read_between(require(s, "rate", "a number > 0"), s.at("rate"), 1.0 / MAX_SECONDS, false,
+                                     std::numeric_limits<double>::infinity(), " (per second)");
   }
   if (const json* x = obj.get("delay")) {
     const Obj s = as_object(*x, obj.at("delay"));
     check_keys(s, {"mean"});
-    c.delay_mean = read_number(require(s, "mean", "a number > 0"), s.at("mean"), Bound::POSITIVE);
+    c.delay_mean = read_between(require(s, "mean", "a number > 0"), s.at("mean"), 0.0, true, MAX_SECONDS, " (seconds)");
   }
   if (const json* x = obj.get("slowdown")) {
     const Obj s = as_object(*x, obj.at("slowdown"));
@@ -352,7 +389,7 @@ ComputeSpec read_compute(const Obj& cluster, int workers) {
              "must be a worker index in [0, cluster.workers = " + std::to_string(workers) + "), got \"" + key + "\"");
       }
       if (it->is_null()) continue;
-      c.slowdown[index] = read_number(*it, s.at(key), Bound::POSITIVE);
+      c.slowdown[index] = read_between(*it, s.at(key), 1.0 / MAX_FACTOR, false, MAX_FACTOR, " (a factor)");
     }
   }
   if (const json* x = obj.get("inject")) {
@@ -538,6 +575,11 @@ ordered_json data_json(const DataSource& source, bool logistic) {
     ordered_json x;
     x["path"] = l->path.string();
     if (l->features) x["features"] = *l->features;
+    if (l->zero_based) {
+      x["zero_based"] = *l->zero_based;
+    } else {
+      x["zero_based"] = "auto";
+    }
     data["libsvm"] = x;
   } else if (const auto* i = std::get_if<IdxData>(&source)) {
     ordered_json x;
@@ -656,7 +698,7 @@ ordered_json to_json(const Scenario& s) {
 
 Scenario parse_impl(const std::string& text, const std::vector<std::string>& overrides,
                     const std::filesystem::path& base_dir, const std::filesystem::path& source) {
-  json root = parse_json(text, source.empty() ? std::string("scenario") : source.string());
+  json root = parse_json_text(text, source.empty() ? std::string("scenario") : source.string());
   if (!root.is_object()) fail_got("scenario", "must be an object", root);
   for (const auto& o : overrides) apply_override(root, o);
 
@@ -685,6 +727,11 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
   s.stop = read_stop(obj, s.problem);
   s.output = read_output(obj, s.name);
   s.algorithm = read_algorithm(obj, s);
+  // The resolved scenario is JSON, whose strings must be UTF-8; names that come from the file system may not be.
+  if (!obj.has("name")) require_utf8(s.name, "scenario.name", "the default, the scenario's file name,");
+  for (const auto& [key, file] : data_files(s.problem)) require_utf8(file.string(), key, "the resolved path");
+  require_utf8(s.cluster.network.platform_file.string(), "scenario.cluster.network", "the resolved path");
+  require_utf8(s.output.dir.string(), "scenario.output.dir", "the directory");
   s.theory = read_theory(obj);
   s.resolved_json = to_json(s).dump(2) + "\n";
   return s;
@@ -710,6 +757,21 @@ Scenario load_scenario(const std::filesystem::path& file, const std::vector<std:
   std::filesystem::path base_dir = file.parent_path();
   if (base_dir.empty()) base_dir = ".";
   return parse_impl(text.str(), overrides, base_dir, file);
+}
+
+std::vector<std::pair<std::string, std::filesystem::path>> data_files(const ProblemSpec& problem) {
+  std::vector<std::pair<std::string, std::filesystem::path>> files;
+  const auto add = [&](const DataSource& source, const std::string& at) {
+    if (const auto* l = std::get_if<LibsvmData>(&source)) files.emplace_back(at + ".libsvm.path", l->path);
+    if (const auto* c = std::get_if<CsvData>(&source)) files.emplace_back(at + ".csv.path", c->path);
+    if (const auto* i = std::get_if<IdxData>(&source)) {
+      files.emplace_back(at + ".idx.images", i->images);
+      files.emplace_back(at + ".idx.labels", i->labels);
+    }
+  };
+  add(problem.data, "scenario.problem.data");
+  if (problem.test) add(*problem.test, "scenario.problem.test");
+  return files;
 }
 
 bool TheoryOverrides::empty() const {

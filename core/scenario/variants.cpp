@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "sgdsim/core/scenario/json_text.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim {
@@ -21,8 +22,9 @@ using json = nlohmann::ordered_json;
 
 bool label_char(char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-'; }
 
+// Labels become directory names: "." and ".." would name the study's directory or its parent.
 bool valid_label(const std::string& label) {
-  if (label.empty()) return false;
+  if (label.empty() || label == "." || label == "..") return false;
   for (char ch : label)
     if (!label_char(ch)) return false;
   return true;
@@ -56,7 +58,7 @@ std::vector<Variant> read_variants(const json& list) {
     for (const auto& [key, _] : v.items())
       if (key != "label" && key != "set") fail(at + "." + key, "unknown key");
     if (!v.contains("label") || !v["label"].is_string() || !valid_label(v["label"].get<std::string>()))
-      fail(at + ".label", "must be a non-empty string of letters, digits, '.', '_', '-'");
+      fail(at + ".label", "must be a non-empty string of letters, digits, '.', '_', '-' (not \".\" or \"..\")");
     Variant variant{v["label"].get<std::string>(), {}, {}};
     if (!seen.insert(variant.label).second)
       fail(at + ".label", "\"" + variant.label + "\" is used by an earlier variant");
@@ -224,7 +226,8 @@ void make_unique(std::vector<Variant>& runs) {
 
 }  // namespace
 
-Study split_variants(const std::string& json_text) {
+Study split_variants(const std::string& json_text, const std::string& origin) {
+  check_json_text(json_text, origin);  // before anything recursive (copy, dump) touches a deeply nested document
   json doc;
   try {
     doc = json::parse(json_text);
@@ -271,7 +274,7 @@ Study read_study(const std::filesystem::path& file) {
   if (!in) SGDSIM_THROW(ConfigError, file.string() + ": cannot read the scenario file");
   std::ostringstream text;
   text << in.rdbuf();
-  return split_variants(text.str());
+  return split_variants(text.str(), file.string());
 }
 
 }  // namespace sgdsim

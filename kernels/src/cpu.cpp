@@ -1,10 +1,11 @@
-// Optimized CPU kernels: one fused pass over the sampled rows (X read once), blocked, OpenMP over blocks.
+// Optimized CPU kernels: one fused pass over the sampled rows (X read once), blocked, OpenMP over chunks of rows.
 //
 // Per group of 4 rows: z = A_g x (4 dot products sharing the loads of x), the per-row derivative, then
-// acc += A_gᵀ r while the 4 rows are still in L1/L2. Each OpenMP thread accumulates into its own thread-local
-// buffer (kept across calls: no allocation per call after warm-up); the buffers are then reduced column-wise in
-// parallel, in thread order. The schedule is static and every sum runs in a fixed order, so for a given thread count
-// the result is bit-identical from call to call (the simulation relies on this for reproducible traces).
+// acc += A_gᵀ r while the 4 rows are still in L1/L2. The rows are cut into chunks whose boundaries depend only on the
+// call (number of rows, columns, storage), never on the number of threads; each chunk sums its rows in order into its
+// own partial gradient and loss, and the partials are then added in chunk order (column-wise, in parallel). Threads
+// only decide who computes which chunk, so the result is bit-identical for any thread count, from call to call, and
+// (see cpu_loops.hpp) in every build: "same seed, same bytes" holds on any machine.
 #include <omp.h>
 
 #include <algorithm>
@@ -20,16 +21,11 @@ namespace sgdsim::kernels::cpu {
 
 namespace {
 
-constexpr std::int64_t GROUP = 4;              // rows processed together
-constexpr std::int64_t BLOCK = 64;             // rows per OpenMP work item (a multiple of GROUP)
-constexpr std::int64_t SERIAL_WORK = 1 << 15;  // below this many matrix entries, one thread is faster
-
-// Per-thread accumulators, grown on demand and reused by every later call on the same thread.
-template <class T>
-std::vector<T>& thread_buffer(int which) {
-  thread_local std::vector<T> buffers[2];
-  return buffers[which];
-}
+constexpr std::int64_t GROUP = 4;                 // rows processed together
+constexpr std::int64_t BLOCK = 64;                // rows whose loss is summed before it joins the chunk's sum
+constexpr std::int64_t CHUNK_WORK = 1 << 15;      // matrix entries per chunk at least (below that, one thread wins)
+constexpr std::int64_t MAX_CHUNKS = 256;          // enough for any core count we run on
+constexpr std::int64_t PARTIAL_BYTES = 64 << 20;  // at most this much of partial gradients (fewer chunks when wide)
 
 template <class T>
 void ensure_size(std::vector<T>& v, std::size_t n) {
@@ -105,12 +101,31 @@ double csr_block(Loss loss, const Csr<T>& m, const T* labels, const SampleSet& r
   return total;
 }
 
+// Matrix entries a row of this call costs: the columns (dense), or the mean stored entries per row (CSR).
 template <class T>
-std::int64_t work_estimate(const Matrix<T>& features, const SampleSet& rows) {
-  if (const auto* m = std::get_if<Dense<T>>(&features)) return rows.size() * m->cols;
+std::int64_t work_per_row(const Matrix<T>& features, const SampleSet& rows) {
+  if (const auto* m = std::get_if<Dense<T>>(&features)) return std::max<std::int64_t>(m->cols, 1);
   const auto& c = std::get<Csr<T>>(features);
-  if (!rows.is_list) return c.row_ptr[rows.end] - c.row_ptr[rows.begin];
-  return c.rows > 0 ? rows.size() * (c.row_ptr[c.rows] / c.rows + 1) : 0;
+  if (!rows.is_list && rows.size() > 0) return (c.row_ptr[rows.end] - c.row_ptr[rows.begin]) / rows.size() + 1;
+  return c.rows > 0 ? c.row_ptr[c.rows] / c.rows + 1 : 1;
+}
+
+struct Chunks {
+  std::int64_t rows = 1;   // rows per chunk (a multiple of BLOCK), the last one may have fewer
+  std::int64_t count = 1;  // chunks
+};
+
+// The chunks of `count` rows: about CHUNK_WORK entries each, at most MAX_CHUNKS of them and at most PARTIAL_BYTES of
+// partial gradients. A function of the call alone, never of the thread count.
+Chunks chunks_for(std::int64_t count, std::int64_t cols, std::int64_t row_work) {
+  const auto round_up = [](std::int64_t v, std::int64_t m) { return (v + m - 1) / m * m; };
+  const std::int64_t most =
+      std::clamp<std::int64_t>(PARTIAL_BYTES / (std::max<std::int64_t>(cols, 1) * 8), 1, MAX_CHUNKS);
+  Chunks c;
+  c.rows = round_up(std::max<std::int64_t>(CHUNK_WORK / row_work, 1), BLOCK);
+  if ((count + c.rows - 1) / c.rows > most) c.rows = round_up((count + most - 1) / most, BLOCK);
+  c.count = std::max<std::int64_t>((count + c.rows - 1) / c.rows, 1);
+  return c;
 }
 
 }  // namespace
@@ -121,67 +136,60 @@ T loss_grad(Loss loss, const Data<T>& data, SampleSet rows, std::span<const T> x
   const std::int64_t count = rows.size();
   const std::int64_t d = data.cols();
   const bool want_grad = !grad.empty();
-  const std::int64_t blocks = (count + BLOCK - 1) / BLOCK;
-  const int threads =
-      work_estimate(data.features, rows) < SERIAL_WORK ? 1 : int(std::min<std::int64_t>(omp_get_max_threads(), blocks));
+  const Chunks chunks = chunks_for(count, d, work_per_row(data.features, rows));
+  const int threads = int(std::min<std::int64_t>(omp_get_max_threads(), chunks.count));
 
-  // Slots for each thread's accumulator and loss, owned by the calling thread and only ever grown.
-  thread_local std::vector<double*> slots;
-  thread_local std::vector<double> losses;
-  ensure_size(slots, std::size_t(std::max(threads, 1)));
-  ensure_size(losses, std::size_t(std::max(threads, 1)));
-  double* const out = want_grad ? [&] {
-    auto& o = thread_buffer<double>(1);
-    ensure_size(o, std::size_t(d));
-    return o.data();
-  }() : nullptr;
+  // The calling thread's storage, only ever grown (no allocation per call after warm-up): one loss and one partial
+  // gradient per chunk, and their sum.
+  thread_local std::vector<double> chunk_loss;
+  thread_local std::vector<double> partials;
+  thread_local std::vector<double> sum;
+  ensure_size(chunk_loss, std::size_t(chunks.count));
+  if (want_grad) {
+    ensure_size(partials, std::size_t(chunks.count * d));
+    ensure_size(sum, std::size_t(d));
+  }
+  double* const loss_of = chunk_loss.data();  // handed to the team: the thread_locals above are the caller's
+  double* const partial = partials.data();
+  double* const out = sum.data();
 
   const cpu_detail::Loops& loops = dense_loops();
-  double** const slot = slots.data();  // the thread_locals above are the caller's: hand their storage to the team
-  double* const loss_slot = losses.data();
-  int team = 1;
 #pragma omp parallel num_threads(threads) if (threads > 1)
   {
-    const int t = omp_get_thread_num();
-#pragma omp single
-    team = omp_get_num_threads();
-    double* acc = nullptr;
-    if (want_grad) {
-      auto& buf = thread_buffer<double>(0);
-      ensure_size(buf, std::size_t(d));
-      acc = buf.data();
-      std::fill_n(acc, d, 0.0);
-    }
-    slot[t] = acc;
-    double local = 0.0;
 #pragma omp for schedule(static)
-    for (std::int64_t b = 0; b < blocks; ++b) {
-      const std::int64_t p0 = b * BLOCK;
-      const std::int64_t p1 = std::min(count, p0 + BLOCK);
-      local += std::visit(
-          [&](const auto& m) {
-            if constexpr (std::is_same_v<std::decay_t<decltype(m)>, Dense<T>>) {
-              return dense_block(loops, loss, m, data.labels, rows, p0, p1, x.data(), acc, want_grad);
-            } else {
-              return csr_block(loss, m, data.labels, rows, p0, p1, x.data(), acc, want_grad);
-            }
-          },
-          data.features);
+    for (std::int64_t c = 0; c < chunks.count; ++c) {
+      double* acc = want_grad ? partial + c * d : nullptr;
+      if (want_grad) std::fill_n(acc, d, 0.0);
+      const std::int64_t end = std::min(count, (c + 1) * chunks.rows);
+      double local = 0.0;
+      for (std::int64_t p0 = c * chunks.rows; p0 < end; p0 += BLOCK) {
+        const std::int64_t p1 = std::min(end, p0 + BLOCK);
+        local += std::visit(
+            [&](const auto& m) {
+              if constexpr (std::is_same_v<std::decay_t<decltype(m)>, Dense<T>>) {
+                return dense_block(loops, loss, m, data.labels, rows, p0, p1, x.data(), acc, want_grad);
+              } else {
+                return csr_block(loss, m, data.labels, rows, p0, p1, x.data(), acc, want_grad);
+              }
+            },
+            data.features);
+      }
+      loss_of[c] = local;
     }
-    loss_slot[t] = local;
-    // The implicit barrier of the loop above makes every accumulator complete before the column-wise reduction.
+    // The implicit barrier of the loop above makes every partial complete before they are added, column by column,
+    // each column in chunk order.
     if (want_grad) {
 #pragma omp for schedule(static)
       for (std::int64_t j = 0; j < d; ++j) {
         double s = 0.0;
-        for (int u = 0; u < team; ++u) s += slot[u][j];
+        for (std::int64_t c = 0; c < chunks.count; ++c) s += partial[c * d + j];
         out[j] = s;
       }
     }
   }
 
   double total = 0.0;
-  for (int u = 0; u < team; ++u) total += losses[std::size_t(u)];
+  for (std::int64_t c = 0; c < chunks.count; ++c) total += loss_of[c];
   const double inv = count > 0 ? 1.0 / double(count) : 0.0;
   double norm2 = 0.0;
   for (const T v : x) norm2 += double(v) * double(v);

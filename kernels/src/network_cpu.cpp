@@ -1,5 +1,6 @@
-// Networks on the CPU with Eigen: every layer of a chunk of rows is one GEMM (rows as the columns of the activation
-// matrices), forward and backward; the network's shape and the argument checks shared with the CUDA version.
+// Networks on the CPU with Eigen: every layer of a chunk of rows is a GEMM (rows as the columns of the activation
+// matrices), forward and backward, cut into fixed blocks; the network's shape and the argument checks shared with the
+// CUDA version.
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
@@ -26,6 +27,23 @@ void NetworkShape::check() const {
 }
 
 namespace cpu {
+namespace {
+
+// Columns of one block of a split product. Left to itself, Eigen splits a large product over the OpenMP threads with
+// a blocking that depends on their number, and the last bits of the result with it; the products here are instead
+// cut into blocks of this fixed width, each one product computed on one thread (inside a parallel region Eigen does
+// not split further), so every value comes out the same for any thread count (issue 15, item 12).
+constexpr std::int64_t BLOCK = 32;
+
+// body(begin, width) for the blocks [begin, begin + width) of [0, count), spread over the OpenMP threads.
+template <class Body>
+void for_blocks(std::int64_t count, const Body& body) {
+  const std::int64_t blocks = (count + BLOCK - 1) / BLOCK;
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < blocks; ++i) body(i * BLOCK, std::min(BLOCK, count - i * BLOCK));
+}
+
+}  // namespace
 
 template <class T>
 struct Network<T>::Impl {
@@ -99,11 +117,13 @@ T Network<T>::loss_grad(SampleSet rows, std::span<const T> x, std::span<T> grad,
       const Eigen::Map<const Vec> bias(x.data() + shape.bias_offset(l), out);
       Mat& z = l + 1 == layers ? s.logits : s.hidden[l];
       z.resize(out, b);
-      if (l == 0) {
-        z.noalias() = w * h0;
-      } else {
-        z.noalias() = w * s.hidden[l - 1];
-      }
+      for_blocks(b, [&](std::int64_t j, std::int64_t width) {
+        if (l == 0) {
+          z.middleCols(j, width).noalias() = w * h0.middleCols(j, width);
+        } else {
+          z.middleCols(j, width).noalias() = w * s.hidden[l - 1].middleCols(j, width);
+        }
+      });
       z.colwise() += bias;
       if (l + 1 == layers) break;
       // Activations in place: their derivatives are functions of the activations (ReLU: h > 0, tanh: 1 − h²).
@@ -141,16 +161,21 @@ T Network<T>::loss_grad(SampleSet rows, std::span<const T> x, std::span<T> grad,
       const std::int64_t in_width = shape.widths[l];
       Eigen::Map<Mat> gw(grad.data() + shape.weight_offset(l), out, in_width);
       Eigen::Map<Vec> gb(grad.data() + shape.bias_offset(l), out);
-      if (l == 0) {
-        gw.noalias() += s.delta * h0.transpose();
-      } else {
-        gw.noalias() += s.delta * s.hidden[l - 1].transpose();
-      }
+      // Blocks of the gradient's columns: each value sums over all the chunk's rows in one product.
+      for_blocks(in_width, [&](std::int64_t i, std::int64_t width) {
+        if (l == 0) {
+          gw.middleCols(i, width).noalias() += s.delta * h0.middleRows(i, width).transpose();
+        } else {
+          gw.middleCols(i, width).noalias() += s.delta * s.hidden[l - 1].middleRows(i, width).transpose();
+        }
+      });
       gb += s.delta.rowwise().sum();
       if (l == 0) break;
       const ConstMap w(x.data() + shape.weight_offset(l), out, in_width);
       s.below.resize(in_width, b);
-      s.below.noalias() = w.transpose() * s.delta;
+      for_blocks(b, [&](std::int64_t j, std::int64_t width) {
+        s.below.middleCols(j, width).noalias() = w.transpose() * s.delta.middleCols(j, width);
+      });
       const Mat& h = s.hidden[l - 1];
       if (shape.activation == Activation::RELU) {
         s.below = (h.array() > T(0)).select(s.below, T(0));

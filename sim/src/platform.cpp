@@ -64,6 +64,7 @@ std::vector<s4u::Host*> build_platform(s4u::Engine& engine, const NetworkSpec& n
     if (!std::filesystem::is_regular_file(network.platform_file)) {
       SGDSIM_THROW(ConfigError, "scenario.cluster.network: platform file " + file + " does not exist");
     }
+    check_platform_file(engine, network.platform_file, ranks);
     engine.load_platform(file);
     hosts = engine.get_all_hosts();
     std::sort(hosts.begin(), hosts.end(),

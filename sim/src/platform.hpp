@@ -1,6 +1,7 @@
 // The simulated platform: generated topologies (star, cluster, ideal) or a SimGrid XML file, and the rank -> host map.
 #pragma once
 
+#include <filesystem>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <string>
@@ -32,6 +33,13 @@ std::vector<std::string> platform_config_args(const NetworkSpec& network);
 //   before node-10) give ranks 0, 1, ...; fewer hosts than ranks is a ConfigError naming the file and both counts.
 // Generated hosts are named rank-0 ... rank-(ranks−1), with REFERENCE_HOST_SPEED (tasks take their modelled time).
 std::vector<simgrid::s4u::Host*> build_platform(simgrid::s4u::Engine& engine, const NetworkSpec& network, int ranks);
+
+// Loads a platform file in a child process (SimGrid aborts the process on some broken platforms) and checks it has
+// `ranks` hosts and a route between the pairs of ranks that can exchange messages (every pair up to 256 ranks; above,
+// rank 0 with all, ring neighbours and recursive-doubling partners). ConfigError naming scenario.cluster.network,
+// the file and what is wrong (SimGrid's parse error, the host count, the first pair of ranks without a route).
+// `engine` must not have a platform yet.
+void check_platform_file(simgrid::s4u::Engine& engine, const std::filesystem::path& file, int ranks);
 
 // "node-2" < "node-10": digit runs compared by value, the rest character by character.
 bool natural_less(const std::string& a, const std::string& b);

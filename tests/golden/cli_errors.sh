@@ -3,12 +3,6 @@
 set -uo pipefail
 sgdsim=$1; src=$2; work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 . "$src/tests/golden/lib.sh"
-expect() {  # expect CODE PATTERN -- command...
-  local code=$1 pattern=$2; shift 3
-  out=$("$@" 2>&1); got=$?
-  [ "$got" -eq "$code" ] || fail "exit $got (expected $code) from: $* -- $out"
-  grep -q -- "$pattern" <<< "$out" || fail "message lacks '$pattern' from: $* -- $out"
-}
 q="$src/scenarios/quickstart.json"
 expect 2 "scenario.cluster.workers: " -- "$sgdsim" check "$q" --set cluster.workers=0
 expect 2 "scenario.algorithm.tau: " -- "$sgdsim" check "$q" --variant sync --set algorithm.tau=3

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario_test_util.hpp"
 #include "sgdsim/core/scenario/scenario.hpp"
 #include "sgdsim/error.hpp"
 
@@ -20,12 +21,7 @@ const char* const BASE = R"({
 
 // The ConfigError message of BASE with the overrides applied, or "(no error)".
 std::string error_of(const std::vector<std::string>& overrides, const std::string& text = BASE) {
-  try {
-    parse_scenario(text, overrides);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return test::scenario_error(text, overrides);
 }
 
 }  // namespace
@@ -74,11 +70,11 @@ TEST_CASE("out-of-range values are errors") {
         "scenario.problem.data.synthetic.density: must be a number in (0, 1], got 1.5");
   CHECK(error_of({"algorithm.step_size=0"}).starts_with("scenario.algorithm.step_size: must be a number > 0, got 0"));
   CHECK(error_of({"cluster.compute.seconds_per_pass=-2"}) ==
-        "scenario.cluster.compute.seconds_per_pass: must be a number > 0, got -2");
+        "scenario.cluster.compute.seconds_per_pass: must be a number > 0 and <= 1e6 (seconds), got -2");
   CHECK(error_of({"cluster.compute.slowdown.30=2"}) ==
         "scenario.cluster.compute.slowdown.30: must be a worker index in [0, cluster.workers = 30), got \"30\"");
   CHECK(error_of({"cluster.compute.slowdown.2=0"}) ==
-        "scenario.cluster.compute.slowdown.2: must be a number > 0, got 0");
+        "scenario.cluster.compute.slowdown.2: must be a number >= 1e-6 and <= 1e6 (a factor), got 0");
   CHECK(error_of({"stop.time=0"}) == "scenario.stop.time: must be a number > 0, got 0");
   CHECK(error_of({"output.every=0"}) == "scenario.output.every: must be an integer >= 1, got 0");
   CHECK(error_of({"output.workers=0"}) ==

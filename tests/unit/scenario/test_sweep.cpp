@@ -156,4 +156,11 @@ TEST_CASE("malformed variants are errors naming their path") {
   CHECK(message(R"({"variants": [{"label": "a", "set": 3}]})").find("scenario.variants[0].set:") == 0);
   CHECK(message(R"({"variants": [{"label": "a", "set": {}, "x": 1}]})").find("scenario.variants[0].x: unknown key") ==
         0);
+  // Labels are directory names: "." and ".." would name the study's directory and its parent.
+  CHECK(message(R"({"variants": [{"label": ".", "set": {}}]})").find("scenario.variants[0].label:") == 0);
+  CHECK(message(R"({"variants": [{"label": "a", "set": {}}, {"label": "..", "set": {}}]})")
+            .find("scenario.variants[1].label:") == 0);
+  CHECK(message(R"({"variants": [{"label": "...", "set": {}}]})") == "no error");
+  // Nesting too deep for the recursive JSON functions is reported with its position before any of them runs.
+  CHECK(message(R"({"variants": [{"label": "a", "set": {"x": )" + std::string(70, '[')).find("scenario:1:") == 0);
 }

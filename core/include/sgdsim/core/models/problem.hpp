@@ -70,6 +70,7 @@ class Problem {
 };
 
 // The scenario's problem: its data (generated from the seed or loaded), test set, model or objective, l2 and device.
-Problem make_problem(const Scenario& scenario);
+// With a guard, data that would not fit the run's memory budget is refused before it is allocated.
+Problem make_problem(const Scenario& scenario, const MemoryGuard* guard = nullptr);
 
 }  // namespace sgdsim

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct SyntheticData {
 struct LibsvmData {
   std::filesystem::path path;  // resolved against the scenario file's folder
   std::optional<std::int64_t> features;
+  // Whether the file counts feature indices from 0 (scikit-learn's export) or from 1 (LIBSVM's convention). Unset
+  // ("auto", the default): from 0 exactly when the file holds an index 0, as scikit-learn's zero_based="auto".
+  std::optional<bool> zero_based;
 };
 struct CsvData {
   std::filesystem::path path;
@@ -183,6 +187,10 @@ struct Scenario {
 Scenario parse_scenario(const std::string& json_text, const std::vector<std::string>& overrides = {},
                         const std::filesystem::path& base_dir = ".");
 Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+
+// The files a problem reads, each with the JSON key that names it (scenario.problem.data.libsvm.path,
+// scenario.problem.data.idx.images, ..., and the same under scenario.problem.test).
+std::vector<std::pair<std::string, std::filesystem::path>> data_files(const ProblemSpec& problem);
 
 // SimGrid-style quantities: "1Gbps", "100MBps", "10Mbps" -> bytes/s; "50us", "1ms", "0.1s" -> seconds.
 double parse_bandwidth(const std::string& text);
