@@ -1,6 +1,6 @@
 // The RI-SGD paper's checkers (Haddadpour et al., ICML 2019): Theorems 4.1 and 4.2 on the run's average squared
-// gradient, the learning-rate ceiling of Corollary 4.1.1, and section 4.4's redundancy against failures. Local SGD
-// sampling from its shard is RI-SGD with q = 1 (mu = 0, PR-SGD).
+// gradient, the learning-rate ceiling of Corollary 4.1.1, and section 4.4's redundancy against failures. ri_sgd
+// scenarios give q = mu p + 1 (cyclic chunk sets); local SGD sampling from its shard is RI-SGD with q = 1 (PR-SGD).
 #include <algorithm>
 #include <cmath>
 
@@ -36,6 +36,18 @@ RiSetup ri_setup(TheoryContext& ctx) {
                                                           : "sampling = shard, q = " + std::to_string(s.view.q)));
   s.conditions.push_back(condition(s.view.q >= 1 && s.view.q <= s.view.p, "1/p <= gamma = q/p <= 1",
                                    "gamma = " + number(s.in.gamma())));
+  s.conditions.push_back(condition(s.view.whole_chunks && s.view.uniform_q,
+                                   "every worker holds q whole chunks (q = mu p + 1 an integer, the same for all)",
+                                   "mu = " + number(s.view.mu) + ", mu p = " + number(s.view.mu * s.view.p) +
+                                       (s.view.uniform_q ? "" : ", heterogeneous mu_j") +
+                                       (s.view.whole_chunks ? "" : ": a partial chunk, q taken as floor(mu p) + 1")));
+  s.conditions.push_back(condition(s.view.chunk_sum, "eq. (3): the q chunk gradients summed",
+                                   s.view.chunk_sum ? "combine = sum" : "combine = mean"));
+  s.conditions.push_back(condition(s.view.averaged == s.view.p && sc.cluster.failures.empty(),
+                                   "every round averages all p models",
+                                   "wait_for = " + std::to_string(s.view.averaged) + " of " +
+                                       std::to_string(s.view.p) +
+                                       (sc.cluster.failures.empty() ? ", no failures" : ", cluster.failures")));
   s.conditions.push_back(condition(true, "all local models start at the same point", "x_1 = 0 on every worker"));
   const Constant L = ctx.smoothness(), c1 = ctx.relative_variance(), d0 = ctx.delta0();
   s.chunks = ctx.chunk_constants(s.view.p, s.view.q, s.view.batch, c1.value);

@@ -277,6 +277,10 @@ IterationClosedForm scenario_iteration_time(const Scenario& scenario, std::int64
     out.formula = "no closed form: with a sparse mixing matrix each worker waits for its neighbours only";
     return out;
   }
+  if (averaging->redundancy && averaging->redundancy->mu > 0) {
+    out.formula = "no closed form here: RI-SGD's step loads q_j B/N differ per worker (its redundant chunks)";
+    return out;
+  }
   if (!averaging->averages_every_iteration()) {
     out.formula = "no closed form: a local SGD round is the max over workers of a sum of tau task times";
     return out;

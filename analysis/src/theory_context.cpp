@@ -39,6 +39,17 @@ std::optional<AveragingView> averaging_view(const Scenario& scenario) {
   v.auxiliary = a->mixing.auxiliary();
   v.full_averaging = a->mixing.is_average();
   v.sample_data_set = a->sample_data_set;
+  v.averaged = a->wait_for > 0 ? a->wait_for : v.p;
+  if (a->redundancy) {
+    const Redundancy& r = *a->redundancy;
+    v.mu = r.mu;
+    const double chunks = r.mu * v.p;  // the other workers' shards held, whole or in part
+    // Within rounding of an integer (mu is read as a decimal): whole shards.
+    v.whole_chunks = std::abs(chunks - std::round(chunks)) < 1e-9;
+    v.q = 1 + static_cast<int>(v.whole_chunks ? std::round(chunks) : std::floor(chunks));
+    v.uniform_q = r.replication == Redundancy::Replication::CYCLIC;
+    v.chunk_sum = r.sum;
+  }
   return v;
 }
 

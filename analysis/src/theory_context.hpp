@@ -22,7 +22,12 @@ struct AveragingView {
   int batch = 1;                 // B
   int tau = 1;                   // local steps per round: the constant tau, or a schedule's first (tau0)
   bool constant_tau = true;      // a fixed tau (not a list, linear or loss schedule)
-  int q = 1;                     // chunks each worker samples from (RI-SGD; 1: its own shard)
+  int q = 1;                     // chunks each worker samples from (RI-SGD: floor(mu p) + 1; 1: its own shard)
+  double mu = 0;                 // RI-SGD's redundancy mu = (q - 1)/p (0: local SGD)
+  bool whole_chunks = true;      // mu p an integer: each worker holds q whole shards (no partial one)
+  bool uniform_q = true;         // every worker holds the same q (cyclic replication, not heterogeneous)
+  bool chunk_sum = true;         // eq. (3): the chunk gradients summed (ri_sgd's combine = sum)
+  int averaged = 1;              // models averaged per round: p, or wait_for's r through an aggregator
   int auxiliary = 0;             // v
   bool full_averaging = true;    // W = J over the workers, v = 0: every round averages all models (local SGD)
   bool sample_data_set = false;  // mini-batches from the whole data set (unbiased for grad F)

@@ -110,6 +110,14 @@ std::vector<double> iteration_times(const std::filesystem::path& dir) {
 
 }  // namespace
 
+std::string stall_lines(const std::vector<LabelledSummary>& rows) {
+  std::string out;
+  for (const auto& r : rows)
+    if (r.summary.status == RunStatus::STALLED)
+      out += "sgdsim: " + r.label + " run " + std::to_string(r.summary.run) + " stalled: " + r.summary.reason + "\n";
+  return out;
+}
+
 std::string summary_table(const std::vector<LabelledSummary>& rows) {
   // Classifiers add their test accuracy: final, best, and the time it reached stop.target_accuracy.
   const bool accuracy = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.summary.classifier; });
@@ -246,9 +254,11 @@ std::vector<LabelledSummary> read_summaries(const std::filesystem::path& run_dir
     s.run = run.at("run").get<int>();
     const auto status = run.at("status").get<std::string>();
     s.status = RunStatus::FAILED;
-    for (RunStatus known : {RunStatus::COMPLETED, RunStatus::DIVERGED, RunStatus::FAILED, RunStatus::INTERRUPTED})
+    for (RunStatus known :
+         {RunStatus::COMPLETED, RunStatus::DIVERGED, RunStatus::FAILED, RunStatus::INTERRUPTED, RunStatus::STALLED})
       if (status == status_name(known)) s.status = known;
     s.stop_reason = text_or(run, "stop_reason", "");
+    s.reason = text_or(run, "reason", "");
     s.iterations = run.at("iterations").get<std::int64_t>();
     s.time = number_or_nan(run, "time");
     s.final_loss = number_or_nan(run, "final_loss");

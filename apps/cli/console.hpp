@@ -18,6 +18,8 @@ struct LabelledSummary {
 
 // One row per repetition: status, iterations, time, final loss, time to target, communication rounds, bytes.
 std::string summary_table(const std::vector<LabelledSummary>& rows);
+// One line per stalled run, for stderr: "sgdsim: <label> run <r> stalled: <reason>" (empty when none stalled).
+std::string stall_lines(const std::vector<LabelledSummary>& rows);
 
 // One row per variant: its repetitions' status counts, then mean ± half-width of the 95% interval of time, time per
 // iteration, final loss, time to target (with how many reached it), rounds and bytes, and the speed-up over the

@@ -129,6 +129,7 @@ int cmd_run(const Options& o, int* argc, char*** argv) {
       std::vector<LabelledSummary> rows;
       for (const auto& s : p.writer->summaries()) rows.push_back({job.label, job.scenario.algorithm.name(), s});
       std::cout << summary_table(rows) << std::flush;
+      std::cerr << stall_lines(rows) << std::flush;
       std::cout << "run directory: " << job.scenario.output.dir.string() << "\n";
     }
     return EXIT_OK;

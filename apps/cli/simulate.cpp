@@ -199,6 +199,7 @@ class Study {
     write_file_atomically(plan_.dir / "study.json", analysis::study_json(stats, provenance));
     if (o_.verbose) std::cout << summary_table(rows) << "\n";
     std::cout << study_table(stats) << std::flush;
+    std::cerr << stall_lines(rows) << std::flush;
     if (plan_.study) {
       std::cout << "run directories: " << plan_.dir.string()
                 << "/<label>; study.csv, study.json: " << plan_.dir.string() << "\n";
@@ -264,6 +265,7 @@ int simulate_here(const Options& o, const Job& job) {
   std::vector<LabelledSummary> rows;
   for (const auto& s : writer.summaries()) rows.push_back({job.label, job.scenario.algorithm.name(), s});
   std::cout << summary_table(rows) << std::flush;
+  std::cerr << stall_lines(rows) << std::flush;
   std::cout << "run directory: " << job.scenario.output.dir.string() << "\n";
   return EXIT_OK;
 }

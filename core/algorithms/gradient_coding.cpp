@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "arrivals.hpp"
 #include "builtin.hpp"
 #include "sgdsim/core/algorithms/run_book.hpp"
+#include "sgdsim/core/comm/failures.hpp"
 #include "sgdsim/core/data/assignment.hpp"
 
 namespace sgdsim {
@@ -75,6 +77,58 @@ bool enough(const CodingParams& a, int arrived, int groups_covered, int groups, 
   return true;
 }
 
+// Whether the rule can still be met this iteration, given the workers known to have failed: every worker still
+// pending that has not failed may yet deliver.
+bool feasible(const CodingParams& a, const FrcCode& code, std::span<const Request> pending,
+              const std::vector<char>& group_used, const std::vector<char>& failed, int arrived) {
+  const int k = code.workers;
+  auto can_deliver = [&](int w) { return pending[w].pending() && !failed[w]; };
+  auto every_group_can_be_covered = [&] {
+    for (int group = 0; group < code.groups(); ++group) {
+      if (group_used[group]) continue;
+      bool any = false;
+      for (int w = group * code.per_worker; w < (group + 1) * code.per_worker; ++w) any = any || can_deliver(w);
+      if (!any) return false;
+    }
+    return true;
+  };
+  switch (a.rule) {
+    case WaitRule::ALL:
+      for (int w = 0; w < k; ++w)
+        if (pending[w].pending() && failed[w]) return false;
+      return true;
+    case WaitRule::EVERY_GROUP: return every_group_can_be_covered();
+    case WaitRule::FIRST_R: {
+      int possible = arrived;
+      for (int w = 0; w < k; ++w) possible += can_deliver(w) ? 1 : 0;
+      // agc's stop_when "r_or_covered" also ends once every group has a result.
+      return possible >= a.wait_for || (a.stop_when_covered && every_group_can_be_covered());
+    }
+  }
+  return true;
+}
+
+// "worker 3 failed at 12.5 s; uncoded waits for all 8 workers"
+std::string stall_reason(const CodingParams& a, const FrcCode& code, const Arrivals& arrivals, int k) {
+  const auto& failed = arrivals.failed();
+  const int alive = k - static_cast<int>(std::count(failed.begin(), failed.end(), 1));
+  std::string why = "worker " + std::to_string(arrivals.last_failed()) + " failed at " +
+                    seconds_text(arrivals.last_failure_time()) + "; " + a.algorithm;
+  switch (a.rule) {
+    case WaitRule::ALL: return why + " waits for all " + std::to_string(k) + " workers";
+    case WaitRule::EVERY_GROUP: {
+      const int group = code.group_of(arrivals.last_failed());
+      return why + " waits for one worker of every group of " + std::to_string(code.per_worker) + ", and group " +
+             std::to_string(group) + " (workers " + std::to_string(code.first_partition(group)) + ".." +
+             std::to_string(code.first_partition(group) + code.per_worker - 1) + ") has none alive";
+    }
+    case WaitRule::FIRST_R:
+      return why + " waits for " + std::to_string(a.wait_for) + " of " + std::to_string(k) + " workers, " +
+             std::to_string(alive) + " are alive";
+  }
+  return why;
+}
+
 // The fraction of the data set each group of the code holds (|rows of its c partitions| / N).
 std::vector<double> group_loads(const Shards& shards, const FrcCode& code) {
   std::vector<double> loads(static_cast<std::size_t>(code.groups()), 0.0);
@@ -134,6 +188,7 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
   const std::vector<double> loads =
       a.full_l2 ? group_loads(Shards(c.problem.samples(), k, s.seed, c.repetition), code) : std::vector<double>{};
   RunBook book(c, x);
+  Arrivals arrivals(c.comm, k, 1, !s.cluster.failures.empty());
   std::uint64_t delivered = 0;  // payload bytes of results that reached the PS
   std::int64_t t = 0;
 
@@ -167,23 +222,29 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
     double covered_load = 0;
     std::fill(group_used.begin(), group_used.end(), 0);
     std::fill(g.begin(), g.end(), 0.0);
-    while (!enough(a, arrived, covered, code.groups(), k)) {
-      const auto w = static_cast<int>(c.comm.wait_any(pending));
-      ++arrived;
-      delivered += d * sizeof(double);
-      arrival[w] = c.clock.now();
-      // One result per group enters the sum (FRC decoding); uncoded groups have one worker each.
-      const int group = code.group_of(w);
-      if (!group_used[group]) {
-        group_used[group] = 1;
-        ++covered;
-        used[w] = 1;
-        kernels::axpy(1.0, results[w], g);
-        if (a.full_l2) covered_load += loads[static_cast<std::size_t>(group)];
-      }
+    const bool alive = arrivals.collect(
+        pending, [&](int n) { return enough(a, n, covered, code.groups(), k); },
+        [&](int n, const std::vector<char>& failed) { return feasible(a, code, pending, group_used, failed, n); },
+        [&](int w) {
+          ++arrived;
+          delivered += d * sizeof(double);
+          arrival[w] = c.clock.now();
+          // One result per group enters the sum (FRC decoding); uncoded groups have one worker each.
+          const int group = code.group_of(w);
+          if (!group_used[group]) {
+            group_used[group] = 1;
+            ++covered;
+            used[w] = 1;
+            kernels::axpy(1.0, results[w], g);
+            if (a.full_l2) covered_load += loads[static_cast<std::size_t>(group)];
+          }
+        });
+    if (!alive) {
+      // No update: the iteration never completes. Its row is not reported; the run ends where it stood.
+      for (int w = 0; w < k; ++w) c.trace.arrival({c.repetition, t, w, arrival[w], false});
+      book.stall(stall_reason(a, code, arrivals, k));
+      break;
     }
-    for (auto& r : pending)
-      if (r.pending()) c.comm.cancel(r);
     // AGC sums without rescaling (Wang, Charles & Papailiopoulos 2019); ignore_stragglers rescales by k/r.
     if (a.rescale) kernels::scale(static_cast<double>(k) / arrived, g);
     if (a.full_l2) kernels::axpy((1.0 - covered_load) * c.problem.l2(), x, g);
@@ -192,10 +253,12 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
 
     IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, t,
                       c.comm.bytes_sent() + delivered + relayed * static_cast<std::uint64_t>(t), arrived};
+    r.live = k - static_cast<int>(std::count(arrivals.failed().begin(), arrivals.failed().end(), 1));
     if (book.evaluate_at(t)) book.evaluate(r, x);
     stop = book.record(r, x);
   }
-  send_model(t + 1, true);  // releases the workers (and interrupts any still computing)
+  send_model(t + 1, true);  // releases the workers (and interrupts any still computing; a failed one drains it)
+  arrivals.finish();
 
   RunOutcome outcome;
   outcome.summary = book.finish(x);
@@ -215,6 +278,8 @@ RunOutcome run_worker(const RunContext& c, const CodingParams& a) {
 
   std::vector<double> x(d), message(d + 1), result(d);
   const ModelRoute route = model_route(c.comm.rank(), k + 1, s.cluster.network.broadcast);
+  const WorkerFailure failure = failure_of(s, c.repetition, worker);
+  FailureNotice failed;  // sent: this worker has failed
   Request next = c.comm.recv_async(route.parent, message_tag(1, MessageKind::MODEL), message);
   Request sent;
   c.comm.wait(next);
@@ -224,16 +289,31 @@ RunOutcome run_worker(const RunContext& c, const CodingParams& a) {
     if (message[d] != 0.0) break;
     std::copy(message.begin(), message.begin() + static_cast<std::ptrdiff_t>(d), x.begin());
     next = c.comm.recv_async(route.parent, message_tag(t + 1, MessageKind::MODEL), message);
+    if (!failed.sent() && failure.before_start(c.clock.now(), t))
+      failed.send(c.comm, 0, failure.reported(c.clock.now()));
+    if (failed.sent()) {
+      // Silent: it takes the models the PS still sends (and, in a tree, still relays them to its subtree, whose
+      // workers would otherwise never hear of the stop), until the end of the run (its rows: nothing computed).
+      c.trace.worker({c.repetition, t, worker, c.clock.now(), 0, NOT_EVALUATED, false, false, true});
+      c.comm.wait(next);
+      continue;
+    }
     const double start = c.clock.now();
     c.compute.gradient(kernels::SampleSet::list(task.rows), x, result);
     // Weighting by |rows|/N makes the results of one worker per group sum to the full gradient.
     kernels::scale(task.load, result);
-    const bool computed = c.compute.spend(task.load, t, start, &next);
+    bool computed = c.compute.spend(task.load, t, start, &next);
+    // A failure inside the task: its result is never sent (the task counts as not computed).
+    if (computed && failure.during_task(c.clock.now())) {
+      failed.send(c.comm, 0, failure.time);
+      computed = false;
+    }
     if (computed) sent = c.comm.send_async(0, message_tag(t, MessageKind::RESULT), result);
     c.trace.worker({c.repetition, t, worker, start, c.compute.last_modelled(), NOT_EVALUATED, computed, false, true});
     if (next.pending()) c.comm.wait(next);
     if (sent.pending() && !c.comm.test(sent)) c.comm.cancel(sent);
   }
+  failed.withdraw(c.comm);
   return {};
 }
 

@@ -20,6 +20,7 @@ RunBook::RunBook(const RunContext& context, std::span<const double> start) : con
   // Rank 0 keeps the trace (the other ranks' rows are never read): only it pays for evaluating the starting point.
   if (context.comm.rank() != 0) return;
   IterationRecord r{context.repetition, 0, 0.0, NOT_EVALUATED, NOT_EVALUATED, 0, 0, 0};
+  if (!context.scenario.cluster.failures.empty()) r.live = context.scenario.cluster.workers;
   evaluate(r, start);
   initial_loss_ = r.loss;  // the reference of the divergence test (NaN with numerics off: no such test)
   context.trace.iteration(r);
@@ -92,6 +93,13 @@ bool RunBook::record(IterationRecord r, std::span<const double> x, bool decide) 
     return stop_ = true;
   }
   return false;
+}
+
+void RunBook::stall(std::string reason) {
+  summary_.status = RunStatus::STALLED;
+  summary_.stop_reason = "stalled";
+  summary_.reason = std::move(reason);
+  stop_ = true;
 }
 
 std::int64_t RunBook::max_iterations() const {

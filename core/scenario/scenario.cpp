@@ -409,13 +409,48 @@ ComputeSpec read_compute(const Obj& cluster, int workers) {
   return c;
 }
 
+FailuresSpec read_failures(const Obj& cluster, int workers) {
+  FailuresSpec f;
+  const json* v = cluster.get("failures");
+  if (v == nullptr) return f;
+  const std::string path = cluster.at("failures");
+  if (!v->is_array()) fail_got(path, "must be an array of {worker, at} and {rate} objects", *v);
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    const Obj e = as_object((*v)[i], path + "[" + std::to_string(i) + "]");
+    if (e.has("rate")) {
+      e.check_keys({"rate"}, "in a {rate} entry");
+      if (f.rate) fail(e.at("rate"), "given twice: one {rate} entry applies to every worker");
+      f.rate = read_number(*e.get("rate"), e.at("rate"), Bound::POSITIVE);
+      continue;
+    }
+    check_keys(e, {"worker", "at"});
+    FailureSpec one;
+    const std::string expected = "must be a worker index in [0, cluster.workers = " + std::to_string(workers) + ")";
+    one.worker = read_int32(require(e, "worker", "a worker index in [0, cluster.workers)"), e.at("worker"), 0,
+                            workers - 1, expected);
+    const json& at = require(e, "at", "seconds (a number >= 0) or {\"iteration\": t}");
+    if (at.is_object()) {
+      const Obj a = as_object(at, e.at("at"));
+      check_keys(a, {"iteration"});
+      one.iteration = read_int(require(a, "iteration", "an integer >= 1"), a.at("iteration"), 1, INT64_MAX_V);
+    } else {
+      one.time = read_number(at, e.at("at"), Bound::NON_NEGATIVE);
+    }
+    for (const auto& other : f.listed)
+      if (other.worker == one.worker) fail(e.at("worker"), "worker " + std::to_string(one.worker) + " fails twice");
+    f.listed.push_back(one);
+  }
+  return f;
+}
+
 ClusterSpec read_cluster(const Obj& root, const std::filesystem::path& base_dir) {
   ClusterSpec c;
   const Obj obj = as_object(require(root, "cluster", "an object with workers"), root.at("cluster"));
-  check_keys(obj, {"workers", "network", "compute"});
+  check_keys(obj, {"workers", "network", "compute", "failures"});
   c.workers = read_int32(require(obj, "workers", "an integer >= 1"), obj.at("workers"), 1);
   c.network = read_network(obj, base_dir);
   c.compute = read_compute(obj, c.workers);
+  c.failures = read_failures(obj, c.workers);
   return c;
 }
 
@@ -622,6 +657,15 @@ ordered_json to_json(const Scenario& s) {
   compute["device"] = kernels::device_name(c.device);
   compute["numerics"] = c.numerics;
   cluster["compute"] = compute;
+  if (!s.cluster.failures.empty()) {  // absent without failures, so that other scenarios resolve as they always did
+    ordered_json failures = ordered_json::array();
+    for (const auto& f : s.cluster.failures.listed) {
+      ordered_json at = f.iteration ? ordered_json{{"iteration", *f.iteration}} : ordered_json(*f.time);
+      failures.push_back(ordered_json{{"worker", f.worker}, {"at", at}});
+    }
+    if (s.cluster.failures.rate) failures.push_back(ordered_json{{"rate", *s.cluster.failures.rate}});
+    cluster["failures"] = failures;
+  }
   j["cluster"] = cluster;
 
   const auto& a = s.algorithm;

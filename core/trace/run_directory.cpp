@@ -43,19 +43,23 @@ void append_row(std::string& out, const Fields&... fields) {
 
 // Classifiers (problem.model) have three more columns, model averaging two more after them (tau empty where no
 // averaging round ended); a linear objective's rows of another algorithm are as they always were.
-void trace_row(std::string& out, const IterationRecord& r, bool classifier, bool averaging) {
+// With cluster.failures, the column live (workers not known to have failed) comes last.
+void trace_row(std::string& out, const IterationRecord& r, bool classifier, bool averaging, bool failures) {
   if (classifier) {
     append_row(out, r.run, r.iteration, r.time, r.loss, r.grad_norm, r.comm_rounds, r.bytes, r.waited_for, r.accuracy,
                r.test_loss, r.test_accuracy);
   } else {
     append_row(out, r.run, r.iteration, r.time, r.loss, r.grad_norm, r.comm_rounds, r.bytes, r.waited_for);
   }
-  if (!averaging) return;
+  if (!averaging && !failures) return;
   out.pop_back();  // the row's '\n'
-  out += ',';
-  if (r.tau > 0) out += std::to_string(r.tau);
-  out += ',';
-  out += csv_number(r.consensus);
+  if (averaging) {
+    out += ',';
+    if (r.tau > 0) out += std::to_string(r.tau);
+    out += ',';
+    out += csv_number(r.consensus);
+  }
+  if (failures) out += ',' + std::to_string(r.live);
   out += '\n';
 }
 
@@ -212,12 +216,14 @@ RunWriter::RunWriter(fs::path dir, std::string resolved_scenario, std::string ba
   const auto scenario = nlohmann::json::parse(resolved_scenario_);
   if (options_.repetitions <= 0) options_.repetitions = scenario.value("repetitions", 1);
   classifier_ = is_classifier(scenario);
+  failures_ = scenario.contains("cluster") && scenario["cluster"].contains("failures");
   stamp_finished_ = options_.provenance && options_.provenance->finished.empty();
   const fs::path& at = staged_->path();
   write_file(at / "scenario.json", resolved_scenario_);
   std::string header = "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for";
   if (classifier_) header += ",accuracy,test_loss,test_accuracy";
   if (options_.averaging_rounds) header += ",tau,consensus";
+  if (failures_) header += ",live";
   header += "\n";
   trace_ = std::make_unique<Appender>(at / "trace.csv", header.c_str());
   workers_ = std::make_unique<Appender>(at / "workers.csv",
@@ -243,7 +249,7 @@ void RunWriter::flush_rows() {
 }
 
 void RunWriter::iteration(const IterationRecord& r) {
-  trace_row(trace_->buffer(), r, classifier_, options_.averaging_rounds);
+  trace_row(trace_->buffer(), r, classifier_, options_.averaging_rounds, failures_);
   current_.run = r.run;
   current_.iterations = r.iteration;
   current_.time = r.time;
@@ -313,6 +319,11 @@ void RunWriter::write_summary(bool incomplete) {
       run["time_to_target_accuracy"] = json_number(s.time_to_target_accuracy);
     }
     if (!std::isnan(s.zeta)) run["zeta"] = s.zeta;  // only for algorithms with a mixing matrix
+    if (s.status == RunStatus::STALLED) run["reason"] = s.reason;
+    if (!std::isnan(s.replication_time)) {
+      run["replication_time"] = s.replication_time;
+      run["replication_bytes"] = s.replication_bytes;
+    }
     if (!s.silent_workers.empty()) run["silent_workers"] = s.silent_workers;
     runs.push_back(std::move(run));
   }

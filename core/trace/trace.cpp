@@ -19,6 +19,7 @@ const char* status_name(RunStatus status) {
     case RunStatus::DIVERGED: return "diverged";
     case RunStatus::FAILED: return "failed";
     case RunStatus::INTERRUPTED: return "interrupted";
+    case RunStatus::STALLED: return "stalled";
   }
   return "unknown";
 }

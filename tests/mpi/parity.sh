@@ -6,6 +6,8 @@
 #   iterates: trace.csv loss and grad_norm and model.csv within 1e-12 relative; comm_rounds, bytes, waited_for and tau
 #             equal; the consensus distance within 1e-9 relative (a difference of nearly equal models); workers.csv
 #             modelled compute times (the straggler draws) and used flags equal.
+#   stalled:  both runs end "stalled" (workers failed) with the same reason (its failure time aside), the
+#             mpirun one without hanging (ctest's timeout).
 #   time:     the real mean iteration time is within 50% + 10 ms of the simulated one (summary.json, every run).
 #   diverged: both runs end with status "diverged".
 set -u
@@ -53,7 +55,24 @@ case ",$checks," in *,iterates,*)
   consensus=$(column consensus)
   [ -z "$tau" ] || compare "$work/sim/trace.csv" "$work/mpi/trace.csv" "$tau" 0 0 || status=1
   [ -z "$consensus" ] || compare "$work/sim/trace.csv" "$work/mpi/trace.csv" "$consensus" 1e-9 1e-300 || status=1
-  compare "$work/sim/workers.csv" "$work/mpi/workers.csv" "1 2 3 5 8" 0 0 || status=1
+  workers_sim="$work/sim/workers.csv"
+  workers_mpi="$work/mpi/workers.csv"
+  case ",$checks," in *,stalled,*)
+    # The round that stalled: how far the survivors got before the failure notice ended it is a race in real time.
+    # Records up to the last completed round are compared (model averaging: the last row with a tau).
+    tau=$(head -1 "$work/sim/trace.csv" | tr ',' '\n' | grep -n -x tau | cut -d: -f1)
+    if [ -n "$tau" ]; then
+      last=$(awk -F, -v c="$tau" 'NR > 1 && $c != "" { last = $2 } END { print last }' "$work/sim/trace.csv")
+    else
+      last=$(tail -1 "$work/sim/trace.csv" | cut -d, -f2)
+    fi
+    awk -F, -v last="$last" 'NR == 1 || $2 <= last' "$workers_sim" >"$work/sim.workers.csv"
+    awk -F, -v last="$last" 'NR == 1 || $2 <= last' "$workers_mpi" >"$work/mpi.workers.csv"
+    workers_sim="$work/sim.workers.csv"
+    workers_mpi="$work/mpi.workers.csv"
+    ;;
+  esac
+  compare "$workers_sim" "$workers_mpi" "1 2 3 5 8" 0 0 || status=1
   ;;
 esac
 case ",$checks," in *,time,*)
@@ -65,6 +84,16 @@ case ",$checks," in *,time,*)
         if ($2 == "" || $2 > 1.5 * $1 + 0.010 || $2 < 0.5 * $1) bad++ }
       END { exit n == 0 || bad > 0 }'; then
     echo "parity: real iteration time not within 50% + 10 ms of the simulated one" >&2
+    status=1
+  fi
+  ;;
+esac
+case ",$checks," in *,stalled,*)
+  # The reason up to the failure time, which is the wall clock in a real run; then from the ';' on.
+  reason() { tr -d '\n' <"$1" | grep -o '"reason": "[^"]*"' | sed 's/failed at [^;]*;/failed at T;/'; }
+  if ! grep -q '"status": "stalled"' "$work/sim/summary.json" || ! grep -q '"status": "stalled"' "$work/mpi/summary.json" ||
+      [ "$(reason "$work/sim/summary.json")" != "$(reason "$work/mpi/summary.json")" ]; then
+    echo "parity: both runs should end stalled with the same reason" >&2
     status=1
   fi
   ;;

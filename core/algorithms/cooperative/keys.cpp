@@ -246,6 +246,61 @@ void write_tau(const TauSchedule& tau, config::ordered_json& out) {
   out["tau"] = t;
 }
 
+void read_wait_for(const config::Object& o, const Scenario& s, CooperativeParams& p) {
+  const int m = s.cluster.workers;
+  p.wait_for = m;
+  if (const json* v = o.get("wait_for"))
+    p.wait_for = config::read_int32(*v, o.at("wait_for"), 1, m, "must be between 1 and cluster.workers (" +
+                                                                    std::to_string(m) + ")");
+  p.aggregated = p.wait_for < m || !s.cluster.failures.empty();
+  if (p.aggregated && p.tau.needs_loss())
+    config::fail(o.at(p.wait_for < m ? "wait_for" : "tau"),
+                 "the loss schedule evaluates F on every worker's shard, which cannot leave workers behind: use a "
+                 "constant, list or linear tau with wait_for < cluster.workers or cluster.failures");
+}
+
+void reject_failures(const Scenario& s, const std::string& algorithm) {
+  if (s.cluster.failures.empty()) return;
+  config::fail("scenario.cluster.failures", algorithm + " waits for every worker at every exchange and has no rule for "
+                                            "a missing one (it would wait forever): failures apply to uncoded, egc, "
+                                            "agc, ignore_stragglers, local_sgd and ri_sgd");
+}
+
+Redundancy read_redundancy(const config::Object& o, const Scenario& s) {
+  const int p = s.cluster.workers;
+  const double top = static_cast<double>(p - 1) / p;
+  Redundancy r;
+  if (const json* v = o.get("redundancy")) {
+    r.mu = config::read_number(*v, o.at("redundancy"), config::Bound::ANY);
+    // μ·p may sit a rounding error above p − 1 (e.g. 0.75·4): the data assignment snaps it to the integer.
+    if (!(r.mu >= 0 && r.mu * p <= p - 1 + 1e-9))
+      config::fail_got(o.at("redundancy"),
+                       "must be a number in [0, (cluster.workers - 1)/cluster.workers] = [0, " + text(top) + "]", *v);
+  }
+  if (const json* v = o.get("replication"))
+    r.replication = config::read_choice(*v, o.at("replication"), {"cyclic", "heterogeneous"}) == 0
+                        ? Redundancy::Replication::CYCLIC
+                        : Redundancy::Replication::HETEROGENEOUS;
+  if (r.replication == Redundancy::Replication::HETEROGENEOUS) {
+    r.std_dev = config::read_number(o.require("redundancy_std", "the standard deviation of each worker's redundancy, "
+                                                                "a number >= 0"),
+                                    o.at("redundancy_std"), config::Bound::NON_NEGATIVE);
+  } else if (o.has("redundancy_std")) {
+    config::fail(o.at("redundancy_std"), "applies to \"replication\": \"heterogeneous\" only");
+  }
+  if (const json* v = o.get("combine")) r.sum = config::read_choice(*v, o.at("combine"), {"sum", "mean"}) == 0;
+  r.replication_cost = o.bool_or("replication_cost", false);
+  return r;
+}
+
+void write_redundancy(const Redundancy& r, config::ordered_json& out) {
+  out["redundancy"] = r.mu;
+  out["replication"] = r.replication == Redundancy::Replication::CYCLIC ? "cyclic" : "heterogeneous";
+  if (r.replication == Redundancy::Replication::HETEROGENEOUS) out["redundancy_std"] = r.std_dev;
+  out["combine"] = r.sum ? "sum" : "mean";
+  out["replication_cost"] = r.replication_cost;
+}
+
 void write_mixing(const CooperativeParams& p, config::ordered_json& out) {
   if (const auto* t = std::get_if<TopologySpec>(&p.source)) {
     if (t->graph == Graph::TORUS) {

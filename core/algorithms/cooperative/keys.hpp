@@ -25,6 +25,17 @@ double read_alpha(const config::Object& o, const Scenario& s);
 // `anchor`: where auxiliary models live; only for a matrix with auxiliary models (`server`: exactly one of them).
 AnchorPlacement read_anchor(const config::Object& o, const MixingMatrix& w, AnchorPlacement fallback);
 
+// RI-SGD's keys: `redundancy` μ (0), `replication` (cyclic), `redundancy_std` σ (heterogeneous only, required there),
+// `combine` (sum), `replication_cost` (false).
+Redundancy read_redundancy(const config::Object& o, const Scenario& s);
+void write_redundancy(const Redundancy& r, config::ordered_json& out);
+
+// `wait_for` (local_sgd, ri_sgd): r in 1..m, default m. With r < m, or with cluster.failures, every round goes through
+// an aggregator rank (p.aggregated); not with the loss schedule (its F is computed on every worker's shard).
+void read_wait_for(const config::Object& o, const Scenario& s, CooperativeParams& p);
+// The presets whose exchange waits for every worker, with no rule for a missing one: cluster.failures is an error.
+void reject_failures(const Scenario& s, const std::string& algorithm);
+
 void write_tau(const TauSchedule& tau, config::ordered_json& out);
 void write_mixing(const CooperativeParams& p, config::ordered_json& out);  // topology + weights, alpha, or mixing
 

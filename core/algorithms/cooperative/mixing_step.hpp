@@ -1,10 +1,11 @@
 // One averaging round X ← X·W on one rank (private to the family): whom a rank exchanges models with and how it
-// combines them. The seam where other averaging rules (e.g. using the first r models to arrive) plug in.
+// combines them: everyone (all-reduce or graph), or the first r models to reach an aggregator (wait_for).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <span>
 #include <vector>
 
@@ -28,11 +29,36 @@ class MixingStep {
   // Whether every worker holds the same model after mix() (W = J): then each can decide on divergence by itself, and
   // the model average needs no extra reduction.
   virtual bool consensus() const = 0;
+
+  // Leaving workers behind (wait_for; failures). A worker calls round_started() as a round begins; a request it returns
+  // completes when the round has ended without it, and interrupts its remaining local steps (nullptr: rounds wait
+  // for everyone). mix() then adopts the average without offering its own model.
+  virtual Request* round_started(std::int64_t /*end*/, Comm& /*comm*/) { return nullptr; }
+  // After a mix(): whether the run has stalled (the aggregator's rule can no longer be met), on every rank.
+  virtual bool stalled() const { return false; }
+  // A failed worker calls it instead of offering its model: it stays silent and only takes the average.
+  virtual void fail(std::int64_t /*t*/, double /*time*/, Comm& /*comm*/) {}
+  // Every rank, after its last round: withdraws what it still has posted (failure notices and their receives).
+  virtual void finish(Comm& /*comm*/) {}
+  // The models the last mix() used (its r; the workers for W = J); the workers known to be alive (−1: not watched).
+  virtual int used() const { return -1; }
+  virtual int live() const { return -1; }
+  // A worker, after mix(): the aggregator's verdict on its model this round (when it arrived there, NaN: never; whether
+  // it was used), for workers.csv; none when the round waited for everyone. And, when the run stalled, why.
+  struct Verdict {
+    double arrival = 0;
+    bool used = false;
+  };
+  virtual std::optional<Verdict> verdict() const { return std::nullopt; }
+  virtual std::string stall_reason() const { return {}; }
 };
 
 // W = J: an all-reduce of the models (or of the gradients, for sync SGD); otherwise an exchange with the neighbours of
 // the graph of W (a server holding the auxiliary model is one more node), plus an all-reduce for replicated
 // auxiliary models. `d` is the model dimension, `ranks` the communicator's size.
-std::unique_ptr<MixingStep> make_mixing_step(const CooperativeParams& params, int rank, int ranks, std::size_t d);
+// With params.aggregated (wait_for < m, or failures in the scenario), the first wait_for models to reach an
+// aggregator rank (the last rank) are averaged and sent to every worker. `watch`: the scenario has failures.
+std::unique_ptr<MixingStep> make_mixing_step(const CooperativeParams& params, Comm& comm, const Clock& clock,
+                                             std::size_t d, bool watch);
 
 }  // namespace sgdsim::cooperative

@@ -1,5 +1,6 @@
 // The named presets of Cooperative SGD A(τ, W, v), each a registry entry with its own keys: sync_sgd, local_sgd,
-// easgd, dpsgd, cooperative. A new preset is one more function here and one more line in model_averaging_family().
+// easgd, dpsgd, cooperative, ri_sgd. A new preset is one more function here and one more line in
+// model_averaging_family().
 #include "../builtin.hpp"
 #include "keys.hpp"
 #include "round_loop.hpp"
@@ -21,6 +22,9 @@ const KeyDoc SAMPLING{"sampling", "shard",
 const KeyDoc TAU{"tau", "1",
                  "local steps per averaging round: an integer, or {\"schedule\": \"list\", \"taus\": [...]} | "
                  "{\"schedule\": \"linear\", \"tau0\", \"alpha\" or \"rounds\"} | {\"schedule\": \"loss\", \"tau0\"}"};
+const KeyDoc WAIT_FOR{"wait_for", "workers",
+                      "r: models averaged per round, the first r to reach an aggregator rank (the others are dropped "
+                      "and their workers adopt the average); r < workers adds that rank"};
 const KeyDoc WEIGHTS{"weights", "uniform", "edge weights: uniform 1/(deg+1), or metropolis (the default for erdos_renyi)"};
 
 const std::string TOPOLOGY_DOC =
@@ -35,6 +39,9 @@ void resolve(const CooperativeParams& p, config::ordered_json& out) {
   if (p.average_gradients) return;
   cooperative::write_tau(p.tau, out);
   cooperative::write_mixing(p, out);
+  if (p.redundancy) cooperative::write_redundancy(*p.redundancy, out);
+  // local_sgd keeps its resolved form unless it leaves workers behind; ri_sgd always shows it.
+  if (p.wait_for > 0 && (p.redundancy || p.aggregated)) out["wait_for"] = p.wait_for;
 }
 
 // `shape` is the layout of the preset's defaults, for the listing; a scenario's keys decide its own (shape_of).
@@ -53,6 +60,7 @@ AlgorithmDef sync_sgd() {
   return preset("sync_sgd",
                 "synchronous SGD: every iteration all-reduces the workers' mini-batch gradients, one step with their mean",
                 CommShape::PEERS, {BATCH_SIZE, SAMPLING}, [](const config::Object& o, const Scenario& s) {
+                  cooperative::reject_failures(s, "sync_sgd");
                   CooperativeParams p = read_sampled_batches(o);
                   p.average_gradients = true;
                   p.mixing = MixingMatrix::average(s.cluster.workers);
@@ -64,10 +72,11 @@ AlgorithmDef sync_sgd() {
 AlgorithmDef local_sgd() {
   return preset("local_sgd",
                 "local SGD (PR-SGD, LUPA-SGD, ADA-LUPA with a schedule): tau local steps, then an all-reduce of the models",
-                CommShape::PEERS, {BATCH_SIZE, SAMPLING, TAU}, [](const config::Object& o, const Scenario& s) {
+                CommShape::PEERS, {BATCH_SIZE, SAMPLING, TAU, WAIT_FOR}, [](const config::Object& o, const Scenario& s) {
                   CooperativeParams p = read_sampled_batches(o);
                   p.tau = read_tau(o, s, /*schedules=*/true);
                   p.mixing = MixingMatrix::average(s.cluster.workers);
+                  cooperative::read_wait_for(o, s, p);
                   return p;
                 });
 }
@@ -80,6 +89,7 @@ AlgorithmDef easgd() {
                  {"anchor", "server", "where z lives: server (one more rank, as in the EASGD paper) or replicated "
                                       "(a copy on every worker, from an all-reduce)"}},
                 [](const config::Object& o, const Scenario& s) {
+                  cooperative::reject_failures(s, "easgd");
                   CooperativeParams p = read_sampled_batches(o);
                   p.tau = read_tau(o, s, /*schedules=*/true);
                   const double alpha = cooperative::read_alpha(o, s);
@@ -96,6 +106,7 @@ AlgorithmDef dpsgd() {
                 CommShape::PEERS, {BATCH_SIZE, SAMPLING, {"tau", "1", "local steps per round (an integer)"},
                  {"topology", "ring", TOPOLOGY_DOC}, WEIGHTS},
                 [](const config::Object& o, const Scenario& s) {
+                  cooperative::reject_failures(s, "dpsgd");
                   CooperativeParams p = read_sampled_batches(o);
                   p.tau = read_tau(o, s, /*schedules=*/false);
                   TopologySpec spec;
@@ -115,6 +126,7 @@ AlgorithmDef cooperative_sgd() {
                  {"anchor", "replicated", "with auxiliary models: replicated (every worker keeps a copy) or server "
                                           "(v = 1: one more rank)"}},
                 [](const config::Object& o, const Scenario& s) {
+                  cooperative::reject_failures(s, "cooperative");
                   CooperativeParams p = read_sampled_batches(o);
                   p.tau = read_tau(o, s, /*schedules=*/true);
                   if (o.has("mixing")) {
@@ -134,12 +146,39 @@ AlgorithmDef cooperative_sgd() {
                 });
 }
 
+// A(τ, J, 0) on redundant data: local SGD whose workers also sample from other workers' shards (RI-SGD).
+AlgorithmDef ri_sgd() {
+  return preset("ri_sgd",
+                "redundancy-infused local SGD: each worker also samples from q-1 other shards (mu = (q-1)/p), tau "
+                "local steps, then an all-reduce of the models",
+                CommShape::PEERS,
+                {BATCH_SIZE, TAU, {"redundancy", "0", "mu = (q-1)/p in [0, (p-1)/p]: the share of other workers' data "
+                                                      "each worker also holds (0: local SGD)"},
+                 {"replication", "cyclic",
+                  "cyclic (worker j holds shards j, j+1, ..., a random subset of the last for a fractional mu*p) or "
+                  "heterogeneous (mu_j ~ Normal(mu, redundancy_std))"},
+                 {"redundancy_std", "-", "sigma of the heterogeneous mu_j (required there), clipped to [0, (p-1)/p]"},
+                 {"combine", "sum", "sum (eq. 3: the chunk gradients summed, a step q times larger) or mean"},
+                 {"replication_cost", "false", "charge the offline transfer of the redundant rows before iteration 1 "
+                                               "(its time and bytes reported in summary.json)"},
+                 WAIT_FOR},
+                [](const config::Object& o, const Scenario& s) {
+                  CooperativeParams p;
+                  p.batch_size = o.int32_or("batch_size", p.batch_size, 1);  // no `sampling`: RI-SGD samples its chunks
+                  p.tau = read_tau(o, s, /*schedules=*/true);
+                  p.mixing = MixingMatrix::average(s.cluster.workers);
+                  p.redundancy = cooperative::read_redundancy(o, s);
+                  cooperative::read_wait_for(o, s, p);
+                  return p;
+                });
+}
+
 }  // namespace
 
 namespace builtin {
 
 std::vector<AlgorithmDef> model_averaging_family() {
-  return {sync_sgd(), local_sgd(), easgd(), dpsgd(), cooperative_sgd()};
+  return {sync_sgd(), local_sgd(), easgd(), dpsgd(), cooperative_sgd(), ri_sgd()};
 }
 
 }  // namespace builtin

@@ -9,6 +9,8 @@
 #include "local_gradient.hpp"
 #include "mixing_step.hpp"
 #include "sgdsim/core/algorithms/run_book.hpp"
+#include "sgdsim/core/comm/failures.hpp"
+#include "sgdsim/core/data/assignment.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim::cooperative {
@@ -71,6 +73,38 @@ class DistributedLoss {
   std::vector<double> average_, grad_;
 };
 
+// RI-SGD's offline phase, when charged (replication_cost): every worker sends the rows of its shard to each worker that
+// holds some of them (as dense rows: features + label, 8 bytes each), all transfers at once, then a barrier, so that
+// iteration 1 starts with every chunk in place. Returns the bytes all ranks sent (the plan, the same on every rank).
+std::uint64_t replicate(const RunContext& c, const Redundancy& r, int worker) {
+  const int p = c.scenario.cluster.workers;
+  const auto shards = Shards::shared(c.problem.samples(), p, c.scenario.seed, c.repetition);
+  const std::vector<double> mu = worker_redundancy(c, r);
+  const auto row = static_cast<std::size_t>(c.problem.data().cols + 1);
+  const int tag = message_tag(0, MessageKind::REPLICA);
+  std::uint64_t bytes = 0;
+  std::vector<Request> requests;
+  std::vector<std::vector<double>> buffers;  // one per transfer: contents are not used, sizes are what is modelled
+  for (int to = 0; to < p; ++to) {
+    for (int from = 0; from < p; ++from) {
+      if (from == to) continue;
+      const auto rows = static_cast<std::size_t>(held_rows(*shards, to, mu[static_cast<std::size_t>(to)], from));
+      if (rows == 0) continue;
+      bytes += rows * row * sizeof(double);
+      if (from == worker) {
+        buffers.emplace_back(rows * row, 0.0);
+        requests.push_back(c.comm.send_async(to, tag, buffers.back()));
+      } else if (to == worker) {
+        buffers.emplace_back(rows * row, 0.0);
+        requests.push_back(c.comm.recv_async(from, tag, buffers.back()));
+      }
+    }
+  }
+  for (auto& request : requests) c.comm.wait(request);
+  c.comm.barrier(message_tag(0, MessageKind::CONTROL));
+  return bytes;
+}
+
 }  // namespace
 
 RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
@@ -82,7 +116,10 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
   const auto d = static_cast<std::size_t>(c.problem.dimension());
 
   auto gradient = worker >= 0 ? make_local_gradient(c, p, worker) : nullptr;
-  auto mixing = make_mixing_step(p, rank, ranks, d);
+  auto mixing = make_mixing_step(p, c.comm, c.clock, d, !s.cluster.failures.empty());
+  // This worker's failure (cluster.failures): from then on it computes and sends nothing, and only takes the averages.
+  const WorkerFailure failure = worker >= 0 ? failure_of(s, c.repetition, worker) : WorkerFailure{};
+  bool failed = false;
   // This rank's node of X (a worker's model, or the server's auxiliary model) and its copies of replicated ones.
   // Every node starts from the same point (all zeros for the linear objectives), auxiliary models included.
   std::vector<double> own = c.problem.initial_point(s.seed, c.repetition), grad(d, 0.0);
@@ -101,6 +138,15 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
   std::vector<double> diverged_model;
   const std::int64_t last = book.max_iterations();
 
+  double replication_time = NOT_EVALUATED;
+  if (p.redundancy && p.redundancy->replication_cost) {
+    const double start = c.clock.now();
+    traffic.total += replicate(c, *p.redundancy, worker);
+    replication_time = c.clock.now() - start;
+  }
+  const std::uint64_t replication_bytes = traffic.total;
+  traffic.reported = traffic.total;
+
   // ADA-LUPA's loss rule measures F at the start (charged like every later evaluation).
   const double f0 = p.tau.needs_loss() ? loss.evaluate(0, own, traffic) : NOT_EVALUATED;
   std::int64_t tau = p.tau.tau(0);
@@ -109,18 +155,36 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
     const std::int64_t begin = t;
     const std::int64_t end = tau >= last - t ? last : t + tau;
     WorkerRecord w{};
+    // A request that completes when the round ends without this worker (wait_for): it interrupts the local steps.
+    Request* left_behind = worker >= 0 ? mixing->round_started(end, c.comm) : nullptr;
+    bool stepping = worker >= 0 && !failed;
     for (t = begin + 1;; ++t) {
-      if (worker >= 0) {
+      if (stepping && failure.before_start(c.clock.now(), t)) {
+        mixing->fail(t, failure.reported(c.clock.now()), c.comm);
+        stepping = false;
+        failed = true;
+      }
+      if (stepping) {
         const double start = c.clock.now();
         const double load = gradient->compute(own, grad);
-        c.compute.spend(load, t, start);
-        w = {c.repetition, t, worker, start, c.compute.last_modelled(), NOT_EVALUATED, true, true, false};
-        if (!p.average_gradients) kernels::axpy(-s.algorithm.step.at(t - 1), grad, own);
+        bool done = c.compute.spend(load, t, start, left_behind);
+        if (done && failure.during_task(c.clock.now())) {  // the failure cut this step short: nothing more is sent
+          mixing->fail(t, failure.time, c.comm);
+          done = false;
+          failed = true;
+        }
+        w = {c.repetition, t, worker, start, c.compute.last_modelled(), NOT_EVALUATED, done, done, !done};
+        if (done && !p.average_gradients) kernels::axpy(-s.algorithm.step.at(t - 1), grad, own);
+        stepping = done;
+      } else if (worker >= 0) {
+        // Left behind (the round ended without it) or failed: no step.
+        w = {c.repetition, t, worker, c.clock.now(), 0, NOT_EVALUATED, false, false, true};
       }
       if (t == end) break;
       if (worker >= 0) c.trace.worker(w);
       if (rank == 0) {
         IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, rounds, traffic.reported, m};
+        r.live = mixing->live();
         book.record(r, own, /*decide=*/false);
       }
     }
@@ -145,16 +209,26 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
     } else {
       mixing->mix(t, own, replicas, c.comm);
     }
+    // wait_for's aggregator tells each worker when its model arrived and whether it was used.
+    if (worker >= 0) w.arrival = c.clock.now();
+    if (const auto verdict = mixing->verdict(); verdict && worker >= 0) {
+      w.arrival = verdict->arrival;
+      w.used = verdict->used;
+      w.dropped = !verdict->used;
+    }
+    if (mixing->stalled()) {
+      // Every rank learns it from the round's message: the run ends where it stood, this round unrecorded.
+      if (worker >= 0) c.trace.worker(w);
+      if (rank == 0) book.stall(mixing->stall_reason());
+      break;
+    }
     traffic.total += mixing->round_bytes();
     if (const auto measured = mixing->measured_total(); measured && *measured != traffic.total)
       SGDSIM_THROW(Error, "rank " + std::to_string(rank) + ", iteration " + std::to_string(t) + ": the all-reduce " +
                               "measured " + std::to_string(*measured) + " bytes sent by all ranks, the count says " +
                               std::to_string(traffic.total) + " (internal error)");
     ++rounds;
-    if (worker >= 0) {
-      w.arrival = c.clock.now();
-      c.trace.worker(w);
-    }
+    if (worker >= 0) c.trace.worker(w);
     if (p.tau.needs_loss()) {
       // Only for a round to come: at the iteration limit there is none.
       if (t < last) tau = loss_rule_tau(f0, loss.evaluate(t, own, traffic), p.tau.tau0, last - t);
@@ -164,8 +238,10 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
     traffic.reported = traffic.total;
 
     if (rank == 0) {
-      IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, rounds, traffic.reported, m};
+      IterationRecord r{c.repetition, t, c.clock.now(), NOT_EVALUATED, NOT_EVALUATED, rounds, traffic.reported,
+                        mixing->used() > 0 ? mixing->used() : m};
       r.tau = end - begin;
+      r.live = mixing->live();
       if (evaluate) {
         book.evaluate(r, own);
         if (p.average_gradients) r.consensus = 0;
@@ -196,11 +272,14 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
   const std::vector<double>& result = diverged_model.empty() ? own : diverged_model;
   // Every rank's last contribution to the consensus distance is in once all have left the loop: rank 0 collects after
   // a barrier (past the last row, so it is not part of the run's time or bytes).
+  mixing->finish(c.comm);
   c.comm.barrier(message_tag(0, MessageKind::GATHER));
   if (rank == 0) {
     rows.collect(c.comm, /*wait=*/true);
     outcome.summary = book.finish(result);
     outcome.summary.zeta = p.mixing.zeta();
+    outcome.summary.replication_time = replication_time;
+    outcome.summary.replication_bytes = replication_bytes;
   }
   outcome.model = result;
   return outcome;

@@ -8,6 +8,7 @@
 
 #include "hand_design.hpp"
 #include "sgdsim/analysis/report.hpp"
+#include "sgdsim/analysis/ri_sgd_bounds.hpp"
 #include "sgdsim/analysis/theory.hpp"
 #include "sgdsim/core/algorithms/gradient_coding.hpp"
 #include "sgdsim/core/algorithms/cooperative/params.hpp"
@@ -138,4 +139,49 @@ TEST_CASE("a failing condition gives not applicable naming it: Theorem 1's c >= 
   CHECK(find(r, "cooperative.main").verdict.why.find("A2: mini-batches drawn from the whole data set") !=
         std::string::npos);
   CHECK(find(r, "ri_sgd.theorem41").verdict.kind != VerdictKind::VIOLATED);
+}
+
+TEST_CASE("RI-SGD's theorems take q = mu p + 1 from an ri_sgd scenario, and need whole, equal chunk sets") {
+  const Problem p = sgdsim::testing::hand_least_squares(0.0);
+  Scenario s = agc_scenario();
+  s.stop.iterations = 40;
+  s.theory.smoothness = 2.0;
+  s.theory.relative_variance = 0.1;
+  s.theory.chunk_variance = 0.5;
+  s.theory.gradient_inner_product = 0.01;
+  s.theory.g_tilde = 0.3;
+  s.theory.rho = 0.5;
+  CooperativeParams ri;
+  ri.tau = TauSchedule::constant(2);
+  ri.mixing = MixingMatrix::average(4);
+  ri.batch_size = 2;
+  ri.redundancy = Redundancy{};
+  ri.redundancy->mu = 0.5;  // q = 0.5 * 4 + 1 = 3
+  StepSize step;
+  step.eta = 0.01;
+  s.algorithm = algorithm_spec("ri_sgd", ri, step);
+  TheoryReport r = theory_report(s, p, nullptr, "none");
+  const TheoremCheck& t = find(r, "ri_sgd.theorem41");
+  CHECK(t.title.find("q = 3 of p = 4") != std::string::npos);
+  RiSgdInput in{.p = 4, .q = 3, .tau = 2, .eta = 0.01, .L = 2.0, .c1 = 0.1, .c2sq = 0.5, .beta = 0.01,
+                .g_tilde = 0.3, .delta1 = NO_VALUE, .T = 40};
+  for (const auto& c : t.constants) {
+    if (c.symbol == "Delta_0") in.delta1 = c.value;
+  }
+  CHECK(t.bound == doctest::Approx(ri_sgd_theorem41(in)));
+  RiSgdInput pr_sgd = in;
+  pr_sgd.q = 1;
+  CHECK(t.bound != doctest::Approx(ri_sgd_theorem41(pr_sgd)));
+  CHECK(t.verdict.kind != VerdictKind::NOT_APPLICABLE);
+
+  ri.redundancy->mu = 0.1;  // mu p = 0.4: a partial shard
+  s.algorithm = algorithm_spec("ri_sgd", ri, step);
+  r = theory_report(s, p, nullptr, "none");
+  CHECK(find(r, "ri_sgd.theorem41").verdict.kind == VerdictKind::NOT_APPLICABLE);
+  CHECK(find(r, "ri_sgd.theorem41").verdict.why.find("q whole chunks") != std::string::npos);
+  ri.redundancy->mu = 0.5;
+  ri.redundancy->sum = false;  // combine = mean
+  s.algorithm = algorithm_spec("ri_sgd", ri, step);
+  r = theory_report(s, p, nullptr, "none");
+  CHECK(find(r, "ri_sgd.theorem42").verdict.why.find("eq. (3)") != std::string::npos);
 }

@@ -68,7 +68,7 @@ TEST_CASE("each preset resolves its own keys with their defaults, and the resolv
   CHECK(params(coop).mixing.is_average());  // complete by default: local SGD
   for (const Scenario* s : {&dpsgd, &easgd, &torus, &er, &coop})
     CHECK(parse_scenario(s->resolved_json).resolved_json == s->resolved_json);
-  // sync_sgd and local_sgd keep their resolved form.
+  // sync_sgd and local_sgd keep their resolved form (wait_for appears only below cluster.workers).
   const Scenario local = parse_scenario(scenario(R"({"name": "local_sgd", "step_size": 0.1, "tau": 4})"));
   CHECK(local.resolved_json.find(R"("step_size": 0.1,
     "batch_size": 32,
@@ -141,4 +141,42 @@ TEST_CASE("an explicit mixing matrix: inline or CSV, square, doubly stochastic, 
   CHECK(error_of(scenario(R"({"name": "cooperative", "step_size": 1, "mixing": "bad.csv"})", 2), dir) ==
         (dir / "bad.csv").string() + ":2: field 2 is not a number: \"x\"");
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("ri_sgd: its keys with their defaults, and their errors") {
+  const Scenario s = parse_scenario(scenario(R"({"name": "ri_sgd", "step_size": 0.1, "tau": 50})", 4));
+  CHECK(s.resolved_json.find(R"("batch_size": 32,
+    "tau": 50,
+    "redundancy": 0.0,
+    "replication": "cyclic",
+    "combine": "sum",
+    "replication_cost": false,
+    "wait_for": 4)") != std::string::npos);
+  REQUIRE(params(s).redundancy.has_value());
+  CHECK(params(s).mixing.is_average());
+  const Scenario h = parse_scenario(scenario(R"({"name": "ri_sgd", "step_size": 0.1, "redundancy": 0.25,
+      "replication": "heterogeneous", "redundancy_std": 0.1, "combine": "mean", "replication_cost": true})", 4));
+  CHECK(params(h).redundancy->replication == Redundancy::Replication::HETEROGENEOUS);
+  CHECK(params(h).redundancy->std_dev == 0.1);
+  CHECK_FALSE(params(h).redundancy->sum);
+  CHECK(params(h).redundancy->replication_cost);
+  CHECK(parse_scenario(h.resolved_json).resolved_json == h.resolved_json);
+  CHECK(params(parse_scenario(scenario(R"({"name": "ri_sgd", "step_size": 1, "redundancy": 0.75})", 4)))
+            .redundancy->mu == 0.75);
+
+  CHECK(error_of(scenario(R"({"name": "ri_sgd", "step_size": 1, "redundancy": 0.8})", 4)) ==
+        "scenario.algorithm.redundancy: must be a number in [0, (cluster.workers - 1)/cluster.workers] = [0, 0.75], "
+        "got 0.8");
+  CHECK(error_of(scenario(R"({"name": "ri_sgd", "step_size": 1, "redundancy": -0.1})", 4))
+            .starts_with("scenario.algorithm.redundancy: must be a number in [0, "));
+  CHECK(error_of(scenario(R"({"name": "ri_sgd", "step_size": 1, "replication": "random"})", 4)) ==
+        "scenario.algorithm.replication: must be one of cyclic, heterogeneous, got \"random\"");
+  CHECK(error_of(scenario(R"({"name": "ri_sgd", "step_size": 1, "replication": "heterogeneous"})", 4))
+            .starts_with("scenario.algorithm.redundancy_std: is required"));
+  CHECK(error_of(scenario(R"({"name": "ri_sgd", "step_size": 1, "redundancy_std": 0.1})", 4)) ==
+        "scenario.algorithm.redundancy_std: applies to \"replication\": \"heterogeneous\" only");
+  CHECK(error_of(scenario(R"({"name": "ri_sgd", "step_size": 1, "combine": "max"})", 4)) ==
+        "scenario.algorithm.combine: must be one of sum, mean, got \"max\"");
+  CHECK(error_of(scenario(R"({"name": "local_sgd", "step_size": 1, "redundancy": 0.25})", 4))
+            .starts_with("scenario.algorithm.redundancy: unknown key for algorithm local_sgd"));
 }

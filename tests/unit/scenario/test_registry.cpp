@@ -57,10 +57,10 @@ AlgorithmDef toy_algorithm(const std::string& name) {
 
 TEST_CASE("the built-in algorithms are registered in order with their rank layouts") {
   const auto names = AlgorithmRegistry::instance().names();
-  REQUIRE(names.size() >= 9);
-  CHECK(std::vector<std::string_view>(names.begin(), names.begin() + 9) ==
-        std::vector<std::string_view>{"sync_sgd", "local_sgd", "easgd", "dpsgd", "cooperative", "uncoded", "egc", "agc",
-                                      "ignore_stragglers"});
+  REQUIRE(names.size() >= 10);
+  CHECK(std::vector<std::string_view>(names.begin(), names.begin() + 10) ==
+        std::vector<std::string_view>{"sync_sgd", "local_sgd", "easgd", "dpsgd", "cooperative", "ri_sgd", "uncoded",
+                                      "egc", "agc", "ignore_stragglers"});
   for (const char* peer : {"sync_sgd", "local_sgd", "dpsgd", "cooperative"}) {
     const Scenario s = parse_scenario(scenario_with(R"({"name": ")" + std::string(peer) + R"(", "step_size": 1})"));
     CHECK(find_algorithm(peer).shape == CommShape::PEERS);
@@ -77,6 +77,15 @@ TEST_CASE("the built-in algorithms are registered in order with their rank layou
   const Scenario replicated =
       parse_scenario(scenario_with(R"({"name": "easgd", "step_size": 1, "alpha": 0.1, "anchor": "replicated"})"));
   CHECK(ranks_needed(replicated) == 4);
+  // local_sgd and ri_sgd leaving workers behind (wait_for < workers) average through an aggregator rank after them.
+  for (const char* name : {"local_sgd", "ri_sgd"}) {
+    const std::string head = R"({"name": ")" + std::string(name) + R"(", "step_size": 1, "wait_for": )";
+    const Scenario s = parse_scenario(scenario_with(head + "3}"));
+    CHECK(comm_shape(s) == CommShape::PEERS_AND_SERVER);
+    CHECK(ranks_needed(s) == 5);
+    CHECK(worker_of_rank(s, 4) == -1);
+    CHECK(ranks_needed(parse_scenario(scenario_with(head + "4}"))) == 4);
+  }
   const Scenario agc = parse_scenario(scenario_with(R"({"name": "agc", "step_size": 1, "wait_for": 3})"));
   CHECK(agc.algorithm.def->shape == CommShape::PARAMETER_SERVER);
   CHECK(ranks_needed(agc) == 5);

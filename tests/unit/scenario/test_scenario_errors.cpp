@@ -91,8 +91,8 @@ TEST_CASE("enumerations list the allowed names") {
   CHECK(error_of({"cluster.compute.device=gpu"}) ==
         "scenario.cluster.compute.device: must be one of reference, cpu, cuda, got \"gpu\"");
   CHECK(error_of({"algorithm.name=adam"}) ==
-        "scenario.algorithm.name: must be one of sync_sgd, local_sgd, easgd, dpsgd, cooperative, uncoded, egc, agc, "
-        "ignore_stragglers, got \"adam\"");
+        "scenario.algorithm.name: must be one of sync_sgd, local_sgd, easgd, dpsgd, cooperative, ri_sgd, uncoded, egc, "
+        "agc, ignore_stragglers, got \"adam\"");
   CHECK(error_of({"algorithm.step_size={\"schedule\": \"cosine\", \"eta0\": 1}"}) ==
         "scenario.algorithm.step_size.schedule: must be one of inverse, got \"cosine\"");
 }
@@ -141,4 +141,40 @@ TEST_CASE("bad bandwidth and latency strings name their path") {
   CHECK(error_of({"cluster.network.latency=5m"}).ends_with(", got \"5m\""));
   CHECK(error_of({"cluster.network.bandwidth=1000000000"})
             .starts_with("scenario.cluster.network.bandwidth: must be a bandwidth string"));
+}
+
+TEST_CASE("cluster.failures: entries, their defaults in the resolved scenario, and their errors") {
+  const Scenario s = parse_scenario(BASE, {R"(cluster.failures=[{"worker": 3, "at": 12.5},
+      {"worker": 4, "at": {"iteration": 7}}, {"rate": 0.01}])"});
+  REQUIRE(s.cluster.failures.listed.size() == 2);
+  CHECK(s.cluster.failures.listed[0].worker == 3);
+  CHECK(*s.cluster.failures.listed[0].time == 12.5);
+  CHECK(*s.cluster.failures.listed[1].iteration == 7);
+  CHECK(*s.cluster.failures.rate == 0.01);
+  CHECK(s.resolved_json.find(R"("failures": [
+      {
+        "worker": 3,
+        "at": 12.5
+      },)") != std::string::npos);
+  CHECK(parse_scenario(s.resolved_json).resolved_json == s.resolved_json);
+  CHECK(parse_scenario(BASE).resolved_json.find("failures") == std::string::npos);  // absent when none
+
+  CHECK(error_of({"cluster.failures=3"}) ==
+        "scenario.cluster.failures: must be an array of {worker, at} and {rate} objects, got 3");
+  CHECK(error_of({R"(cluster.failures=[{"worker": 30, "at": 1}])"}) ==
+        "scenario.cluster.failures[0].worker: must be a worker index in [0, cluster.workers = 30), got 30");
+  CHECK(error_of({R"(cluster.failures=[{"worker": 1, "at": -1}])"}) ==
+        "scenario.cluster.failures[0].at: must be a number >= 0, got -1");
+  CHECK(error_of({R"(cluster.failures=[{"worker": 1, "at": {"iteration": 0}}])"}) ==
+        "scenario.cluster.failures[0].at.iteration: must be an integer >= 1, got 0");
+  CHECK(error_of({R"(cluster.failures=[{"worker": 1, "at": 2}, {"worker": 1, "at": 3}])"}) ==
+        "scenario.cluster.failures[1].worker: worker 1 fails twice");
+  CHECK(error_of({R"(cluster.failures=[{"rate": 1}, {"rate": 2}])"}) ==
+        "scenario.cluster.failures[1].rate: given twice: one {rate} entry applies to every worker");
+  CHECK(error_of({R"(cluster.failures=[{"worker": 1}])"}).starts_with("scenario.cluster.failures[0].at: is required"));
+  CHECK(error_of({R"(cluster.failures=[{"rate": 1, "worker": 2}])"})
+            .starts_with("scenario.cluster.failures[0].worker: unknown key in a {rate} entry"));
+  CHECK(error_of({R"(cluster.failures=[{"rate": 1}])", "algorithm={\"name\": \"dpsgd\", \"step_size\": 1}"}) ==
+        "scenario.cluster.failures: dpsgd waits for every worker at every exchange and has no rule for a missing one "
+        "(it would wait forever): failures apply to uncoded, egc, agc, ignore_stragglers, local_sgd and ri_sgd");
 }

@@ -39,7 +39,9 @@ int worker_of_rank(const Scenario& scenario, int rank);
 RunOutcome run_algorithm(const RunContext& context);
 
 // Message tags: the iteration and the message kind, so that a message of iteration t never matches one of t+1.
-enum class MessageKind : int { MODEL = 0, RESULT = 1, AVERAGE = 2, CONTROL = 3, GATHER = 4, LOSS = 5, ANCHOR = 6 };
+enum class MessageKind : int {
+  MODEL = 0, RESULT = 1, AVERAGE = 2, CONTROL = 3, GATHER = 4, LOSS = 5, ANCHOR = 6, REPLICA = 7
+};
 int message_tag(std::int64_t iteration, MessageKind kind);
 
 }  // namespace sgdsim

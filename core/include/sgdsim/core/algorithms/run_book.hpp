@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "sgdsim/core/algorithms/algorithm.hpp"
@@ -41,6 +42,9 @@ class RunBook {
   // diverged()).
   bool record(IterationRecord record, std::span<const double> x, bool decide = true);
   bool stopped() const { return stop_; }
+  // Ends the run as stalled (status STALLED, stop_reason "stalled"): the algorithm's rule can no longer be met because
+  // workers failed; `reason` says which and why.
+  void stall(std::string reason);
   // Whether the run has diverged (DIVERGENCE_FACTOR). When only the loss says so, the model is still finite and
   // ranks that decide their stop from the model cannot know: the algorithm must tell them.
   bool diverged() const { return summary_.status == RunStatus::DIVERGED; }

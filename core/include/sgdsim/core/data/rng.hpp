@@ -9,7 +9,8 @@ namespace sgdsim {
 using Rng = boost::random::mt19937_64;
 
 enum class Purpose : std::uint32_t {
-  DATA = 1, SHUFFLE = 2, BATCH = 3, STRAGGLE = 4, DELAY = 5, INIT = 6, HOLDOUT = 7, TOPOLOGY = 8
+  DATA = 1, SHUFFLE = 2, BATCH = 3, STRAGGLE = 4, DELAY = 5, INIT = 6, HOLDOUT = 7, TOPOLOGY = 8,
+  REPLICATION = 9, FAILURE = 10
 };
 
 // Streams for different arguments are seeded independently (SplitMix64 of the combined key). worker = -1 is the

@@ -87,10 +87,23 @@ struct ComputeSpec {
   bool numerics = true;                      // false: runtime-only study, gradients are not computed
 };
 
+// cluster.failures: workers that fail for good (they stop computing and sending; nobody is told).
+struct FailureSpec {
+  int worker = 0;
+  std::optional<double> time;             // "at": seconds (simulated or wall) since the run started
+  std::optional<std::int64_t> iteration;  // or "at": {"iteration": t}: at the start of iteration t
+};
+struct FailuresSpec {
+  std::vector<FailureSpec> listed;
+  std::optional<double> rate;  // {"rate": r}: every worker fails after an Exp(r) time, seeded
+  bool empty() const { return listed.empty() && !rate; }
+};
+
 struct ClusterSpec {
   int workers = 1;
   NetworkSpec network;
   ComputeSpec compute;
+  FailuresSpec failures;
 };
 
 struct StepSize {

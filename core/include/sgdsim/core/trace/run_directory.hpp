@@ -82,6 +82,7 @@ class RunWriter final : public RunSink {
   RunSummary current_;  // the repetition under way, from its rows (for interrupted())
   bool current_has_rows_ = false;
   bool classifier_ = false;  // problem.model: three more trace columns, test accuracy in the summary
+  bool failures_ = false;    // cluster.failures: the trace column live
   bool interrupted_ = false;
   bool stamp_finished_ = false;  // the provenance's "finished" is the time summary.json was last written
   double last_flush_ = 0;

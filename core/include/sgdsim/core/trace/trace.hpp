@@ -31,6 +31,7 @@ struct IterationRecord {
   double test_accuracy = NOT_EVALUATED;
   std::int64_t tau = 0;         // model averaging: the local steps of the round that ended here (0: no round ended)
   double consensus = NOT_EVALUATED;  // model averaging: ‖X(I−J)‖²_F/m of the workers' models entering the round
+  int live = -1;  // with cluster.failures: workers not known (to the aggregating rank) to have failed
 };
 
 struct WorkerRecord {
@@ -55,13 +56,14 @@ struct ArrivalRecord {
   bool used = false;
 };
 
-enum class RunStatus { COMPLETED, DIVERGED, FAILED, INTERRUPTED };
+enum class RunStatus { COMPLETED, DIVERGED, FAILED, INTERRUPTED, STALLED };
 const char* status_name(RunStatus status);
 
 struct RunSummary {
   int run = 0;
   RunStatus status = RunStatus::COMPLETED;
-  std::string stop_reason;  // "iterations", "time", "target_loss", "target_accuracy", "diverged"
+  std::string stop_reason;  // "iterations", "time", "target_loss", "target_accuracy", "diverged", "stalled"
+  std::string reason;       // STALLED: why ("worker 3 failed at 12.5 s; uncoded waits for all 8 workers")
   std::int64_t iterations = 0;
   double time = 0;
   double final_loss = NOT_EVALUATED;
@@ -77,6 +79,10 @@ struct RunSummary {
   double best_test_accuracy = NOT_EVALUATED;
   double time_to_target_accuracy = NOT_EVALUATED;
   double zeta = NOT_EVALUATED;  // model averaging: ζ of the mixing matrix (NaN: the algorithm has none)
+  // RI-SGD with replication_cost: the offline transfer of the redundant rows before iteration 1 (NaN: not charged).
+  // Its time is part of every later row's time, its bytes part of `bytes`.
+  double replication_time = NOT_EVALUATED;
+  std::uint64_t replication_bytes = 0;
 };
 
 // What an algorithm reports to, as it goes. The aggregating rank (PS, or rank 0) reports iterations and, in the PS

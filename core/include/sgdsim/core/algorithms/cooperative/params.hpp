@@ -3,6 +3,7 @@
 // that analysis/ can read them.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -30,6 +31,16 @@ struct ExplicitMixing {
 };
 using MixingSource = std::variant<AverageMixing, TopologySpec, ElasticMixing, ExplicitMixing>;
 
+// RI-SGD's redundant data (Haddadpour et al., ICML 2019): each worker also samples from other workers' shards.
+struct Redundancy {
+  enum class Replication { CYCLIC, HETEROGENEOUS };
+  double mu = 0;                  // μ = (q − 1)/p, in [0, (p − 1)/p]
+  Replication replication = Replication::CYCLIC;
+  double std_dev = 0;             // σ of μ_j ~ Normal(μ, σ) (HETEROGENEOUS)
+  bool sum = true;                // eq. (3): the chunk gradients summed; false: their mean
+  bool replication_cost = false;  // charge the offline transfer of the redundant chunks before iteration 1
+};
+
 struct CooperativeParams : AlgorithmParams {
   int batch_size = 32;             // B, per worker and iteration
   bool sample_data_set = false;    // mini-batches from the whole data set (unbiased for grad F), not the worker's shard
@@ -38,14 +49,18 @@ struct CooperativeParams : AlgorithmParams {
   MixingSource source;             // what W was built from
   bool average_gradients = false;  // sync SGD: W = J applied to the gradients (all-reduce, one step with the mean)
   AnchorPlacement anchor = AnchorPlacement::REPLICATED;  // with auxiliary models only
+  std::optional<Redundancy> redundancy;  // RI-SGD: several chunks per worker; absent: each worker its own shard
+  int wait_for = 0;         // local_sgd, ri_sgd: models averaged per round (the first to arrive); 0: every worker's
+  bool aggregated = false;  // rounds through an aggregator rank: wait_for < m, or cluster.failures
 
   // The rank layout: a server rank for the auxiliary model, or peers only.
   CommShape shape() const {
-    return mixing.auxiliary() > 0 && anchor == AnchorPlacement::SERVER ? CommShape::PEERS_AND_SERVER : CommShape::PEERS;
+    return aggregated || (mixing.auxiliary() > 0 && anchor == AnchorPlacement::SERVER) ? CommShape::PEERS_AND_SERVER
+                                                                                        : CommShape::PEERS;
   }
   // An all-reduce of the workers' models (or gradients) after every iteration: sync SGD, local SGD with τ = 1.
   bool averages_every_iteration() const {
-    return mixing.is_average() && tau.kind == TauSchedule::Kind::CONSTANT && tau.tau0 == 1;
+    return !aggregated && mixing.is_average() && tau.kind == TauSchedule::Kind::CONSTANT && tau.tau0 == 1;
   }
 };
 

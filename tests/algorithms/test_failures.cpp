@@ -1,0 +1,95 @@
+// Workers that fail (cluster.failures): AGC and local SGD with wait_for continue with the survivors, EGC survives c − 1
+// failures in a group; uncoded, EGC with a whole group failed, and wait_for above the workers alive end "stalled" with
+// the reason, never hanging (ctest's timeout would catch a hang).
+#include <doctest/doctest.h>
+
+#include "sim_fixture.hpp"
+
+using namespace sgdsim;
+using namespace sgdsim::testing;
+
+namespace {
+
+RunResults run(const std::string& algorithm, const std::string& failures, int iterations = 30) {
+  const std::string cluster =
+      R"({"workers": 6, "network": {"topology": "star", "bandwidth": "1Gbps", "latency": "50us"},
+      "compute": {"seconds_per_pass": 1.0, "straggling": {"rate": 2.0}}, "failures": )" +
+      failures + "}";
+  const Scenario s = parse_scenario(
+      scenario_text(cluster, algorithm, R"({"iterations": )" + std::to_string(iterations) + "}", 600, 4));
+  return sim::simulate(s, make_problem(s));
+}
+
+// The last iteration in which worker w started a task or step (a failed worker's later rows have no compute).
+std::int64_t last_started(const RunResults& r, int w) {
+  std::int64_t last = 0;
+  for (const auto& x : r.workers)
+    if (x.worker == w && x.compute > 0) last = std::max(last, x.iteration);
+  return last;
+}
+
+}  // namespace
+
+TEST_CASE("AGC continues with the survivors of a failure at a known iteration") {
+  // Worker 2 fails at the start of iteration 10: it computes 1..9, never sends again; r = 4 of 6 are still there.
+  const RunResults r = run(R"({"name": "agc", "tasks_per_worker": 2, "wait_for": 4, "step_size": 1})",
+                           R"([{"worker": 2, "at": {"iteration": 10}}])");
+  REQUIRE(r.summaries[0].status == RunStatus::COMPLETED);
+  CHECK(r.summaries[0].iterations == 30);
+  CHECK(last_started(r, 2) == 9);
+  for (const auto& x : r.workers)
+    if (x.worker == 2 && x.iteration >= 10) CHECK((!x.computed && !x.used && x.dropped && x.compute == 0));
+  for (const auto& row : r.iterations) {
+    if (row.iteration == 0) continue;
+    CHECK(row.waited_for == 4);
+    // The PS learns of the failure from its notice, during iteration 10 at the latest.
+    if (row.iteration >= 10) CHECK(row.live == 5);
+    if (row.iteration < 9) CHECK(row.live == 6);
+  }
+}
+
+TEST_CASE("uncoded stalls at its first failure, with the reason") {
+  const RunResults r = run(R"({"name": "uncoded", "step_size": 1})", R"([{"worker": 3, "at": 0.5}])");
+  const RunSummary& s = r.summaries[0];
+  CHECK(s.status == RunStatus::STALLED);
+  CHECK(s.stop_reason == "stalled");
+  CHECK(s.reason == "worker 3 failed at 0.5 s; uncoded waits for all 6 workers");
+  CHECK(s.iterations < 30);
+  CHECK(s.time <= 0.5 + 1.0);  // no iteration after the failure completes; the last one started before it
+  CHECK(std::string(status_name(s.status)) == "stalled");
+}
+
+TEST_CASE("EGC survives c - 1 failures in a group and stalls when the whole group has failed") {
+  const std::string egc = R"({"name": "egc", "tasks_per_worker": 2, "step_size": 1})";
+  // Groups {0, 1}, {2, 3}, {4, 5}: one failure in each of two groups is survived.
+  const RunResults one = run(egc, R"([{"worker": 2, "at": 0.2}, {"worker": 5, "at": {"iteration": 3}}])");
+  CHECK(one.summaries[0].status == RunStatus::COMPLETED);
+  CHECK(one.summaries[0].iterations == 30);
+  const RunResults both = run(egc, R"([{"worker": 2, "at": 0.2}, {"worker": 3, "at": {"iteration": 12}}])");
+  const RunSummary& s = both.summaries[0];
+  CHECK(s.status == RunStatus::STALLED);
+  CHECK(s.iterations == 11);
+  CHECK(s.reason.starts_with("worker 3 failed at "));
+  CHECK(
+      s.reason.ends_with("; egc waits for one worker of every group of 2, and group 1 (workers 2..3) has none alive"));
+}
+
+TEST_CASE("local SGD and RI-SGD with wait_for continue while r workers live, and stall below") {
+  const std::string local = R"({"name": "local_sgd", "batch_size": 8, "tau": 2, "wait_for": 4, "step_size": 0.3})";
+  const RunResults two = run(local, R"([{"worker": 0, "at": 0.1}, {"worker": 4, "at": {"iteration": 7}}])");
+  CHECK(two.summaries[0].status == RunStatus::COMPLETED);
+  CHECK(two.summaries[0].iterations == 30);
+  CHECK(std::isfinite(two.summaries[0].final_loss));
+  CHECK(two.iterations.back().live == 4);
+  CHECK(last_started(two, 4) <= 6);
+  const std::string ri = R"({"name": "ri_sgd", "batch_size": 8, "tau": 2, "redundancy": 0.5, "wait_for": 4,
+      "step_size": 0.1})";
+  const RunResults three = run(ri, R"([{"worker": 1, "at": {"iteration": 3}}, {"worker": 2, "at": {"iteration": 3}},
+      {"worker": 5, "at": {"iteration": 9}}])");
+  const RunSummary& s = three.summaries[0];
+  CHECK(s.status == RunStatus::STALLED);
+  CHECK(s.reason.starts_with("worker 5 failed at "));
+  CHECK(s.reason.ends_with("; the round waits for 4 of 6 workers' models, 3 are alive"));
+  // The rounds ending at 2, 4, 6, 8 complete; the local step 9 is reported, the round ending at 10 cannot complete.
+  CHECK(s.iterations == 9);
+}
