@@ -85,6 +85,9 @@ TEST_CASE("keys of another algorithm are errors, not ignored") {
             .starts_with("scenario.algorithm.topology: unknown key for algorithm local_sgd"));
   CHECK(error_of(scenario(R"({"name": "sync_sgd", "step_size": 1, "tau": 2})"))
             .starts_with("scenario.algorithm.tau: unknown key for algorithm sync_sgd"));
+  // RI-SGD draws from the chunks a worker holds: the whole-data-set sampling of the other presets is not its key.
+  CHECK(error_of(scenario(R"({"name": "ri_sgd", "step_size": 1, "redundancy": 0.25, "sampling": "data_set"})"))
+            .starts_with("scenario.algorithm.sampling: unknown key for algorithm ri_sgd"));
 }
 
 TEST_CASE("the family's values are checked with their JSON paths") {
