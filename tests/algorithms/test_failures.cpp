@@ -10,9 +10,11 @@ using namespace sgdsim::testing;
 
 namespace {
 
-RunResults run(const std::string& algorithm, const std::string& failures, int iterations = 30) {
+RunResults run(const std::string& algorithm, const std::string& failures, int iterations = 30,
+               const std::string& broadcast = "unicast") {
   const std::string cluster =
-      R"({"workers": 6, "network": {"topology": "star", "bandwidth": "1Gbps", "latency": "50us"},
+      R"({"workers": 6, "network": {"topology": "star", "bandwidth": "1Gbps", "latency": "50us", "broadcast": ")" +
+      broadcast + R"("},
       "compute": {"seconds_per_pass": 1.0, "straggling": {"rate": 2.0}}, "failures": )" +
       failures + "}";
   const Scenario s = parse_scenario(
@@ -46,6 +48,17 @@ TEST_CASE("AGC continues with the survivors of a failure at a known iteration") 
     if (row.iteration >= 10) CHECK(row.live == 5);
     if (row.iteration < 9) CHECK(row.live == 6);
   }
+}
+
+TEST_CASE("in a tree broadcast a failed worker still relays the model: its subtree keeps computing") {
+  // 7 ranks: rank 4 (worker 3) gets the model from the PS and forwards it to ranks 6 and 5 (workers 5 and 4).
+  const RunResults r = run(R"({"name": "agc", "tasks_per_worker": 2, "wait_for": 4, "step_size": 1})",
+                           R"([{"worker": 3, "at": {"iteration": 10}}])", 30, "tree");
+  REQUIRE(r.summaries[0].status == RunStatus::COMPLETED);
+  CHECK(r.summaries[0].iterations == 30);
+  CHECK(last_started(r, 3) == 9);
+  CHECK(last_started(r, 4) == 30);
+  CHECK(last_started(r, 5) == 30);
 }
 
 TEST_CASE("uncoded stalls at its first failure, with the reason") {
