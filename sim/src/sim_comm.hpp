@@ -82,10 +82,6 @@ class SimComm final : public Comm {
   bool test(Request& request) override;
   void cancel(Request& request) override;
 
-  // Ring all-reduce from point-to-point messages: reduce-scatter then all-gather, N−1 steps each, chunks of ⌈M/N⌉ or
-  // ⌊M/N⌋ elements. With private links and CM02 it takes 2(N−1)(latency + max chunk bytes / bandwidth). Every rank
-  // ends with bit-identical values (each chunk is reduced and scaled by one rank and then copied).
-
   // Monitoring gathers through the simulation's shared memory: a plain copy, in zero simulated time.
   void monitor_contribute(std::int64_t key, std::span<const double> values) override;
   bool monitor_collect(std::int64_t key, std::vector<double>& all, bool wait) override;
