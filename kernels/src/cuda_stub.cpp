@@ -73,19 +73,6 @@ double time_gemms(NetworkState<T>*, std::int64_t, int) {
   not_compiled();
 }
 
-template NetworkState<float>* upload<float>(const std::int64_t*, int, int, const float*, const std::int32_t*,
-                                            std::int64_t);
-template NetworkState<double>* upload<double>(const std::int64_t*, int, int, const double*, const std::int32_t*,
-                                              std::int64_t);
-template void release<float>(NetworkState<float>*) noexcept;
-template void release<double>(NetworkState<double>*) noexcept;
-template double run<float>(NetworkState<float>*, std::int64_t, const std::int64_t*, std::int64_t, const float*,
-                           float*, std::int32_t*);
-template double run<double>(NetworkState<double>*, std::int64_t, const std::int64_t*, std::int64_t, const double*,
-                            double*, std::int32_t*);
-template double time_gradient<float>(NetworkState<float>*, std::int64_t, const float*, int);
-template double time_gradient<double>(NetworkState<double>*, std::int64_t, const double*, int);
-template double time_gemms<float>(NetworkState<float>*, std::int64_t, int);
-template double time_gemms<double>(NetworkState<double>*, std::int64_t, int);
+#include "network_api_instances.inc"
 
 }  // namespace sgdsim::kernels::network_api
