@@ -36,48 +36,46 @@ void check_matrix(const T* p, int rows, int cols, int ld, const char* what) {
   const std::size_t extent = std::size_t(ld) * std::size_t(cols - 1) + std::size_t(rows);
   require(on_device(p, extent * sizeof(T)), std::string(what) + ": matrix outside a device allocation");
 }
-template <class T>
-void check_gemm(cublasOperation_t ta, cublasOperation_t tb, int m, int n, int k, const T* a, int lda, const T* b,
-                int ldb, const T* c, int ldc) {
+// Checks the operands' extents, then calls the reference BLAS routine `blas` (sgemm_ / dgemm_) with the same arguments.
+template <class T, class Blas>
+cublasStatus_t gemm(Blas blas, cublasOperation_t ta, cublasOperation_t tb, int m, int n, int k, const T* alpha,
+                    const T* a, int lda, const T* b, int ldb, const T* beta, T* c, int ldc) {
   check_matrix(a, ta == CUBLAS_OP_N ? m : k, ta == CUBLAS_OP_N ? k : m, lda, "gemm A");
   check_matrix(b, tb == CUBLAS_OP_N ? k : n, tb == CUBLAS_OP_N ? n : k, ldb, "gemm B");
   check_matrix(c, m, n, ldc, "gemm C");
+  blas(ta == CUBLAS_OP_N ? "N" : "T", tb == CUBLAS_OP_N ? "N" : "T", &m, &n, &k, alpha, a, &lda, b, &ldb, beta, c,
+       &ldc);
+  return CUBLAS_STATUS_SUCCESS;
 }
-inline const char* op(cublasOperation_t t) { return t == CUBLAS_OP_N ? "N" : "T"; }
+// The same for sgemv_ / dgemv_ (unit increments only).
+template <class T, class Blas>
+cublasStatus_t gemv(Blas blas, cublasOperation_t t, int m, int n, const T* alpha, const T* a, int lda, const T* x,
+                    int incx, const T* beta, T* y, int incy) {
+  check_matrix(a, m, n, lda, "gemv A");
+  require(incx == 1 && incy == 1, "gemv increments");
+  check_matrix(x, t == CUBLAS_OP_N ? n : m, 1, t == CUBLAS_OP_N ? n : m, "gemv x");
+  check_matrix(y, t == CUBLAS_OP_N ? m : n, 1, t == CUBLAS_OP_N ? m : n, "gemv y");
+  blas(t == CUBLAS_OP_N ? "N" : "T", &m, &n, alpha, a, &lda, x, &incx, beta, y, &incy);
+  return CUBLAS_STATUS_SUCCESS;
+}
 }  // namespace emu
 
 inline cublasStatus_t cublasSgemm(cublasHandle_t, cublasOperation_t ta, cublasOperation_t tb, int m, int n, int k,
                                   const float* alpha, const float* a, int lda, const float* b, int ldb,
                                   const float* beta, float* c, int ldc) {
-  emu::check_gemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc);
-  sgemm_(emu::op(ta), emu::op(tb), &m, &n, &k, alpha, a, &lda, b, &ldb, beta, c, &ldc);
-  return CUBLAS_STATUS_SUCCESS;
+  return emu::gemm(sgemm_, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 inline cublasStatus_t cublasDgemm(cublasHandle_t, cublasOperation_t ta, cublasOperation_t tb, int m, int n, int k,
                                   const double* alpha, const double* a, int lda, const double* b, int ldb,
                                   const double* beta, double* c, int ldc) {
-  emu::check_gemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc);
-  dgemm_(emu::op(ta), emu::op(tb), &m, &n, &k, alpha, a, &lda, b, &ldb, beta, c, &ldc);
-  return CUBLAS_STATUS_SUCCESS;
-}
-template <class T>
-void emu_check_gemv(cublasOperation_t t, int m, int n, const T* a, int lda, const T* x, int incx, const T* y,
-                    int incy) {
-  emu::check_matrix(a, m, n, lda, "gemv A");
-  emu::require(incx == 1 && incy == 1, "gemv increments");
-  emu::check_matrix(x, t == CUBLAS_OP_N ? n : m, 1, t == CUBLAS_OP_N ? n : m, "gemv x");
-  emu::check_matrix(y, t == CUBLAS_OP_N ? m : n, 1, t == CUBLAS_OP_N ? m : n, "gemv y");
+  return emu::gemm(dgemm_, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 inline cublasStatus_t cublasSgemv(cublasHandle_t, cublasOperation_t t, int m, int n, const float* alpha, const float* a,
                                   int lda, const float* x, int incx, const float* beta, float* y, int incy) {
-  emu_check_gemv(t, m, n, a, lda, x, incx, y, incy);
-  sgemv_(emu::op(t), &m, &n, alpha, a, &lda, x, &incx, beta, y, &incy);
-  return CUBLAS_STATUS_SUCCESS;
+  return emu::gemv(sgemv_, t, m, n, alpha, a, lda, x, incx, beta, y, incy);
 }
 inline cublasStatus_t cublasDgemv(cublasHandle_t, cublasOperation_t t, int m, int n, const double* alpha,
                                   const double* a, int lda, const double* x, int incx, const double* beta, double* y,
                                   int incy) {
-  emu_check_gemv(t, m, n, a, lda, x, incx, y, incy);
-  dgemv_(emu::op(t), &m, &n, alpha, a, &lda, x, &incx, beta, y, &incy);
-  return CUBLAS_STATUS_SUCCESS;
+  return emu::gemv(dgemv_, t, m, n, alpha, a, lda, x, incx, beta, y, incy);
 }
