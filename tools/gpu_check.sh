@@ -4,7 +4,7 @@
 # kernel benchmark always; the simulator when the folder holds SimGrid (--simgrid); the MPI backend when the machine
 # has an MPI. Then:
 #   1. the tests labelled gpu and the CPU kernel tests with SGDSIM_REQUIRE_GPU=1 (a missing device fails, not skips);
-#   2. the CUDA kernel tests under compute-sanitizer (memcheck, racecheck) when it is there;
+#   2. the CUDA tests (linear kernels, networks) under compute-sanitizer (memcheck, racecheck) when it is there;
 #   3. the rest of the test suite (all but the package test), unless SGDSIM_GPU_CHECK_SUITE=0;
 #   4. the benchmarks (SGDSIM_BENCH_REPS repetitions, default 3), with tables of their medians, unless
 #      SGDSIM_GPU_CHECK_BENCH=0: the CUDA kernels of the linear models (bench_kernels), and the MLP gradients on the
