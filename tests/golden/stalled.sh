@@ -17,4 +17,22 @@ grep -q '"stalled": 0' "$work/study/study.json" || fail "a variant of ri-sgd-fai
 for v in local-ignore ri-mu0.25 agc; do
   [ "$(tail -1 "$work/study/$v/trace.csv" | awk -F, '{print $NF}')" = 6 ] || fail "$v: not 6 workers alive at the end"
 done
+# AGC (c = 2 on 8 workers: groups {0,1} {2,3} {4,5} {6,7}, r = 6) after workers 0, 2 and 4 fail: 5 alive, so r can
+# no longer be met and `stop_when: r` stalls; every group still has a live worker, so `r_or_covered` goes on. With
+# 0, 1 and 2 failed group {0,1} is gone as well: both stall.
+agc() {  # agc NAME STOP_WHEN FAILURES
+  "$sgdsim" simulate "$src/scenarios/ri-sgd-failures.json" --variant agc --set algorithm.stop_when=$2 \
+    --set "cluster.failures=$3" --set stop.time=6 --out "$work/$1" > /dev/null 2>&1 || fail "$1: exit $?"
+}
+spread='[{"worker": 0, "at": 1}, {"worker": 2, "at": 2}, {"worker": 4, "at": 3}]'
+group='[{"worker": 0, "at": 1}, {"worker": 1, "at": 2}, {"worker": 2, "at": 3}]'
+agc spread-r r "$spread"
+agc spread-covered r_or_covered "$spread"
+agc group-covered r_or_covered "$group"
+grep -q '"reason": "worker 4 failed at 3 s; agc waits for 6 of 8 workers, 5 are alive"' "$work/spread-r/summary.json" ||
+  fail "agc, r: not stalled with 5 alive: $(cat "$work/spread-r/summary.json")"
+grep -q '"status": "completed"' "$work/spread-covered/summary.json" ||
+  fail "agc, r_or_covered: stalled although every group has a live worker"
+grep -q '"status": "stalled"' "$work/group-covered/summary.json" ||
+  fail "agc, r_or_covered: not stalled with group {0,1} gone and 5 alive"
 echo "stalled: ok"
