@@ -444,7 +444,13 @@ std::optional<Measurement> TheoryContext::time_to_gap(double eps) {
                      values, censored);
 }
 
-std::optional<Measurement> TheoryContext::mean_squared_gradient(std::int64_t& K) {
+bool TheoryContext::has_average_gradients() const {
+  if (run_ == nullptr) return false;
+  return std::any_of(run_->iterations.begin(), run_->iterations.end(),
+                     [](const IterationRecord& r) { return r.iteration > 0 && !std::isnan(r.average_grad_norm); });
+}
+
+std::optional<Measurement> TheoryContext::mean_squared_gradient(std::int64_t& K, bool of_average) {
   const int reps = repetitions_measured();
   if (reps == 0) return std::nullopt;
   std::vector<double> x0(static_cast<std::size_t>(problem_.dimension()), 0.0), g0(x0.size());
@@ -459,15 +465,21 @@ std::optional<Measurement> TheoryContext::mean_squared_gradient(std::int64_t& K)
     bool has_start = false;
     for (const auto* row : rows(r)) {
       K = std::max(K, row->iteration);
-      if (std::isnan(row->grad_norm)) continue;
+      const double norm = of_average ? row->average_grad_norm : row->grad_norm;
+      if (std::isnan(norm)) continue;
       has_start = has_start || row->iteration == 0;
-      sum += row->grad_norm * row->grad_norm;
+      sum += norm * norm;
       ++n;
     }
     if (!has_start) sum += at_start, ++n;
     values.push_back(sum / static_cast<double>(n));
     points = std::max(points, n);
   }
+  if (of_average)
+    return measurement("(1/K) sum_k ||grad F(u_k)||^2, K = " + std::to_string(K),
+                       "trace.csv: mean of average_grad_norm^2 (at u, the average of all m + v models) over x_0 and "
+                       "the " + std::to_string(points - 1) + " evaluated rounds",
+                       values);
   return measurement("(1/K) sum_k ||grad F(x_k)||^2, K = " + std::to_string(K),
                      "trace.csv: mean of grad_norm^2 over x_0 and the " + std::to_string(points - 1) +
                          " evaluated iterates (the averaged model exists at averaging rounds only)",

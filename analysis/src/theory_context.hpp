@@ -75,11 +75,16 @@ class TheoryContext {
   std::optional<Measurement> gap_at_end(std::int64_t& T);
   // Time to F - F* <= eps; a repetition that never got there is censored at its last time.
   std::optional<Measurement> time_to_gap(double eps);
-  // (1/K) sum_k ||grad F(x_k)||^2 over the evaluated iterates (and x_0), K = the last iteration.
-  std::optional<Measurement> mean_squared_gradient(std::int64_t& K);
-  // The same at the workers' average u_k when the trace holds worker 0's model x and the consensus distance C of the
-  // models entering the round (W != J, v = 0): after mixing ||x - u|| <= zeta sqrt(m C), so ||grad F(u)|| is within
-  // L zeta sqrt(m C) of ||grad F(x)||. Per repetition the means of the lower and the upper ends.
+  // (1/K) sum_k ||grad F(x_k)||^2 over the evaluated iterates (and x_0), K = the last iteration: of rank 0's model x
+  // (trace.csv's grad_norm), or, `of_average`, of the average u_k of all m + v models (its average_grad_norm).
+  std::optional<Measurement> mean_squared_gradient(std::int64_t& K, bool of_average = false);
+  // Whether the trace has ||grad F(u_k)|| at the average of all models (model averaging with W != J or v > 0, in run
+  // directories written since the column exists).
+  bool has_average_gradients() const;
+  // The same at the workers' average u_k from a trace without it, which holds worker 0's model x and the consensus
+  // distance C of the models entering the round (W != J, v = 0): after mixing ||x - u|| <= zeta sqrt(m C), so
+  // ||grad F(u)|| is within L zeta sqrt(m C) of ||grad F(x)||. Per repetition the means of the lower and the upper
+  // ends.
   struct Bracket {
     std::optional<Measurement> lower, upper;
   };
