@@ -22,8 +22,11 @@ define install_missing
 	fi
 endef
 
+# A scenario that names Fashion-MNIST (make demo SCENARIO=scenarios/fashion-agc.json) gets its data package too.
+SCENARIO_DATA := $(if $(shell grep -ls fashion-mnist $(SCENARIO)),$(DATA_PACKAGES))
+
 deps:
-	$(call install_missing,$(PACKAGES))
+	$(call install_missing,$(PACKAGES) $(SCENARIO_DATA))
 
 # The data sets that scenarios name but no test needs (about 30 MB): Fashion-MNIST in /usr/share/datasets/fashion-mnist/
 # for scenarios/fashion-*.json.

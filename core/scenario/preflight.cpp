@@ -44,8 +44,12 @@ std::string setting_of_data(const Scenario& s) {
 void check_file(const std::filesystem::path& file, const std::string& key, const char* what) {
   std::error_code ec;
   const auto status = std::filesystem::status(file, ec);
-  if (!std::filesystem::exists(status))
-    SGDSIM_THROW(ConfigError, key + ": " + what + " " + file.string() + " does not exist");
+  if (!std::filesystem::exists(status)) {
+    // The shipped Fashion-MNIST scenarios name the files of Debian's dataset-fashion-mnist, which `make data` installs.
+    const bool fashion = file.string().starts_with("/usr/share/datasets/fashion-mnist/");
+    SGDSIM_THROW(ConfigError, key + ": " + what + " " + file.string() + " does not exist" +
+                                  (fashion ? " (Debian package dataset-fashion-mnist: run `make data` as root)" : ""));
+  }
   if (!std::filesystem::is_regular_file(status))
     SGDSIM_THROW(ConfigError, key + ": " + what + " " + file.string() + " is not a regular file");
   if (!std::ifstream(file).is_open())

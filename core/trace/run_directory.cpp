@@ -21,12 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // One CSV field: a double at full precision (NaN, not evaluated, is empty), an integer, or a flag as 0/1.
-void append_field(std::string& out, double v) {
-  if (std::isnan(v)) return;
-  char buffer[32];
-  const int n = std::snprintf(buffer, sizeof buffer, "%.17g", v);
-  out.append(buffer, static_cast<std::size_t>(n));
-}
+void append_field(std::string& out, double v) { append_csv_number(out, v); }
 void append_field(std::string& out, bool v) { out += v ? '1' : '0'; }
 template <std::integral Int>
 void append_field(std::string& out, Int v) {

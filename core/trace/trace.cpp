@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -24,11 +25,19 @@ const char* status_name(RunStatus status) {
   return "unknown";
 }
 
-std::string csv_number(double v) {
-  if (std::isnan(v)) return "";
+void append_csv_number(std::string& out, double v) {
+  if (std::isnan(v)) return;
+  // std::to_chars with a precision is specified as printf's %.17g (the same bytes), and is several times faster than
+  // snprintf; a run of 16 384 workers writes tens of millions of these.
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", v);
-  return buffer;
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::general, 17).ptr;
+  out.append(buffer, end);
+}
+
+std::string csv_number(double v) {
+  std::string out;
+  append_csv_number(out, v);
+  return out;
 }
 
 void write_file_atomically(const std::filesystem::path& path, const std::string& contents) {

@@ -37,6 +37,10 @@ expect 2 "scenario.problem.data.libsvm.path: data file .*nothere.svm does not ex
   "$sgdsim" check "$q" --set 'problem.data={"libsvm": {"path": "nothere.svm"}}'
 expect 2 "scenario.cluster.network: platform file .*nothere.xml does not exist" -- \
   "$sgdsim" check "$q" --set 'cluster.network="nothere.xml"'
+# A Fashion-MNIST file that is not installed: the message says which package and make target bring it.
+expect 2 "scenario.problem.data.idx.images: .*missing.gz does not exist .*dataset-fashion-mnist: run .make data." -- \
+  "$sgdsim" check "$src/scenarios/fashion-agc.json" \
+  --set 'problem.data.idx.images="/usr/share/datasets/fashion-mnist/missing.gz"'
 sed 's/"label": "sync"/"label": ".."/' "$q" > "$work/dots.json"
 expect 2 'scenario.variants\[0\].label' -- "$sgdsim" check "$work/dots.json"
 

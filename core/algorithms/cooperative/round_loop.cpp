@@ -265,7 +265,12 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
       stop = t == last;
     } else if (rank != 0) {
       stop = !all_finite(own) || t == last;  // the decision rank 0 makes, from the identical averaged model
-    } else if (stop && t != last && all_finite(own) && diverged_model.empty()) {
+    } else if (!diverged_model.empty()) {
+      // Rank 0 has mixed in NaN since the loss diverged. The others stop when that NaN reaches them, so rank 0 stops
+      // then too, not before: with wait_for its model may be left out of a round (and a rank that left alone would
+      // leave the aggregator waiting on it). A round without its NaN gives a finite average and the run goes on.
+      stop = !all_finite(own) || t == last;
+    } else if (stop && t != last && all_finite(own)) {
       // Only the loss diverged: the others cannot know yet. They learn it from the next round (see above).
       diverged_model = own;
       stop = false;

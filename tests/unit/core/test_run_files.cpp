@@ -6,6 +6,8 @@
 #include <sstream>
 #include <unistd.h>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 #include "sgdsim/core/trace/run_directory.hpp"
 #include "sgdsim/core/trace/trace.hpp"
@@ -159,4 +161,19 @@ TEST_CASE("repetitions written apart and merged give the bytes of writing them a
 TEST_CASE("timestamps are ISO 8601 UTC") {
   CHECK(utc_timestamp(std::chrono::system_clock::from_time_t(0)) == "1970-01-01T00:00:00Z");
   CHECK(utc_timestamp(std::chrono::system_clock::from_time_t(1700000000)) == "2023-11-14T22:13:20Z");
+}
+
+TEST_CASE("csv_number writes what printf's %.17g writes, and reads back to the same double") {
+  const double values[] = {0.0, -0.0, 0.1, 1.0 / 3.0, -2.5e-7, 123456789012345678.0, 1e300, 4.9e-324, 2.2250738585072014e-308,
+                           0.59101616796417300, 1e17, 1e16, 12345.678, -1e-5, INFINITY, -INFINITY};
+  for (double v : values) {
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "%.17g", v);
+    CHECK(csv_number(v) == expected);
+    if (std::isfinite(v)) CHECK(std::strtod(csv_number(v).c_str(), nullptr) == v);
+  }
+  CHECK(csv_number(NAN).empty());
+  std::string row = "a,";
+  append_csv_number(row, 0.25);
+  CHECK(row == "a,0.25");
 }

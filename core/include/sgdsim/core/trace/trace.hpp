@@ -111,6 +111,7 @@ class RunSink : public TraceSink {
 
 // A double as CSV text that reads back to the same double (%.17g); NaN (not evaluated) is an empty field.
 std::string csv_number(double v);
+void append_csv_number(std::string& out, double v);  // the same, appended to `out`
 
 // Writes `path` whole: into a temporary name unique to this process beside it, then renamed over it.
 void write_file_atomically(const std::filesystem::path& path, const std::string& contents);
