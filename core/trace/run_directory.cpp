@@ -56,7 +56,10 @@ void trace_row(std::string& out, const IterationRecord& r, bool classifier, bool
     out += ',';
     out += csv_number(r.consensus);
   }
-  if (average_model) out += ',' + csv_number(r.average_grad_norm);
+  if (average_model) {
+    out += ',';
+    append_field(out, r.average_grad_norm);
+  }
   if (failures) out += ',' + std::to_string(r.live);
   out += '\n';
 }
