@@ -5,7 +5,8 @@
 #
 # Taken from the installed Debian packages, or, where one is not installed, from its .deb (apt-get download +
 # dpkg -x): Eigen 3 headers, nlohmann/json, CLI11, doctest (headers + CMake files), Google Benchmark (headers,
-# shared library, CMake files), Boost's CMake files and exactly the Boost headers our sources include, directly or
+# shared library, CMake files), zlib (headers and the static library, in include/zlib and lib/<arch>/zlib: used only
+# where the GPU machine has no zlib of its own), Boost's CMake files and exactly the Boost headers our sources include, directly or
 # through other headers (listed by the preprocessor: ~4 MB instead of all 160 MB). With --simgrid also SimGrid: its
 # headers, libsimgrid and the libraries it loads (ns-3, GSL, Boost.Context, …) in lib/<arch>/simgrid-runtime, so that
 # the simulator and its tests build and run there too (~40 MB more).
@@ -22,7 +23,7 @@ dest=${1:-deps}
 source_root=$(cd "$(dirname "$0")/.." && pwd)
 arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
 packages="libeigen3-dev nlohmann-json3-dev libcli11-dev doctest-dev libbenchmark-dev libbenchmark1debian"
-packages="$packages libboost1.74-dev"
+packages="$packages zlib1g-dev libboost1.74-dev"
 [ "$with_simgrid" -eq 1 ] && packages="$packages libsimgrid-dev libsimgrid3.32"
 
 # Files come from / for installed packages, else from the missing packages' .deb files extracted into a temp folder.
@@ -77,6 +78,11 @@ lib_dir=$(dirname "$(find_src "usr/lib/$arch/libbenchmark.so.1.7.1")")
 for f in "$lib_dir"/libbenchmark.so* "$lib_dir"/libbenchmark_main.a; do
   cp -a "$f" "$dest/lib/$arch/"
 done
+# zlib: headers and the static library (position-independent in Debian) in folders of their own, so that they shadow
+# nothing of the machine's; gpu_check.sh points CMake at them only when the machine has no zlib.h.
+copy usr/include/zlib.h include/zlib
+copy usr/include/zconf.h include/zlib
+copy "usr/lib/$arch/libz.a" "lib/$arch/zlib"
 # Boost: the CMake package files, and the headers our sources include, directly or through other headers; with
 # --simgrid, SimGrid's headers the same way (with the Boost headers they include).
 copy "usr/lib/$arch/cmake/Boost-1.74.0" "lib/$arch/cmake"

@@ -4,13 +4,15 @@
 # kernel benchmark always; the simulator when the folder holds SimGrid (--simgrid); the MPI backend when the machine
 # has an MPI. Then:
 #   1. the tests labelled gpu and the CPU kernel tests with SGDSIM_REQUIRE_GPU=1 (a missing device fails, not skips);
-#   2. the CUDA kernel tests under compute-sanitizer (memcheck, racecheck) when it is there;
+#   2. the CUDA tests (linear kernels, networks) under compute-sanitizer (memcheck, racecheck) when it is there;
 #   3. the rest of the test suite (all but the package test), unless SGDSIM_GPU_CHECK_SUITE=0;
-#   4. the CUDA kernel benchmarks (SGDSIM_BENCH_REPS repetitions, default 3), with a table of their medians, unless
-#      SGDSIM_GPU_CHECK_BENCH=0.
+#   4. the benchmarks (SGDSIM_BENCH_REPS repetitions, default 3), with tables of their medians, unless
+#      SGDSIM_GPU_CHECK_BENCH=0: the CUDA kernels of the linear models (bench_kernels), and the MLP gradients on the
+#      GPU and on this machine's CPU next to cuBLAS / Eigen GEMMs of the same shapes (bench_models).
 #
 # Usage: tools/gpu_check.sh [deps-dir (default deps)] [out-dir (default build-gpu/out)]
-# Writes the logs, bench_kernels_cuda.json and summary.txt into out-dir; exits 1 when any step failed.
+# Writes the logs, bench_kernels_cuda.json, bench_models.json and summary.txt into out-dir; exits 1 when any step
+# failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 deps=$(cd "${1:-deps}" && pwd) || { echo "error: no deps folder (run tools/gather_cuda_deps.sh first)" >&2; exit 1; }
@@ -45,11 +47,18 @@ if [ -d "$runtime" ]; then
 fi
 export LD_LIBRARY_PATH="$library_path${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
+# zlib (the IDX loader): the machine's own when it has the headers, else the static one gathered into deps.
+zlib=()
+if ! echo '#include <zlib.h>' | "${CXX:-c++}" -E -x c++ - >/dev/null 2>&1; then
+  zlib=(-DZLIB_INCLUDE_DIR="$deps/include/zlib" -DZLIB_LIBRARY="$deps/lib/$arch/zlib/libz.a")
+  echo "zlib: the machine has no zlib.h, using the static zlib in $deps"
+fi
+
 echo "== configure + build"
 # -U: a reused build folder re-detects the optional backends instead of keeping earlier choices.
 cmake -S . -B "$build" -U 'SGDSIM_WITH_*' -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$deps" \
   -Dbenchmark_DIR="$deps/lib/$arch/cmake/benchmark" -DBoost_DIR="$deps/lib/$arch/cmake/Boost-1.74.0" \
-  "${simgrid[@]}" -DSGDSIM_WITH_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
+  "${simgrid[@]}" "${zlib[@]}" -DSGDSIM_WITH_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
   >"$out/configure.log" 2>&1 || { tail -40 "$out/configure.log"; exit 1; }
 grep -E "^SGDSIM_WITH_(SIMGRID|MPI|CUDA)" "$build/CMakeCache.txt" | tr '\n' ' '
 echo
@@ -62,11 +71,18 @@ SGDSIM_REQUIRE_GPU=1 ctest --test-dir "$build" -R 'test_kernels_cpu' -j "$jobs" 
 grep -E "Test +#.*(Passed|Failed|Skipped|Not Run)|tests passed" "$out/ctest-gpu.log" | sed 's/ \.\.\.*/ /'
 
 if command -v compute-sanitizer >/dev/null; then
-  for tool in memcheck racecheck; do
-    echo "== compute-sanitizer --tool $tool (test_kernels_cuda)"
-    SGDSIM_REQUIRE_GPU=1 timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 9 \
-      "$build/tests/gpu/test_kernels_cuda" >"$out/sanitizer-$tool.log" 2>&1 || { status=1; tail -30 "$out/sanitizer-$tool.log"; }
-    grep -E "SUMMARY|test cases" "$out/sanitizer-$tool.log"
+  for test in test_kernels_cuda test_network_cuda; do
+    for tool in memcheck racecheck; do
+      # racecheck instruments every shared-memory access (cuBLAS's GEMMs have many): the networks' smallest case
+      # only, which still runs the loss reduction, the one kernel of ours that shares memory.
+      cases=()
+      [ "$test/$tool" = test_network_cuda/racecheck ] && cases=(--test-case='*softmax*')
+      echo "== compute-sanitizer --tool $tool ($test ${cases[*]})"
+      log="$out/sanitizer-$tool-$test.log"
+      SGDSIM_REQUIRE_GPU=1 timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 9 \
+        "$build/tests/gpu/$test" "${cases[@]}" >"$log" 2>&1 || { status=1; tail -30 "$log"; }
+      grep -E "SUMMARY|test cases" "$log"
+    done
   done
 fi
 
@@ -84,23 +100,43 @@ if [ "${SGDSIM_GPU_CHECK_BENCH:-1}" != 1 ]; then
   exit $status
 fi
 echo "== benchmarks"
-"$build/bench/bench_kernels" --benchmark_filter=cuda --benchmark_repetitions="${SGDSIM_BENCH_REPS:-3}" \
-  --benchmark_report_aggregates_only=true --benchmark_out="$out/bench_kernels_cuda.json" \
-  --benchmark_out_format=json >"$out/bench.log" 2>&1 || { status=1; tail -20 "$out/bench.log"; }
-# Median rows: name, time, GB/s of the pass, GB/s of the copy, ratio.
-python3 - "$out/bench_kernels_cuda.json" <<'PY' | tee "$out/summary.txt"
+# Median rows of a Google Benchmark JSON file: name, time, then the given counters (blank where a row has none;
+# *bytes_per_second in GB/s).
+table() {
+  python3 - "$@" <<'PY'
 import json, sys
-rows = json.load(open(sys.argv[1]))["benchmarks"]
-print(f"{'benchmark (median)':34} {'time':>12} {'GB/s':>8} {'copy GB/s':>10} {'ratio':>6}")
-for b in rows:
+path, counters = sys.argv[1], sys.argv[2:]
+def head(c):
+    return c.replace("bytes_per_second", "GB/s")
+def cell(b, c):
+    if c not in b:
+        return f" {'':>12}"
+    return f" {b[c] / (1e9 if c.endswith('bytes_per_second') else 1):12.3f}"
+print(f"{'benchmark (median)':34} {'time':>12}" + "".join(f" {head(c):>12}" for c in counters))
+for b in json.load(open(path))["benchmarks"]:
     if b.get("aggregate_name") != "median":
         continue
     name = b["run_name"].split("/iterations")[0]
-    gbs = b.get("bytes_per_second", 0) / 1e9
-    copy = b.get("copy_bytes_per_second", 0) / 1e9
-    ratio = f"{b['ratio']:.3f}" if "ratio" in b else ""
-    t = f"{b['real_time']:.1f} {b['time_unit']}"
-    print(f"{name:34} {t:>12} {gbs:8.1f} {copy:10.1f} {ratio:>6}")
+    print(f"{name:34} {b['real_time']:9.1f} {b['time_unit']:>2}" + "".join(cell(b, c) for c in counters))
 PY
+}
+reps=${SGDSIM_BENCH_REPS:-3}
+"$build/bench/bench_kernels" --benchmark_filter=cuda --benchmark_repetitions="$reps" \
+  --benchmark_report_aggregates_only=true --benchmark_out="$out/bench_kernels_cuda.json" \
+  --benchmark_out_format=json >"$out/bench.log" 2>&1 || { status=1; tail -20 "$out/bench.log"; }
+# The MLP gradients (784-256-128-10, B = 128), CUDA and CPU rows, with the GEMM-alone throughput in the same run.
+"$build/bench/bench_models" --benchmark_filter=mlp --benchmark_repetitions="$reps" \
+  --benchmark_report_aggregates_only=true --benchmark_out="$out/bench_models.json" \
+  --benchmark_out_format=json >"$out/bench_models.log" 2>&1 || { status=1; tail -20 "$out/bench_models.log"; }
+# Every benchmark that reported an error (a CUDA one without a device, say) fails the check.
+if grep -h '"error_occurred": true' "$out/bench_kernels_cuda.json" "$out/bench_models.json" >/dev/null 2>&1; then
+  status=1
+  grep -h '"error_message"' "$out/bench_kernels_cuda.json" "$out/bench_models.json" | sort -u
+fi
+{
+  table "$out/bench_kernels_cuda.json" bytes_per_second copy_bytes_per_second ratio
+  echo
+  table "$out/bench_models.json" gflops gemm_gflops ratio call_us
+} | tee "$out/summary.txt"
 echo "gpu_check: $([ $status -eq 0 ] && echo OK || echo FAILED) (logs in $out)"
 exit $status

@@ -89,6 +89,8 @@ void report_rank_error(int rank, const std::string& message);
 #endif
 
 int cmd_simulate(const Options& o, int* argc, char*** argv);
+// --cfg=help (simulate, bounds): SimGrid's configuration keys with their types and defaults, then exit 0.
+int cmd_simgrid_help();
 int cmd_run(const Options& o, int* argc, char*** argv);
 int cmd_check(const Options& o);
 int cmd_bounds(const Options& o);

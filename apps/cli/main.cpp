@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 
 #include "commands.hpp"
@@ -161,6 +162,8 @@ int main(int argc, char** argv) {
   }
   install_interrupt_handlers();
   try {
+    const bool cfg_help = std::find(o.simgrid_cfg.begin(), o.simgrid_cfg.end(), "help") != o.simgrid_cfg.end();
+    if ((*simulate || *bounds) && cfg_help) return cmd_simgrid_help();
     if (*simulate) return cmd_simulate(o, &argc, &argv);
     if (*check) return cmd_check(o);
     if (*bounds) return cmd_bounds(o);

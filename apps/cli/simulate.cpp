@@ -426,12 +426,21 @@ int cmd_simulate(const Options& o, int* argc, char*** argv) {
   if (!plan.study && plan.jobs.front().scenario.repetitions == 1) return simulate_here(o, plan.jobs.front());
   return simulate_study(o, plan);
 }
+
+int cmd_simgrid_help() {
+  sim::print_simgrid_options();
+  return EXIT_OK;
+}
 #else
 RunResults simulate_one(const Job&, const Options&) {
   SGDSIM_THROW(NotCompiled, "this sgdsim was built without SimGrid (SGDSIM_WITH_SIMGRID=OFF): simulate is unavailable");
 }
 int cmd_simulate(const Options& o, int*, char***) {
   simulate_one({}, o);
+  return EXIT_FAILED;
+}
+int cmd_simgrid_help() {
+  simulate_one({}, {});
   return EXIT_FAILED;
 }
 #endif

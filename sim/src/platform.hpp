@@ -41,6 +41,15 @@ std::vector<simgrid::s4u::Host*> build_platform(simgrid::s4u::Engine& engine, co
 // `engine` must not have a platform yet.
 void check_platform_file(simgrid::s4u::Engine& engine, const std::filesystem::path& file, int ranks);
 
+// SimGrid 3.32 checks its options' names and types, not their values: maxmin/precision:-1 crashes it,
+// network/bandwidth-factor:0 aborts it, surf/precision:0 makes it loop forever. So when the user gives options
+// (`user_args`, part of `args`: the engine's whole argument list, argv[0] first), a child process builds the engine
+// with `args`, the scenario's network for 2 ranks, and simulates one transfer; a crash, an abort or no end within
+// 10 s of wall-clock time is a ConfigError naming the options and SimGrid's last message. No engine may exist yet in
+// this process.
+void check_simgrid_options(const std::vector<std::string>& args, const std::vector<std::string>& user_args,
+                           const NetworkSpec& network);
+
 // "node-2" < "node-10": digit runs compared by value, the rest character by character.
 bool natural_less(const std::string& a, const std::string& b);
 

@@ -88,6 +88,7 @@ ActorsResult run_actors(const NetworkSpec& network, int ranks, const RankBody& b
     if (model != "CM02" && model != "LV08" && model != "SMPI" && model != "IB" && model != "ns-3")
       SGDSIM_THROW(ConfigError, a + ": unknown network model (SimGrid 3.32 has CM02, LV08, SMPI, IB, ns-3)");
   }
+  if (!simgrid_args.empty()) check_simgrid_options(args, simgrid_args, network);
   // SimGrid installs a SIGINT handler of its own (print the actors' status, exit(1)): keep the program's, which lets
   // a run end cleanly (see sgdsim/interrupt.hpp).
   struct sigaction program_sigint {};

@@ -16,4 +16,15 @@ for bad in network/model:Constant network/model:Nope no/such-key:1; do
   out=$("$sgdsim" simulate "$q" "${args[@]}" --out "$work/bad" --cfg=$bad 2>&1); code=$?
   [ "$code" -eq 2 ] || fail "--cfg=$bad: exit $code (expected 2): $out"
 done
+# Values SimGrid accepts but then crashes on (segfault, abort) or loops forever with: a test simulation in a child
+# process finds them first, so the run exits 2 naming the option (not 139, 134, or never).
+expect 2 "cfg=maxmin/precision:-1: SimGrid crashed (signal 11)" -- \
+  "$sgdsim" simulate "$q" "${args[@]}" --out "$work/bad" --cfg=maxmin/precision:-1
+expect 2 "Bandwidth factor cannot be 0" -- \
+  "$sgdsim" simulate "$q" "${args[@]}" --out "$work/bad" --cfg=network/bandwidth-factor:0
+expect 2 "Model 'foo' is invalid" -- "$sgdsim" simulate "$q" "${args[@]}" --out "$work/bad" --cfg=host/model:foo
+expect 2 "cfg=surf/precision:0: SimGrid did not finish a test simulation" -- \
+  timeout -s KILL 60 "$sgdsim" simulate "$q" "${args[@]}" --out "$work/bad" --cfg=surf/precision:0
+expect 0 "network/model: " -- "$sgdsim" simulate "$q" --cfg=help
+[ ! -e "$work/bad" ] || fail "a run refused for its SimGrid options left a run directory"
 echo "simgrid_options: ok"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The same scenario with the CPU kernels and with the CUDA kernels (cluster.compute.device = cpu, then cuda), either
 # simulated or run for real under mpirun (several ranks on one GPU, each with its own copy of its data there). The
-# numbers differ only by the order of floating-point sums: loss, gradient norm and final model within 1e-9 relative;
+# numbers differ only by the order of floating-point sums: loss, gradient norm and final model (and a classifier's
+# accuracy, test loss and test accuracy) within 1e-9 relative;
 # communication rounds equal, and in the simulation also bytes and arrivals waited for. Exits 77 (skipped) when this
 # build or machine has no usable CUDA device, unless SGDSIM_REQUIRE_GPU=1.
 # Usage: device_parity.sh SGDSIM SCENARIO WORKDIR simulate
@@ -44,6 +45,13 @@ compare "$work/cpu/trace.csv" "$work/cuda/trace.csv" "1 2 4 5" 1e-9 0 || status=
 if [ "$mode" = simulate ]; then exact="6 7 8"; else exact="6"; fi
 compare "$work/cpu/trace.csv" "$work/cuda/trace.csv" "$exact" 0 0 || status=1
 compare "$work/cpu/model.csv" "$work/cuda/model.csv" "1 2 3" 1e-9 1e-12 || status=1
+# A classifier (problem.model) also writes accuracy, test_loss and test_accuracy: within 1e-9 too (an accuracy is
+# a count of equal predictions, so in fact equal).
+model_columns=$(head -1 "$work/cpu/trace.csv" | tr ',' '\n' | grep -n -x -E 'accuracy|test_loss|test_accuracy' |
+  cut -d: -f1 | tr '\n' ' ')
+if [ -n "$model_columns" ]; then
+  compare "$work/cpu/trace.csv" "$work/cuda/trace.csv" "$model_columns" 1e-9 0 || status=1
+fi
 if ! grep -q '"device": *"cuda"' "$work/cuda/scenario.json"; then
   echo "device_parity: the cuda run's resolved scenario does not say device cuda" >&2
   status=1

@@ -39,6 +39,10 @@ RunResults simulate(const Scenario& scenario, const Problem& problem, const Simu
 void simulate_analytic(const Scenario& scenario, const Problem& problem, RunSink& sink,
                        const SimulationOptions& options = {});
 
+// Prints SimGrid's configuration keys (what --cfg accepts) with their types and current values, as SimGrid's own
+// --help does; for `--cfg=help`. No engine may exist yet in this process.
+void print_simgrid_options();
+
 // The SimGrid library's version, "3.32.0".
 std::string simgrid_version();
 
