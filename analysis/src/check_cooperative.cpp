@@ -65,16 +65,21 @@ TheoremCheck main_result(TheoryContext& ctx) {
   t.constants = s.constants;
   t.conditions = s.conditions;
   std::int64_t K = s.in.K;
-  // The trace holds rank 0's model: the average u_k itself when W = J; worker 0's otherwise, which brackets it.
+  // The trace's grad_norm is rank 0's model: the average u_k itself when W = J. Otherwise the trace has ||grad F(u_k)||
+  // at the average of all m + v models (average_grad_norm); a run directory from before that column holds worker 0's
+  // model only, which brackets u_k when v = 0.
   TheoryContext::Bracket bracket;
   if (s.view.full_averaging) {
     t.measured = ctx.mean_squared_gradient(K);
+  } else if (ctx.has_average_gradients()) {
+    t.measured = ctx.mean_squared_gradient(K, /*of_average=*/true);
   } else if (s.in.v == 0) {
     bracket = ctx.mean_squared_gradient_of_average(K, s.in.m, s.in.L, s.in.zeta);
     t.measured = bracket.upper;
-  } else {
-    t.notes.push_back("not measured: u_k averages the workers and the auxiliary models, and the trace holds worker "
-                      "0's model and the workers' consensus distance only");
+  } else if (ctx.run() != nullptr) {
+    t.notes.push_back("not measured: u_k averages the workers and the auxiliary models, and this trace (written "
+                      "before trace.csv had average_grad_norm) holds worker 0's model and the workers' consensus "
+                      "distance only");
   }
   s.in.K = K;
   if (!std::isnan(s.in.eta)) {

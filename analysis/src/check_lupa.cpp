@@ -46,7 +46,7 @@ LupaSetup lupa_setup(TheoryContext& ctx) {
   LupaSetup s;
   s.view = *averaging_view(ctx.scenario());
   s.step = lupa_step(ctx);
-  const Constant L = ctx.smoothness(), c1 = ctx.relative_variance(), d0 = ctx.delta0();
+  const Constant L = ctx.smoothness(), c1 = ctx.relative_variance(s.view.batch), d0 = ctx.delta0();
   const Constant sigma2 = ctx.sample_variance(s.view.batch, c1.value);
   s.k = {s.view.p, s.view.batch, L.value, s.step.mu, c1.value, sigma2.value, d0.value};
   s.constants = {L, ctx.pl_constant(), c1, sigma2, d0, ctx.f_star()};
@@ -168,7 +168,7 @@ Recommendation corollary1(TheoryContext& ctx) {
   const bool bound = step.inverse;
   double alpha = NO_VALUE;
   if (bound) {
-    const Constant c1 = ctx.relative_variance();
+    const Constant c1 = ctx.relative_variance(view.batch);
     k = {view.p, view.batch, ctx.smoothness().value, 4.0 / step.eta0, c1.value,
          ctx.sample_variance(view.batch, c1.value).value, ctx.delta0().value};
     alpha = (step.a - 4.0) / view.tau;

@@ -49,7 +49,7 @@ RiSetup ri_setup(TheoryContext& ctx) {
                                        std::to_string(s.view.p) +
                                        (sc.cluster.failures.empty() ? ", no failures" : ", cluster.failures")));
   s.conditions.push_back(condition(true, "all local models start at the same point", "x_1 = 0 on every worker"));
-  const Constant L = ctx.smoothness(), c1 = ctx.relative_variance(), d0 = ctx.delta0();
+  const Constant L = ctx.smoothness(), c1 = ctx.relative_variance(s.view.batch), d0 = ctx.delta0();
   s.chunks = ctx.chunk_constants(s.view.p, s.view.q, s.view.batch, c1.value);
   s.in.L = L.value;
   s.in.c1 = c1.value;

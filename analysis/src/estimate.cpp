@@ -619,4 +619,56 @@ Estimate minibatch_variance_monte_carlo(const Problem& problem, std::span<const 
   return out;
 }
 
+VarianceSplit split_variance(std::span<const double> variances, std::span<const double> errors,
+                             std::span<const double> squared_gradients, int batch) {
+  const std::size_t n = variances.size();
+  const double B = batch;
+  // sigma^2(C1) = max_x (v(x) - B C1 s(x)), s = ||grad F||^2: the smallest sigma^2 valid at every point with C1.
+  auto sigma2_at = [&](double c1, std::size_t& at) {
+    double best = -std::numeric_limits<double>::infinity();
+    for (std::size_t x = 0; x < n; ++x) {
+      const double need = variances[x] - B * c1 * squared_gradients[x];
+      if (need > best) best = need, at = x;
+    }
+    return std::max(0.0, best);
+  };
+  const double mean_s =
+      n == 0 ? 0.0 : std::accumulate(squared_gradients.begin(), squared_gradients.end(), 0.0) / static_cast<double>(n);
+  // The total slack over the points divided by n: C1 mean(s) + sigma^2/B - mean(v)/B, the last term a constant.
+  auto cost = [&](double c1, std::size_t& at) { return c1 * mean_s + sigma2_at(c1, at) / B; };
+  std::size_t top = 0, low = n;  // the point that decides sigma^2, and the other one that decides C1 (n: none)
+  double c1 = 0, best = cost(0, top);
+  for (std::size_t x = 0; x < n; ++x) {
+    for (std::size_t y = 0; y < n; ++y) {
+      const double ds = squared_gradients[x] - squared_gradients[y], dv = variances[x] - variances[y];
+      if (!(ds > 0 && dv > 0)) continue;
+      const double c = dv / (B * ds);
+      std::size_t at = 0;
+      const double here = cost(c, at);
+      if (here < best * (1 - 1e-12)) best = here, c1 = c, top = at, low = at == x ? y : x;
+    }
+  }
+  VarianceSplit out;
+  std::size_t at = 0;
+  out.c1.value = c1;
+  out.sigma2.value = sigma2_at(c1, at);
+  out.c1.sample_size = out.sigma2.sample_size = static_cast<std::int64_t>(n);
+  auto error = [&](std::size_t x) { return x < errors.size() ? errors[x] : 0.0; };
+  if (n == 0) return out;
+  if (low == n) {
+    out.c1.standard_error = 0;
+    out.sigma2.standard_error = error(top);
+  } else {
+    // C1 = (v_a - v_b)/(B (s_a - s_b)), sigma^2 = (v_b s_a - v_a s_b)/(s_a - s_b), the two points a, b independent.
+    const double sa = squared_gradients[top], sb = squared_gradients[low], ds = std::abs(sa - sb);
+    out.c1.standard_error = std::hypot(error(top), error(low)) / (B * ds);
+    out.sigma2.standard_error = std::hypot(sa * error(low), sb * error(top)) / ds;
+  }
+  out.c1.how = "the least-slack pair over the " + std::to_string(n) + " points: C1 = " +
+               (low == n ? std::string("0 (a flat variance: v(x) <= sigma^2 everywhere)")
+                         : "(v(a) - v(b))/(B (|g(a)|^2 - |g(b)|^2)) for the two points a, b that decide it");
+  out.sigma2.how = "max over the points of v(x) - B C1 |grad F(x)|^2, with C1 from the same fit";
+  return out;
+}
+
 }  // namespace sgdsim::analysis

@@ -113,6 +113,11 @@ std::vector<IterationRecord> read_trace_csv(const std::filesystem::path& file) {
       out[i].consensus = csv.number(i, consensus);
     }
   }
+  // Where rank 0's model is not the average of all models (run directories from before the column lack it).
+  if (csv.has("average_grad_norm")) {
+    const std::size_t average = csv.column("average_grad_norm");
+    for (std::size_t i = 0; i < csv.rows(); ++i) out[i].average_grad_norm = csv.number(i, average);
+  }
   return out;
 }
 

@@ -221,15 +221,50 @@ Constant TheoryContext::gradient_bound() {
   return c;
 }
 
-Constant TheoryContext::relative_variance() {
-  Constant c;
-  if (scenario_.theory.relative_variance) {
-    c = given("C1", "relative variance of a mini-batch gradient", *scenario_.theory.relative_variance,
-              "relative_variance");
-  } else {
-    c = {"C1", "relative variance of a mini-batch gradient", 0.0, Origin::CLOSED_FORM,
-         "set to 0: the bounded-variance form of the assumption, sigma^2 fitted with it"};
+const TheoryContext::PointVariances& TheoryContext::point_variances(int batch) {
+  const bool exact = stored_entries(problem_) <= EXACT_VARIANCE_ENTRIES;
+  const int key = exact ? 0 : batch;
+  if (auto it = variances_.find(key); it != variances_.end()) return it->second;
+  PointVariances out;
+  out.exact = exact;
+  for (const auto& x : region_points()) {
+    std::vector<double> g(x.size());
+    objective(problem_, x, g);
+    out.squared_gradient.push_back(squared(g));
+    if (exact) {
+      out.v.push_back(gradient_variance(problem_, {}, x));
+      out.error.push_back(0.0);
+    } else {
+      const Estimate e = minibatch_variance_monte_carlo(problem_, {}, x, batch, MONTE_CARLO_DRAWS, scenario_.seed);
+      out.v.push_back(e.value);
+      out.error.push_back(e.standard_error);
+    }
   }
+  return variances_.emplace(key, std::move(out)).first->second;
+}
+
+Constant TheoryContext::relative_variance(int batch) {
+  const std::string key = "C1/" + std::to_string(batch);
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  Constant c;
+  const std::string meaning = "relative variance of a mini-batch gradient (E||g~ - g||^2 <= C1 ||g||^2 + sigma^2/B)";
+  if (scenario_.theory.relative_variance) {
+    c = given("C1", meaning, *scenario_.theory.relative_variance, "relative_variance");
+  } else if (scenario_.theory.sample_variance) {
+    c = {"C1", meaning, 0.0, Origin::CLOSED_FORM,
+         "0: scenario.theory.sample_variance is given without relative_variance (the bounded-variance form)"};
+  } else {
+    const PointVariances& pv = point_variances(batch);
+    const VarianceSplit split = split_variance(pv.v, pv.error, pv.squared_gradient, batch);
+    c = {"C1", meaning, split.c1.value, Origin::ESTIMATED,
+         split.c1.how + ", B = " + std::to_string(batch) + "; v(x) " +
+             (pv.exact ? "exact over all N samples" : "by Monte Carlo (64 mini-batches each)") + ", at " +
+             region_how()};
+    c.sample_size = split.c1.sample_size;
+    c.standard_error = split.c1.standard_error;
+    c.conditional = true;
+  }
+  cache_[key] = c;
   use(c);
   return c;
 }
@@ -242,29 +277,19 @@ Constant TheoryContext::sample_variance(int batch, double c1) {
   if (scenario_.theory.sample_variance) {
     c = given("sigma^2", meaning, *scenario_.theory.sample_variance, "sample_variance");
   } else {
-    const bool exact = stored_entries(problem_) <= EXACT_VARIANCE_ENTRIES;
+    const PointVariances& pv = point_variances(batch);
     double best = 0, se = NO_VALUE;
-    for (const auto& x : region_points()) {
-      std::vector<double> g(x.size());
-      objective(problem_, x, g);
-      double v = 0, v_se = NO_VALUE;
-      if (exact) {
-        v = gradient_variance(problem_, {}, x);
-      } else {
-        const Estimate e = minibatch_variance_monte_carlo(problem_, {}, x, batch, MONTE_CARLO_DRAWS, scenario_.seed);
-        v = e.value;
-        v_se = e.standard_error;
-      }
+    for (std::size_t k = 0; k < pv.v.size(); ++k) {
       // Fitted with C1: sigma^2 >= v(x) - B C1 ||g(x)||^2 at every point.
-      const double fitted = v - batch * c1 * squared(g);
-      if (fitted > best) best = fitted, se = v_se;
+      const double fitted = pv.v[k] - batch * c1 * pv.squared_gradient[k];
+      if (fitted > best) best = fitted, se = pv.error[k];
     }
     c = {"sigma^2", meaning, best, Origin::ESTIMATED,
-         std::string(exact ? "max over points of the exact variance over all N samples, "
-                           : "max over points of a Monte Carlo variance (64 mini-batches each), ") +
+         std::string(pv.exact ? "max over points of the exact variance over all N samples, "
+                              : "max over points of a Monte Carlo variance (64 mini-batches each), ") +
              "minus B C1 |grad F|^2, at " + region_how()};
-    c.sample_size = static_cast<std::int64_t>(region_points().size());
-    c.standard_error = exact ? 0.0 : se;
+    c.sample_size = static_cast<std::int64_t>(pv.v.size());
+    c.standard_error = pv.exact ? 0.0 : se;
     c.conditional = true;
   }
   cache_[key] = c;
@@ -444,7 +469,13 @@ std::optional<Measurement> TheoryContext::time_to_gap(double eps) {
                      values, censored);
 }
 
-std::optional<Measurement> TheoryContext::mean_squared_gradient(std::int64_t& K) {
+bool TheoryContext::has_average_gradients() const {
+  if (run_ == nullptr) return false;
+  return std::any_of(run_->iterations.begin(), run_->iterations.end(),
+                     [](const IterationRecord& r) { return r.iteration > 0 && !std::isnan(r.average_grad_norm); });
+}
+
+std::optional<Measurement> TheoryContext::mean_squared_gradient(std::int64_t& K, bool of_average) {
   const int reps = repetitions_measured();
   if (reps == 0) return std::nullopt;
   std::vector<double> x0(static_cast<std::size_t>(problem_.dimension()), 0.0), g0(x0.size());
@@ -459,15 +490,21 @@ std::optional<Measurement> TheoryContext::mean_squared_gradient(std::int64_t& K)
     bool has_start = false;
     for (const auto* row : rows(r)) {
       K = std::max(K, row->iteration);
-      if (std::isnan(row->grad_norm)) continue;
+      const double norm = of_average ? row->average_grad_norm : row->grad_norm;
+      if (std::isnan(norm)) continue;
       has_start = has_start || row->iteration == 0;
-      sum += row->grad_norm * row->grad_norm;
+      sum += norm * norm;
       ++n;
     }
     if (!has_start) sum += at_start, ++n;
     values.push_back(sum / static_cast<double>(n));
     points = std::max(points, n);
   }
+  if (of_average)
+    return measurement("(1/K) sum_k ||grad F(u_k)||^2, K = " + std::to_string(K),
+                       "trace.csv: mean of average_grad_norm^2 (at u, the average of all m + v models) over x_0 and "
+                       "the " + std::to_string(points - 1) + " evaluated rounds",
+                       values);
   return measurement("(1/K) sum_k ||grad F(x_k)||^2, K = " + std::to_string(K),
                      "trace.csv: mean of grad_norm^2 over x_0 and the " + std::to_string(points - 1) +
                          " evaluated iterates (the averaged model exists at averaging rounds only)",

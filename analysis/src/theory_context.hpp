@@ -52,8 +52,10 @@ class TheoryContext {
   Constant smoothness();   // L (AGC: beta)
   Constant pl_constant();  // mu over {F <= F(x_0)}
   Constant gradient_bound();                      // AGC sigma^2: max ||grad f_i||^2 over partitions and points
-  Constant relative_variance();                   // C1
-  Constant sample_variance(int batch, double c1);  // sigma^2 with E||g~ - g||^2 <= C1 ||g||^2 + sigma^2/B
+  // C1 and sigma^2 of E||g~ - g||^2 <= C1 ||g||^2 + sigma^2/B for mini-batches of B rows (split_variance over the
+  // region's points, unless given); sigma^2 is fitted to whatever C1 it is called with.
+  Constant relative_variance(int batch);
+  Constant sample_variance(int batch, double c1);
   struct ChunkConstants {
     Constant c2sq, beta, g_tilde, rho;
   };
@@ -75,11 +77,16 @@ class TheoryContext {
   std::optional<Measurement> gap_at_end(std::int64_t& T);
   // Time to F - F* <= eps; a repetition that never got there is censored at its last time.
   std::optional<Measurement> time_to_gap(double eps);
-  // (1/K) sum_k ||grad F(x_k)||^2 over the evaluated iterates (and x_0), K = the last iteration.
-  std::optional<Measurement> mean_squared_gradient(std::int64_t& K);
-  // The same at the workers' average u_k when the trace holds worker 0's model x and the consensus distance C of the
-  // models entering the round (W != J, v = 0): after mixing ||x - u|| <= zeta sqrt(m C), so ||grad F(u)|| is within
-  // L zeta sqrt(m C) of ||grad F(x)||. Per repetition the means of the lower and the upper ends.
+  // (1/K) sum_k ||grad F(x_k)||^2 over the evaluated iterates (and x_0), K = the last iteration: of rank 0's model x
+  // (trace.csv's grad_norm), or, `of_average`, of the average u_k of all m + v models (its average_grad_norm).
+  std::optional<Measurement> mean_squared_gradient(std::int64_t& K, bool of_average = false);
+  // Whether the trace has ||grad F(u_k)|| at the average of all models (model averaging with W != J or v > 0, in run
+  // directories written since the column exists).
+  bool has_average_gradients() const;
+  // The same at the workers' average u_k from a trace without it, which holds worker 0's model x and the consensus
+  // distance C of the models entering the round (W != J, v = 0): after mixing ||x - u|| <= zeta sqrt(m C), so
+  // ||grad F(u)|| is within L zeta sqrt(m C) of ||grad F(x)||. Per repetition the means of the lower and the upper
+  // ends.
   struct Bracket {
     std::optional<Measurement> lower, upper;
   };
@@ -97,6 +104,13 @@ class TheoryContext {
 
  private:
   std::vector<const IterationRecord*> rows(int rep) const;
+  // Per region point: one sample's gradient variance v(x) (exact, or Monte Carlo with mini-batches of `batch` above
+  // EXACT_VARIANCE_ENTRIES, with its standard error) and ||grad F(x)||^2.
+  struct PointVariances {
+    std::vector<double> v, error, squared_gradient;
+    bool exact = true;
+  };
+  const PointVariances& point_variances(int batch);
   // Per repetition r < repetitions and region point, the statistics of the repetition's k shards.
   const std::vector<std::vector<ChunkStatistics>>& chunk_stats();
   int shard_repetitions() const;
@@ -109,6 +123,7 @@ class TheoryContext {
   std::vector<std::vector<double>> points_, path_;
   std::optional<std::vector<std::vector<ChunkStatistics>>> chunk_stats_;
   std::map<std::string, Constant> cache_;
+  std::map<int, PointVariances> variances_;  // by batch (the exact ones do not depend on it)
   std::vector<Constant> used_;
 };
 

@@ -67,8 +67,9 @@ int prepare(const Options& o, int rank, Prepared& p) {
     exec::check_world_size(s);
     if (rank == 0) {
       const Provenance provenance{version(), o.command_line, {}, now_utc(), "", {{"mpi", exec::mpi_library_version()}}};
-      p.writer = std::make_unique<RunWriter>(s.output.dir, s.resolved_json, "mpi", o.force,
-                                             RunFileOptions{s.output.workers_every, provenance, 0, s.algorithm.def->averaging_rounds});
+      const RunFileOptions files{s.output.workers_every, provenance, 0, s.algorithm.def->averaging_rounds,
+                                 reports_average(s)};
+      p.writer = std::make_unique<RunWriter>(s.output.dir, s.resolved_json, "mpi", o.force, files);
     }
     // One rank per process, sized for rank 0 (which holds the most); the ranks on this machine share its memory.
     const MemoryGuard guard = memory_guard(o, *p.job, Placement::ONE_RANK, ranks_on_this_machine());

@@ -47,7 +47,7 @@ sim::SimulationOptions simulation_options(const Options& o) {
 
 RunFileOptions run_file_options(const Job& job, Provenance provenance, int repetitions = 0) {
   return {job.scenario.output.workers_every, std::move(provenance), repetitions,
-          job.scenario.algorithm.def->averaging_rounds};
+          job.scenario.algorithm.def->averaging_rounds, reports_average(job.scenario)};
 }
 
 bool is_interrupt_status(int status) { return status == 128 + SIGINT || status == 128 + SIGTERM; }

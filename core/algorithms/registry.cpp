@@ -68,6 +68,11 @@ CommShape comm_shape(const Scenario& scenario) {
   return a.def->shape_of && a.params ? a.def->shape_of(*a.params) : a.def->shape;
 }
 
+bool reports_average(const Scenario& scenario) {
+  const AlgorithmSpec& a = scenario.algorithm;
+  return a.def != nullptr && a.def->reports_average && a.params && a.def->reports_average(*a.params);
+}
+
 std::vector<std::pair<std::string, std::string>> derived_facts(const Scenario& scenario) {
   const AlgorithmSpec& a = scenario.algorithm;
   if (a.def == nullptr || !a.def->derived || !a.params) return {};

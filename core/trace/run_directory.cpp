@@ -37,22 +37,28 @@ void append_row(std::string& out, const Fields&... fields) {
 }
 
 // Classifiers (problem.model) have three more columns, model averaging two more after them (tau empty where no
-// averaging round ended); a linear objective's rows of another algorithm are as they always were.
+// averaging round ended) and, where rank 0's model is not the average of all models, average_grad_norm; a linear
+// objective's rows of another algorithm are as they always were.
 // With cluster.failures, the column live (workers not known to have failed) comes last.
-void trace_row(std::string& out, const IterationRecord& r, bool classifier, bool averaging, bool failures) {
+void trace_row(std::string& out, const IterationRecord& r, bool classifier, bool averaging, bool average_model,
+               bool failures) {
   if (classifier) {
     append_row(out, r.run, r.iteration, r.time, r.loss, r.grad_norm, r.comm_rounds, r.bytes, r.waited_for, r.accuracy,
                r.test_loss, r.test_accuracy);
   } else {
     append_row(out, r.run, r.iteration, r.time, r.loss, r.grad_norm, r.comm_rounds, r.bytes, r.waited_for);
   }
-  if (!averaging && !failures) return;
+  if (!averaging && !average_model && !failures) return;
   out.pop_back();  // the row's '\n'
   if (averaging) {
     out += ',';
     if (r.tau > 0) out += std::to_string(r.tau);
     out += ',';
     out += csv_number(r.consensus);
+  }
+  if (average_model) {
+    out += ',';
+    append_field(out, r.average_grad_norm);
   }
   if (failures) out += ',' + std::to_string(r.live);
   out += '\n';
@@ -218,6 +224,7 @@ RunWriter::RunWriter(fs::path dir, std::string resolved_scenario, std::string ba
   std::string header = "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for";
   if (classifier_) header += ",accuracy,test_loss,test_accuracy";
   if (options_.averaging_rounds) header += ",tau,consensus";
+  if (options_.average_model) header += ",average_grad_norm";
   if (failures_) header += ",live";
   header += "\n";
   trace_ = std::make_unique<Appender>(at / "trace.csv", header.c_str());
@@ -244,7 +251,7 @@ void RunWriter::flush_rows() {
 }
 
 void RunWriter::iteration(const IterationRecord& r) {
-  trace_row(trace_->buffer(), r, classifier_, options_.averaging_rounds, failures_);
+  trace_row(trace_->buffer(), r, classifier_, options_.averaging_rounds, options_.average_model, failures_);
   current_.run = r.run;
   current_.iterations = r.iteration;
   current_.time = r.time;
@@ -419,6 +426,9 @@ void write_run_directory(const fs::path& dir, const std::string& resolved_scenar
   // In memory the rows are all known: a round ending in any of them asks for the averaging columns.
   if (std::any_of(results.iterations.begin(), results.iterations.end(), [](const auto& r) { return r.tau > 0; }))
     all.averaging_rounds = true;
+  if (std::any_of(results.iterations.begin(), results.iterations.end(),
+                  [](const auto& r) { return !std::isnan(r.average_grad_norm); }))
+    all.average_model = true;
   RunWriter writer(dir, resolved_scenario, backend, true, all);
   for (const auto& r : results.iterations) writer.iteration(r);
   for (const auto& r : results.workers) writer.worker(r);

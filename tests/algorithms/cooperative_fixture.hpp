@@ -133,7 +133,8 @@ inline bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a)
 inline bool same_rows(const IterationRecord& a, const IterationRecord& b) {
   return a.run == b.run && a.iteration == b.iteration && same_bits(a.time, b.time) && same_bits(a.loss, b.loss) &&
          same_bits(a.grad_norm, b.grad_norm) && a.comm_rounds == b.comm_rounds && a.bytes == b.bytes &&
-         a.waited_for == b.waited_for && a.tau == b.tau && same_bits(a.consensus, b.consensus);
+         a.waited_for == b.waited_for && a.tau == b.tau && same_bits(a.consensus, b.consensus) &&
+         same_bits(a.average_grad_norm, b.average_grad_norm);
 }
 
 inline bool same_rows(const WorkerRecord& a, const WorkerRecord& b) {

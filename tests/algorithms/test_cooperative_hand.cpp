@@ -1,6 +1,8 @@
 // D-PSGD and EASGD on tiny least-squares problems against iterates worked out by hand.
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "cooperative_fixture.hpp"
 #include "sgdsim/core/data/assignment.hpp"
 #include "sgdsim/sim/simulate.hpp"
@@ -31,6 +33,11 @@ TEST_CASE("D-PSGD, A(1, W, 0), on a path of 3 workers: iterates, losses and cons
         doctest::Approx(((0.1225 - y2_mean) * (0.1225 - y2_mean) + (-0.23 - y2_mean) * (-0.23 - y2_mean) +
                          (0.124375 - y2_mean) * (0.124375 - y2_mean)) / 3)
             .epsilon(1e-12));
+  // W != J: the trace also holds ||grad F(u)|| at the workers' average u (mixing keeps it: u = mean of y). F's
+  // gradient is (1/3) sum a(a u - b) = 1.75 u (sum a b = 0), so u_1 = 0 is the optimum; u_2 = mean of y2.
+  CHECK(r.iterations[0].average_grad_norm == r.iterations[0].grad_norm);
+  CHECK(r.iterations[1].average_grad_norm == doctest::Approx(0.0).epsilon(1e-15));
+  CHECK(r.iterations[2].average_grad_norm == doctest::Approx(1.75 * y2_mean).epsilon(1e-12));
   // Iteration 3 by the recurrence, in the order the mixing sums (node order).
   double x[3] = {0.034375, 0.25 * 0.1225 + 0.5 * -0.23 + 0.25 * 0.124375, 0.25 * -0.23 + 0.75 * 0.124375};
   double y[3];
@@ -65,5 +72,12 @@ TEST_CASE("EASGD on 2 workers of a quadratic: the iterate derived by hand, with 
     CHECK(r.iterations[4].consensus == doctest::Approx(0.3559125 * 0.3559125).epsilon(1e-13));
     CHECK(r.iterations[2].tau == 2);
     CHECK(r.iterations[4].comm_rounds == 2);
+    // ||grad F(u)|| at u = (x0 + x1 + z)/3, the models entering each round (mixing keeps their average):
+    // grad F(u) = (1/2)((u - 1) + 2(2u + 1)) = (5u + 1)/2. The start: every model, z too, at 0.
+    const auto at_average = [](double x0, double x1, double z) { return std::abs(5 * (x0 + x1 + z) / 3 + 1) / 2; };
+    CHECK(r.iterations[0].average_grad_norm == doctest::Approx(0.5).epsilon(1e-15));
+    CHECK(r.iterations[2].average_grad_norm == doctest::Approx(at_average(0.19, -0.32, 0)).epsilon(1e-14));
+    CHECK(r.iterations[4].average_grad_norm == doctest::Approx(at_average(0.305425, -0.4064, -0.0325)).epsilon(1e-14));
+    CHECK(std::isnan(r.iterations[3].average_grad_norm));  // no round ended there
   }
 }

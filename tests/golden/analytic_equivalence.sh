@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The analytic engine against SimGrid on every shipped scenario (all variants, 40 iterations) and on a parameter
-# server whose result transfers overlap on its link: the same iteration times, losses and worker records, to 1e-6.
+# server whose result transfers overlap on its link: the same iteration times, losses (and gradient norms at the
+# average of all models, where the trace has them) and worker records, to 1e-6.
 # (Exact ties, e.g. equal deterministic task times, may be seen by the PS in another order: an unused result's
 # arrival and bytes are then counted by one engine only; such scenarios compare times, losses and rounds alone.)
 set -uo pipefail
@@ -19,6 +20,10 @@ check() {  # check NAME SCENARIO WORKERS_TOO -- extra args
     [ "$(wc -l < "$a")" = "$(wc -l < "$b")" ] || fail "$name/$t: row counts differ"
     local cols="3 4 5 6 7 8"  # time, loss, grad_norm, comm_rounds, bytes, waited_for
     [ "$workers" = yes ] || cols="3 4 5 6"  # bytes and waited_for count the results seen, ties included
+    # Model averaging with W != J or an anchor: the gradient norm at the average of all models too.
+    local average; average=$(head -1 "$a" | tr ',' '\n' | grep -n -x average_grad_norm | cut -d: -f1)
+    [ "$(head -1 "$a")" = "$(head -1 "$b")" ] || fail "$name/$t: headers differ"
+    cols="$cols $average"
     for col in $cols; do
       d=$(max_rel_diff "$a" "$b" $col)
       awk -v d="$d" 'BEGIN { exit !(d <= 1e-6) }' || fail "$name/$t: column $col differs by $d (relative)"

@@ -4,7 +4,8 @@
 # Usage: parity.sh SGDSIM SCENARIO WORKDIR CHECKS MPIRUN [ARGS... -n N]
 # CHECKS, comma-separated:
 #   iterates: trace.csv loss and grad_norm and model.csv within 1e-12 relative; comm_rounds, bytes, waited_for and tau
-#             equal; the consensus distance within 1e-9 relative (a difference of nearly equal models); workers.csv
+#             equal; the consensus distance and the gradient norm at the average of all models within 1e-9
+#             relative (a difference of nearly equal models; a small gradient near the optimum); workers.csv
 #             modelled compute times (the straggler draws) and used flags equal.
 #   stalled:  both runs end "stalled" (workers failed) with the same reason (its failure time aside), the
 #             mpirun one without hanging (ctest's timeout).
@@ -49,12 +50,14 @@ case ",$checks," in *,iterates,*)
   # iterates: also the rounds, bytes, arrivals waited for, taus, consensus distances, modelled compute times and used
   # flags.
   compare "$work/sim/trace.csv" "$work/mpi/trace.csv" "6 7 8" 0 0 || status=1
-  # Model averaging's tau and consensus columns, where the trace has them.
+  # Model averaging's tau, consensus and average_grad_norm columns, where the trace has them.
   column() { head -1 "$work/sim/trace.csv" | tr ',' '\n' | grep -n -x "$1" | cut -d: -f1; }
   tau=$(column tau)
   consensus=$(column consensus)
+  average=$(column average_grad_norm)
   [ -z "$tau" ] || compare "$work/sim/trace.csv" "$work/mpi/trace.csv" "$tau" 0 0 || status=1
   [ -z "$consensus" ] || compare "$work/sim/trace.csv" "$work/mpi/trace.csv" "$consensus" 1e-9 1e-300 || status=1
+  [ -z "$average" ] || compare "$work/sim/trace.csv" "$work/mpi/trace.csv" "$average" 1e-9 1e-300 || status=1
   workers_sim="$work/sim/workers.csv"
   workers_mpi="$work/mpi/workers.csv"
   case ",$checks," in *,stalled,*)

@@ -1,7 +1,9 @@
-// The consensus distance of the workers' models, and rank 0's rows held back until it is known.
+// The consensus distance of the workers' models, ‖∇F‖ at the average of all models, and rank 0's rows held back until
+// they are known.
 #include "consensus.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace sgdsim::cooperative {
 
@@ -19,26 +21,60 @@ double consensus_distance(std::span<const double> models, int workers, std::size
   return sum / workers;
 }
 
+std::vector<double> average_of_all(std::span<const double> models, int node_ranks,
+                                   std::span<const double> auxiliary_sum, int nodes, std::size_t d) {
+  std::vector<double> u(d, 0.0);
+  for (int r = 0; r < node_ranks; ++r)
+    for (std::size_t i = 0; i < d; ++i) u[i] += models[static_cast<std::size_t>(r) * d + i];
+  for (std::size_t i = 0; i < auxiliary_sum.size(); ++i) u[i] += auxiliary_sum[i];
+  for (double& v : u) v /= nodes;
+  return u;
+}
+
+void ConsensusRows::expect(std::int64_t t, const std::vector<std::vector<double>>& replicas) {
+  Awaited a{t, {}};
+  if (average_.problem != nullptr && !replicas.empty()) {
+    a.auxiliary_sum.assign(d_, 0.0);
+    for (const auto& z : replicas)
+      for (std::size_t i = 0; i < d_; ++i) a.auxiliary_sum[i] += z[i];
+  }
+  awaited_.push_back(std::move(a));
+}
+
 void ConsensusRows::iteration(const IterationRecord& record) {
   held_.push_back(record);
+  // Every model, auxiliary ones included, starts from the same point: there u is rank 0's model.
+  if (average_.problem != nullptr && record.iteration == 0) held_.back().average_grad_norm = record.grad_norm;
   release();
 }
 
 void ConsensusRows::collect(Comm& comm, bool wait) {
   while (!awaited_.empty()) {
-    const std::int64_t t = awaited_.front();
+    const Awaited& a = awaited_.front();
+    const std::int64_t t = a.t;
     if (!comm.monitor_collect(t, gathered_, wait)) break;
-    awaited_.pop_front();
-    const double distance = consensus_distance(gathered_, workers_, d_);
     auto row = std::find_if(held_.begin(), held_.end(), [t](const IterationRecord& r) { return r.iteration == t; });
-    if (row != held_.end()) row->consensus = distance;
+    if (row != held_.end()) {
+      row->consensus = consensus_distance(gathered_, workers_, d_);
+      if (average_.problem != nullptr) {
+        // Bookkeeping like the loss of the row: F's gradient over the whole training set, summed as RunBook's.
+        const std::vector<double> u =
+            average_of_all(gathered_, average_.node_ranks, a.auxiliary_sum, average_.nodes, d_);
+        grad_.resize(d_);
+        average_.problem->loss_grad(kernels::SampleSet::range(0, average_.problem->samples()), u, grad_);
+        double norm2 = 0;
+        for (double g : grad_) norm2 += g * g;
+        row->average_grad_norm = std::sqrt(norm2);
+      }
+    }
+    awaited_.pop_front();
   }
   release();
 }
 
 void ConsensusRows::release() {
   // A row may go once no awaited round is at or before it.
-  while (!held_.empty() && (awaited_.empty() || held_.front().iteration < awaited_.front())) {
+  while (!held_.empty() && (awaited_.empty() || held_.front().iteration < awaited_.front().t)) {
     out_.iteration(held_.front());
     held_.pop_front();
   }

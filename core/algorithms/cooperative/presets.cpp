@@ -52,6 +52,9 @@ AlgorithmDef preset(std::string name, std::string description, CommShape shape, 
   def.shape_of = [](const AlgorithmParams& a) { return dynamic_cast<const CooperativeParams&>(a).shape(); };
   def.derived = [](const AlgorithmParams& a) { return cooperative::derived(dynamic_cast<const CooperativeParams&>(a)); };
   def.averaging_rounds = true;
+  def.reports_average = [](const AlgorithmParams& a) {
+    return dynamic_cast<const CooperativeParams&>(a).reports_average();
+  };
   return def;
 }
 

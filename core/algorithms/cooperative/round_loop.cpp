@@ -127,8 +127,12 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
   if (p.mixing.auxiliary() > 0 && p.anchor == AnchorPlacement::REPLICATED)
     replicas.assign(static_cast<std::size_t>(p.mixing.auxiliary()), own);
 
-  // Rank 0's rows wait in `rows` for their consensus distance; the book reports through it.
-  ConsensusRows rows(c.trace, m, d);
+  // Rank 0's rows wait in `rows` for their consensus distance, and for ‖∇F‖ at the average of all models when rank 0's
+  // is not that average; the book reports through it. Without an aggregator every rank holds a node of X (a worker,
+  // or the server's auxiliary model); replicated auxiliary models come from rank 0's copies.
+  AverageOf average;
+  if (p.reports_average() && !p.aggregated) average = {&c.problem, ranks, p.mixing.nodes()};
+  ConsensusRows rows(c.trace, m, d, average);
   const RunContext book_context{c.scenario, c.problem, c.repetition, c.comm, c.compute, c.clock, rows};
   RunBook book(book_context, own);  // rank 0 reports the start as iteration 0
   DistributedLoss loss(c, gradient.get(), mixing->consensus());
@@ -194,7 +198,7 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
     const bool evaluate = book.evaluate_at(t);
     if (evaluate && !p.average_gradients) {
       ConsensusRows::contribute(c.comm, t, own);
-      if (rank == 0) rows.expect(t);
+      if (rank == 0) rows.expect(t, replicas);
     }
     // Rank 0 tells the others of a divergence only it has seen by mixing in NaN: every rank's averaged model is then
     // non-finite, and every rank stops at this round on its own (no extra message, the same bytes).

@@ -30,6 +30,7 @@ TEST_CASE("a written run directory reads back: iterations (NaN where not evaluat
                         {1, 1, 0.4, 0.7, 0.2, 1, 48, 2}};
   results.iterations[1].tau = 2;  // an averaging round ended here: the trace gains tau and consensus
   results.iterations[1].consensus = 0.25;
+  results.iterations[1].average_grad_norm = 0.375;  // W != J or auxiliary models: one more column
   results.models = {{0.1, -0.2, 0.3}, {1.5, 2.5, -3.5}};
   results.summaries.resize(2);  // one per repetition: each writes its model
   results.summaries[1].run = 1;
@@ -46,6 +47,8 @@ TEST_CASE("a written run directory reads back: iterations (NaN where not evaluat
   CHECK(run.results.iterations[1].consensus == 0.25);
   CHECK(run.results.iterations[0].tau == 0);
   CHECK(std::isnan(run.results.iterations[0].consensus));
+  CHECK(run.results.iterations[1].average_grad_norm == 0.375);
+  CHECK(std::isnan(run.results.iterations[0].average_grad_norm));
   CHECK(run.results.models == results.models);
   CHECK(find_run_directories(dir) == std::vector<std::filesystem::path>{dir});
   CHECK(find_run_directories(study) == std::vector<std::filesystem::path>{dir});  // a study: its runs underneath

@@ -185,3 +185,40 @@ TEST_CASE("RI-SGD's theorems take q = mu p + 1 from an ri_sgd scenario, and need
   r = theory_report(s, p, nullptr, "none");
   CHECK(find(r, "ri_sgd.theorem42").verdict.why.find("eq. (3)") != std::string::npos);
 }
+
+TEST_CASE("C1 is estimated over the region's points (the closed form where it is known) unless given, 0 included") {
+  // b_i = 2 a_i: every sample's gradient vanishes at x* = 2, and C1 = Var(a^2)/(B mean(a^2)^2), sigma^2 = 0
+  // (tests/unit/analysis/test_variance_split.cpp derives it). a^2 = 1, 4, 9, 1/4: mean 3.5625, variance 11.82421875.
+  Dataset d;
+  d.rows = 4;
+  d.cols = 1;
+  d.dense = {1, 2, 3, 0.5};
+  d.labels = {2, 4, 6, 1};
+  const Problem p(std::move(d), kernels::Loss::LEAST_SQUARES, 0.0, kernels::Device::REFERENCE);
+  Scenario s = agc_scenario();
+  CooperativeParams local;
+  local.tau = TauSchedule::constant(2);
+  local.mixing = MixingMatrix::average(4);
+  local.batch_size = 2;
+  local.sample_data_set = true;
+  s.algorithm = algorithm_spec("local_sgd", local, s.algorithm.step);
+  auto constant = [](const TheoryReport& r, const std::string& symbol, const std::string& meaning) {
+    for (const auto& c : r.constants) {
+      if (c.symbol == symbol && c.meaning.starts_with(meaning)) return c;
+    }
+    FAIL("no constant " << symbol);
+    throw;
+  };
+  TheoryReport r = theory_report(s, p, nullptr, "none");
+  const Constant c1 = constant(r, "C1", "relative variance");
+  CHECK(c1.origin == Origin::ESTIMATED);
+  CHECK(c1.value == doctest::Approx(11.82421875 / (2 * 3.5625 * 3.5625)).epsilon(1e-9));
+  CHECK(c1.sample_size > 10);
+  CHECK(constant(r, "sigma^2", "one sample's").value <= 1e-9);
+  // Given 0: the bounded-variance form, sigma^2 the largest one-sample variance over the points (> 0 off x*).
+  s.theory.relative_variance = 0.0;
+  r = theory_report(s, p, nullptr, "none");
+  CHECK(constant(r, "C1", "relative variance").origin == Origin::GIVEN);
+  CHECK(constant(r, "C1", "relative variance").value == 0);
+  CHECK(constant(r, "sigma^2", "one sample's").value > 0.1);
+}

@@ -93,6 +93,13 @@ TEST_CASE("the run directory has the documented columns, empty fields for uneval
   r.summaries[0].zeta = 0.5;
   write_run_directory(dir, R"({"name": "t", "algorithm": {"name": "dpsgd"}})", r, "simgrid");
   CHECK(read(dir / "summary.json").find("\"zeta\": 0.5") != std::string::npos);
+  // Rank 0's model is not the average of all models (W != J): average_grad_norm after consensus.
+  r.iterations[1].average_grad_norm = 0.375;
+  write_run_directory(dir, R"({"name": "t", "algorithm": {"name": "dpsgd"}})", r, "simgrid");
+  CHECK(read(dir / "trace.csv") ==
+        "run,iteration,time,loss,grad_norm,comm_rounds,bytes,waited_for,tau,consensus,average_grad_norm\n"
+        "0,1,0.5,,,1,800,4,,,\n0,2,1.25,0.125,0.5,2,1600,4,2,0.25,0.375\n");
+  r.iterations[1].average_grad_norm = NOT_EVALUATED;
   // No averaging round (the other families): the trace has the columns it always had.
   r.iterations[1].tau = 0;
   write_run_directory(dir, R"({"name": "t", "algorithm": {"name": "agc"}})", r, "simgrid");

@@ -91,6 +91,20 @@ double gradient_variance(const Problem& problem, std::span<const std::int64_t> r
 Estimate minibatch_variance_monte_carlo(const Problem& problem, std::span<const std::int64_t> rows,
                                         std::span<const double> x, int batch, int draws, std::uint64_t seed);
 
+// The pair (C1, sigma^2) of E||g~ - grad F||^2 <= C1 ||grad F||^2 + sigma^2/B (LUPA Assumption 2, RI-SGD eq. 4) for
+// mini-batches of B rows drawn with replacement (E||g~ - grad F||^2 = v(x)/B), from one sample's variance v(x) and
+// ||grad F(x)||^2 at sampled points x (`errors`: the standard errors of the v, 0 when exact). Every pair with C1 >= 0
+// and sigma^2 >= max_x (v(x) - B C1 ||grad F(x)||^2) is valid at all the points; of those this is the one with the
+// least total slack, sum_x (C1 ||grad F(x)||^2 + sigma^2/B - v(x)/B): a linear program, whose optimum is C1 = 0 or a
+// C1 where two points' constraints meet (all are tried; a gain under 1e-12 relative is rounding, and the smaller C1
+// is kept). Where v grows like ||grad F||^2 this finds the proportion; where v is flat, C1 = 0. The standard errors
+// come from those of the one or two points that decide the pair (sample size: the points).
+struct VarianceSplit {
+  Estimate c1, sigma2;
+};
+VarianceSplit split_variance(std::span<const double> variances, std::span<const double> errors,
+                             std::span<const double> squared_gradients, int batch);
+
 // Per chunk (a set of rows) at x: its mean gradient g_i(x) (with the l2 term: the gradient of the chunk objective
 // F_i = (1/|D_i|) sum_{D_i} f + l2/2 ||x||^2) and one sample's gradient variance v_i(x) within it.
 struct ChunkStatistics {

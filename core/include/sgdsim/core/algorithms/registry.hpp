@@ -52,6 +52,9 @@ struct AlgorithmDef {
   // Its trace rows report averaging rounds (IterationRecord::tau, consensus): trace.csv gets those two columns. Known
   // before the run, because the run directory's header is written first.
   bool averaging_rounds = false;
+  // Optional. Whether, under these keys, its trace rows also report ‖∇F‖ at the average of all its models
+  // (IterationRecord::average_grad_norm) because rank 0's own model is not that average: trace.csv gets that column.
+  std::function<bool(const AlgorithmParams& params)> reports_average;
 };
 
 // A definition from functions typed on the algorithm's own parameter struct P (derived from AlgorithmParams).
@@ -99,6 +102,8 @@ void register_algorithm(AlgorithmDef def);
 const AlgorithmDef& find_algorithm(std::string_view name);
 // The layout of the scenario's algorithm with its keys (AlgorithmDef::shape_of, else its shape).
 CommShape comm_shape(const Scenario& scenario);
+// Whether the scenario's trace reports ‖∇F‖ at the average of all models (AlgorithmDef::reports_average).
+bool reports_average(const Scenario& scenario);
 // The derived facts of the scenario's algorithm (AlgorithmDef::derived; none without it).
 std::vector<std::pair<std::string, std::string>> derived_facts(const Scenario& scenario);
 

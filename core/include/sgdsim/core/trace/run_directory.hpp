@@ -27,12 +27,14 @@ struct RunFileOptions {
   std::optional<Provenance> provenance;  // written into summary.json when given (an empty "finished": when written)
   int repetitions = 0;                   // the repetitions the directory will hold (0: the scenario's)
   bool averaging_rounds = false;         // the algorithm's AlgorithmDef::averaging_rounds: trace columns tau, consensus
+  bool average_model = false;            // reports_average(scenario): the trace column average_grad_norm
 };
 
 // Writes one run directory: scenario.json, trace.csv, workers.csv, model.csv and summary.json. A scenario with
 // problem.model (a classifier) gets three more trace columns (accuracy, test_loss, test_accuracy) and the
 // test-accuracy figures in summary.json; a model-averaging algorithm (options.averaging_rounds) two more after them
-// (tau, consensus) and its summaries' zeta. Other runs' files are as they always were.
+// (tau, consensus) and its summaries' zeta, and one more where rank 0's model is not the average of all models
+// (options.average_model: average_grad_norm). Other runs' files are as they always were.
 //
 // The constructor checks `dir` (check_run_directory), creates a fresh directory `<dir>.partial-<pid>` beside it (a
 // unique name: never shared with another process, so two runs cannot mix their files), and writes scenario.json, the

@@ -31,6 +31,9 @@ struct IterationRecord {
   double test_accuracy = NOT_EVALUATED;
   std::int64_t tau = 0;         // model averaging: the local steps of the round that ended here (0: no round ended)
   double consensus = NOT_EVALUATED;  // model averaging: ‖X(I−J)‖²_F/m of the workers' models entering the round
+  // Model averaging where rank 0's model is not the average u of all m + v models (W ≠ J, or auxiliary models):
+  // ‖∇F(u)‖, u = X·1/(m + v) over the workers' and the auxiliary models, at evaluated rounds and the start.
+  double average_grad_norm = NOT_EVALUATED;
   int live = -1;  // with cluster.failures: workers not known (to the aggregating rank) to have failed
 };
 

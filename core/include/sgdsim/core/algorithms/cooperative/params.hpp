@@ -58,6 +58,10 @@ struct CooperativeParams : AlgorithmParams {
     return aggregated || (mixing.auxiliary() > 0 && anchor == AnchorPlacement::SERVER) ? CommShape::PEERS_AND_SERVER
                                                                                         : CommShape::PEERS;
   }
+  // Rank 0's model is not u = X·1/(m + v), the average of all m + v models that Cooperative SGD's main result is
+  // about: W ≠ J (worker 0's model after a round is its own mix) or auxiliary models (u averages them too; v > 0
+  // implies W ≠ J). The trace then reports ‖∇F(u)‖ beside rank 0's (IterationRecord::average_grad_norm).
+  bool reports_average() const { return !mixing.is_average(); }
   // An all-reduce of the workers' models (or gradients) after every iteration: sync SGD, local SGD with τ = 1.
   bool averages_every_iteration() const {
     return !aggregated && mixing.is_average() && tau.kind == TauSchedule::Kind::CONSTANT && tau.tau0 == 1;
