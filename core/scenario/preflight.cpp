@@ -9,6 +9,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "sgdsim/core/algorithms/cooperative/params.hpp"
 #include "sgdsim/core/algorithms/gradient_coding.hpp"
 #include "sgdsim/core/data/dataset.hpp"
 #include "sgdsim/core/trace/trace.hpp"
@@ -30,6 +31,22 @@ constexpr double KERNEL_PARTIALS = 256;
 constexpr double ACTOR_BYTES = 64 << 10;
 // A worker record's share of workers.csv while the run directory is written.
 constexpr double CSV_BYTES_PER_RECORD = 64;
+
+// How many iterations a simulation's RowCollector holds open at once (an iteration's k worker records wait there until
+// all are in; complete ones go to disk): the drift between the fastest and the slowest worker, plus the iteration in
+// progress and the one being closed. The PS family keeps its workers within one iteration; model averaging over J
+// lets them drift by up to τ between rounds (a schedule's largest τ; a growing one, the whole run); a sparse W or an
+// anchor lets neighbours drift one iteration apart, so the graph's diameter: counted as the whole run.
+double open_iterations(const Scenario& s, double iterations) {
+  const auto* coop = s.algorithm.params_if<CooperativeParams>();
+  if (coop == nullptr) return std::min(iterations, 3.0);
+  if (!coop->mixing.is_average()) return iterations;
+  double tau = iterations;
+  if (coop->tau.kind == TauSchedule::Kind::CONSTANT) tau = coop->tau.tau0;
+  if (coop->tau.kind == TauSchedule::Kind::LIST && !coop->tau.taus.empty())
+    tau = *std::max_element(coop->tau.taus.begin(), coop->tau.taus.end());
+  return std::min(iterations, tau + 2);
+}
 
 bool parameter_server(const Scenario& s) {
   return s.algorithm.def != nullptr && s.algorithm.def->shape == CommShape::PARAMETER_SERVER;
@@ -179,15 +196,23 @@ MemoryEstimate MemoryGuard::estimate(const DataShape& shape) const {
   e.data = shape.bytes;
   e.models = here * VECTORS_PER_RANK * vector + (ps ? PS_VECTORS_PER_WORKER * k * vector : 0) +
              std::min(KERNEL_PARTIALS * vector, KERNEL_PARTIAL_BYTES) + 2 * vector;
-  e.assignment = here * (shape.rows + k + 1) * 8 + (ps ? c * shape.rows * 8 * here / ranks : 0);
+  // The shards are an order of all rows and k + 1 offsets (Shards::shared: one per process, which every simulated rank
+  // reads), twice: a second order when mini-batches come from the whole data set, or RI-SGD's subsampled rows.
+  e.assignment = (placement_ == Placement::ALL_RANKS ? 2.0 : here) * (shape.rows + k + 1) * 8 +
+                 (ps ? c * shape.rows * 8 * here / ranks : 0);
   if (s.stop.iterations) {
-    // All repetitions' records are kept until the run directory is written; one repetition's worker records are
-    // also held by the ranks that made them and packed once to be gathered.
     const double iterations = static_cast<double>(*s.stop.iterations);
-    const double records = iterations * k;
-    e.traces = s.repetitions *
-                   (iterations * sizeof(IterationRecord) + records * (sizeof(WorkerRecord) + CSV_BYTES_PER_RECORD)) +
-               records * (2 * sizeof(WorkerRecord) + 9 * sizeof(double));
+    if (placement_ == Placement::ALL_RANKS) {
+      // A simulation streams its rows to the run directory as each iteration completes: only the open iterations'
+      // records (and the PS's arrival records) are held.
+      e.traces = open_iterations(s, iterations) * k * 2 * sizeof(WorkerRecord);
+    } else {
+      // A real run's rank 0 writes as it goes too, but the other ranks' records arrive at the end of a repetition:
+      // it holds them all then, and each rank holds its own, packed once to be sent.
+      const double records = iterations * k;
+      e.traces = iterations * sizeof(IterationRecord) + records * (sizeof(WorkerRecord) + CSV_BYTES_PER_RECORD) +
+                 records * (2 * sizeof(WorkerRecord) + 9 * sizeof(double));
+    }
     e.traces_counted = true;
   }
   if (placement_ == Placement::ALL_RANKS) e.actors = ranks * ACTOR_BYTES;
@@ -213,8 +238,10 @@ void MemoryGuard::check(const DataShape& shape, const std::string& cause) const 
   }
   consider(e.models, "the models: " + std::string(d) + " x the ranks of cluster.workers = " + k +
                          (parameter_server(s) ? " (the parameter server keeps a result per worker)" : ""));
-  consider(e.assignment, "the shards: every rank of cluster.workers = " + k + " keeps an order of all samples");
-  consider(e.traces, "the traces: stop.iterations x cluster.workers = " + k + " worker records x repetitions");
+  consider(e.assignment, "the shards: an order of all samples and cluster.workers = " + k + " offsets");
+  consider(e.traces, placement_ == Placement::ALL_RANKS
+                         ? "the traces: the worker records of cluster.workers = " + k + " in the open iterations"
+                         : "the traces: stop.iterations x cluster.workers = " + k + " worker records");
   consider(e.actors, "the simulated ranks of cluster.workers = " + k);
   SGDSIM_THROW(ConfigError, cause + ": the run would need about " + e.text() + ", more than the " +
                                 bytes_text(budget_.bytes) + " " + budget_.source + "; the largest part is " + largest +

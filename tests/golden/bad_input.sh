@@ -65,9 +65,9 @@ expect 2 "scenario.cluster.network: platform file .*dijkstra.xml: SimGrid aborte
   "$sgdsim" simulate "$q" "${sync[@]}" --set "cluster.network=\"$work/dijkstra.xml\"" --out "$work/r"
 
 # Memory: refused before allocating, naming the setting or file:line responsible; check prints the estimate.
-# (--max-memory: a machine with 200 GB free would otherwise start the 100 000-worker run)
-expect 2 "the largest part is the shards: every rank of cluster.workers = 100000" -- "$sgdsim" simulate "$q" \
-  --variant sync --set cluster.workers=100000 --set problem.data.synthetic.samples=100000 --max-memory 16GiB
+# (--max-memory: a machine with 8 GB free would otherwise start the 100 000-worker run)
+expect 2 "the largest part is the simulated ranks of cluster.workers = 100000" -- "$sgdsim" simulate "$q" \
+  --variant sync --set cluster.workers=100000 --set problem.data.synthetic.samples=100000 --max-memory 4GiB
 expect 2 "scenario.problem.data.synthetic: the run would need about 7.28 TiB" -- "$sgdsim" simulate "$q" --variant sync \
   --set problem.data.synthetic.samples=1000000 --set problem.data.synthetic.features=1000000
 printf '1 1:1\n-1 2147483647:1\n' > "$work/bomb.svm"

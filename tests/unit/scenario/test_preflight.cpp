@@ -3,10 +3,12 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "../data/data_test_util.hpp"
 #include "sgdsim/core/data/dataset.hpp"
 #include "sgdsim/core/scenario/preflight.hpp"
+#include "sgdsim/core/trace/trace.hpp"
 #include "sgdsim/error.hpp"
 
 using namespace sgdsim;
@@ -47,13 +49,30 @@ TEST_CASE("the estimate of a small simulation, part by part (hand-computed)") {
   const double vector = 11 * 8;  // d + 1 doubles
   CHECK(e.data == 88000);
   CHECK(e.models == 4 * 8 * vector + 256 * vector + 2 * vector);  // 8 vectors per rank, kernel partials and sum
-  CHECK(e.assignment == 4 * (1000 + 4 + 1) * 8);                  // every rank's order of all rows and offsets
+  CHECK(e.assignment == 2 * (1000 + 4 + 1) * 8);  // one order of all rows and offsets per process, counted twice
   CHECK(e.traces_counted);
+  // Streamed: sync SGD's workers stay in step, so 3 open iterations of 4 records and 4 arrivals each.
+  CHECK(e.traces == 3 * 4 * 2 * sizeof(WorkerRecord));
   CHECK(e.actors == 4 * 65536);
   // One rank per process: a real run's rank 0.
   const MemoryEstimate one = MemoryGuard(s, Placement::ONE_RANK, budget(0)).estimate(shape);
   CHECK(one.models == 8 * vector + 256 * vector + 2 * vector);
   CHECK(one.actors == 0);
+  // A real run's rank 0 holds the repetition's 100 x 4 worker records once the other ranks send theirs.
+  CHECK(one.traces == 100 * sizeof(IterationRecord) + 400 * (3 * sizeof(WorkerRecord) + 64 + 9 * 8));
+}
+
+TEST_CASE("a simulation's trace estimate: the iterations its workers can drift apart") {
+  const auto traces = [](std::vector<std::string> sets) {
+    const Scenario s = parse_scenario(BASE, sets);
+    const MemoryGuard guard(s, Placement::ALL_RANKS, budget(0));
+    return guard.estimate(guard.planned_shape()).traces / (4 * 2 * sizeof(WorkerRecord));
+  };
+  CHECK(traces({"algorithm.name=local_sgd", "algorithm.tau=10"}) == 12);  // up to tau apart between rounds
+  CHECK(traces({"algorithm.name=local_sgd", R"(algorithm.tau={"schedule": "list", "taus": [2, 30, 5]})"}) == 32);
+  CHECK(traces({"algorithm.name=local_sgd", "algorithm.tau=500"}) == 100);  // never more than the run
+  CHECK(traces({"algorithm.name=uncoded"}) == 3);                           // the PS keeps them in step
+  CHECK(traces({"algorithm.name=dpsgd"}) == 100);  // neighbours one apart: the graph's diameter, counted as the run
 }
 
 TEST_CASE("a run that does not fit is refused, naming the largest part's setting") {
@@ -70,10 +89,10 @@ TEST_CASE("a run that does not fit is refused, naming the largest part's setting
       error_of<ConfigError>([&] { MemoryGuard(tall, Placement::ALL_RANKS, budget(100e6)).check_planned(); });
   CHECK(d.find("the largest part is the data (scenario.problem.data.synthetic (samples x features))") !=
         std::string::npos);
-  const Scenario many = parse_scenario(BASE, {"cluster.workers=1000", "problem.data.synthetic.features=1"});
+  const Scenario many = parse_scenario(BASE, {"cluster.workers=2000", "problem.data.synthetic.features=1"});
   const std::string k =
       error_of<ConfigError>([&] { MemoryGuard(many, Placement::ALL_RANKS, budget(100e6)).check_planned(); });
-  CHECK(k.find("the largest part is the simulated ranks of cluster.workers = 1000") != std::string::npos);
+  CHECK(k.find("the largest part is the simulated ranks of cluster.workers = 2000") != std::string::npos);
   MemoryGuard(parse_scenario(BASE), Placement::ALL_RANKS, budget(100e6)).check_planned();  // fits
 }
 
