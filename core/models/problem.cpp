@@ -10,6 +10,12 @@ namespace sgdsim {
 
 namespace {
 
+double euclidean_norm(std::span<const double> v) {
+  double norm2 = 0;
+  for (double g : v) norm2 += g * g;
+  return std::sqrt(norm2);
+}
+
 // The fraction of `predicted` equal to the labels of the rows [0, n).
 double accuracy_of(const std::vector<std::int32_t>& predicted, const Dataset& data) {
   std::int64_t correct = 0;
@@ -50,15 +56,18 @@ std::vector<double> Problem::initial_point(std::uint64_t seed, int repetition) c
   return model_->initial_point(seed, repetition);
 }
 
+double Problem::gradient_norm(std::span<const double> x, std::span<double> grad) const {
+  model_->loss_grad(kernels::SampleSet::range(0, data_.rows), x, grad);
+  return euclidean_norm(grad);
+}
+
 Evaluation Problem::evaluate(std::span<const double> x, std::span<double> grad) const {
   Evaluation e;
   const bool predict = model_->classifier();
   if (predict) predicted_.resize(static_cast<std::size_t>(data_.rows));
   e.loss = model_->loss_grad(kernels::SampleSet::range(0, data_.rows), x, grad,
                              predict ? std::span<std::int32_t>(predicted_) : std::span<std::int32_t>());
-  double norm2 = 0;
-  for (double g : grad) norm2 += g * g;
-  e.grad_norm = std::sqrt(norm2);
+  e.grad_norm = euclidean_norm(grad);
   if (predict) e.accuracy = accuracy_of(predicted_, data_);
   if (test_model_) {
     predicted_.resize(static_cast<std::size_t>(test_->rows));

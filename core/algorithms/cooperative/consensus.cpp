@@ -1,9 +1,8 @@
-// The consensus distance of the workers' models, ‖∇F‖ at the average of all models, and rank 0's rows held back until
-// they are known.
+// The consensus distance of the workers' models, ‖∇F‖ at the average of all models, and rank 0's rows held back
+// until they are known.
 #include "consensus.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 namespace sgdsim::cooperative {
 
@@ -61,10 +60,7 @@ void ConsensusRows::collect(Comm& comm, bool wait) {
         const std::vector<double> u =
             average_of_all(gathered_, average_.node_ranks, a.auxiliary_sum, average_.nodes, d_);
         grad_.resize(d_);
-        average_.problem->loss_grad(kernels::SampleSet::range(0, average_.problem->samples()), u, grad_);
-        double norm2 = 0;
-        for (double g : grad_) norm2 += g * g;
-        row->average_grad_norm = std::sqrt(norm2);
+        row->average_grad_norm = average_.problem->gradient_norm(u, grad_);
       }
     }
     awaited_.pop_front();

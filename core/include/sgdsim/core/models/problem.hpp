@@ -51,6 +51,8 @@ class Problem {
   double full_loss(std::span<const double> x) const;
   // The starting point of every worker in a repetition.
   std::vector<double> initial_point(std::uint64_t seed, int repetition) const;
+  // ‖∇F(x)‖ over the whole training set (grad: a dimension()-sized buffer it uses), as evaluate() computes it.
+  double gradient_norm(std::span<const double> x, std::span<double> grad) const;
   // Loss and gradient norm over the training set (grad: a dimension()-sized buffer it uses), and for a classifier
   // the training accuracy and, with a test set, the test loss and accuracy.
   Evaluation evaluate(std::span<const double> x, std::span<double> grad) const;
