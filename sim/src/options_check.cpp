@@ -1,18 +1,15 @@
 // SimGrid options: the user's --cfg/--log tried on a 2-host test simulation in a child process before a run
 // uses them, and --cfg=help.
-#include <poll.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Mailbox.hpp>
 #include <string>
 #include <vector>
 
+#include "child_process.hpp"
 #include "platform.hpp"
 #include "sgdsim/error.hpp"
 #include "sgdsim/sim/simulate.hpp"
@@ -103,48 +100,16 @@ void check_simgrid_options(const std::vector<std::string>& args, const std::vect
   std::string given;
   for (const auto& a : user_args) given += (given.empty() ? "" : " ") + a;
   const std::string where = "SimGrid options " + given;
-  int fds[2];
-  if (pipe(fds) != 0) SGDSIM_THROW(SimulationError, "cannot check " + where + ": pipe failed");
-  std::fflush(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) SGDSIM_THROW(SimulationError, "cannot check " + where + ": fork failed");
-  if (pid == 0) {
-    close(fds[0]);
-    probe(args, network, fds[1]);
-  }
-  close(fds[1]);
-  std::string output;
-  bool timed_out = false;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(PROBE_SECONDS);
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      break;
-    }
-    pollfd p{fds[0], POLLIN, 0};
-    const int ready = poll(&p, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) continue;  // the deadline is checked above
-    char buffer[4096];
-    const ssize_t n = read(fds[0], buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // the child closed its end: it has exited
-    if (output.size() < (1u << 20)) output.append(buffer, static_cast<std::size_t>(n));
-  }
-  close(fds[0]);
-  if (timed_out) kill(pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
+  const ChildOutput child = run_in_child([&](int fd) { probe(args, network, fd); }, PROBE_SECONDS, where);
+  const int status = child.status;
+  if (!child.timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
   const std::string test = "a test simulation (one " + std::to_string(static_cast<int>(PROBE_BYTES / 1e6)) +
                            " MB transfer between 2 hosts of the scenario's network)";
-  if (timed_out)
+  if (child.timed_out)
     SGDSIM_THROW(ConfigError, where + ": SimGrid did not finish " + test + " within " + std::to_string(PROBE_SECONDS) +
                                   " s of wall-clock time; a value out of its range (e.g. a precision <= 0) makes its "
                                   "solver loop forever");
-  const std::string said = simgrid_said(output);
+  const std::string said = simgrid_said(child.text);
   if (WIFSIGNALED(status))
     SGDSIM_THROW(ConfigError, where + ": SimGrid crashed (signal " + std::to_string(WTERMSIG(status)) + ") in " + test +
                                   (said.empty() ? std::string() : ": " + said));

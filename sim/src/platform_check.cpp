@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "child_process.hpp"
 #include "platform.hpp"
 #include "sgdsim/error.hpp"
 
@@ -98,28 +99,9 @@ std::vector<std::pair<int, int>> pairs_to_check(int ranks) {
 void check_platform_file(s4u::Engine& engine, const std::filesystem::path& path, int ranks) {
   const std::string file = path.string();
   const std::string where = "scenario.cluster.network: platform file " + file;
-  int fds[2];
-  if (pipe(fds) != 0) SGDSIM_THROW(SimulationError, "cannot check " + file + ": pipe failed");
-  std::fflush(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) SGDSIM_THROW(SimulationError, "cannot check " + file + ": fork failed");
-  if (pid == 0) {
-    close(fds[0]);
-    probe(engine, file, ranks, fds[1]);
-  }
-  close(fds[1]);
-  std::string report;
-  char buffer[4096];
-  for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) != 0;) {
-    if (n > 0)
-      report.append(buffer, static_cast<std::size_t>(n));
-    else if (errno != EINTR)
-      break;
-  }
-  close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  const ChildOutput child = run_in_child([&](int fd) { probe(engine, file, ranks, fd); }, 0, file);
+  std::string report = child.text;
+  const int status = child.status;
   // The last line is the verdict, or the pair the child was asking about when it died.
   while (!report.empty() && report.back() == '\n') report.pop_back();
   const std::string last = report.substr(report.rfind('\n') == std::string::npos ? 0 : report.rfind('\n') + 1);
