@@ -234,6 +234,14 @@ void SimRequest::release_message() noexcept {
 
 void SimRequest::withdraw() noexcept {
   if (released_) return;
+  if (!comm_) {
+    // Killed (the run ending on another actor's error) inside the post's simcalls, before the comm existed: nothing
+    // to cancel, and the mailbox is ours to give back only if acquire() returned it.
+    release_message();
+    released_ = true;
+    if (mailbox_ != nullptr) table_->release(key_);
+    return;
+  }
   try {
     Status status = probe();
     if (status == Status::PENDING) {

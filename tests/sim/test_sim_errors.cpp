@@ -67,3 +67,20 @@ TEST_CASE("a message whose size differs from the receive buffer is a SimulationE
   }
   CHECK(message == "SimComm: rank 1 received 3 values from rank 0 with tag 11 into a buffer of 2");
 }
+
+TEST_CASE("an actor killed while it posts a receive (the mailbox not yet made) unwinds without a crash") {
+  // Rank 0 posts a receive, whose first mailbox is a simcall: rank 1 throws meanwhile and the runner kills rank 0
+  // inside that simcall, before the receive has a comm to withdraw (a segmentation fault before).
+  std::string message;
+  try {
+    sim::run_actors(test::generated_network(Topology::STAR, 1e8, 1e-4), 2, [&](sim::RankContext& context) {
+      auto comm = context.make_comm(0);
+      std::vector<double> in(1);
+      if (context.rank() == 1) SGDSIM_THROW(DataError, "rank 1 failed");
+      comm->recv(1, 3, in);
+    });
+  } catch (const DataError& e) {
+    message = e.what();
+  }
+  CHECK(message == "rank 1 failed");
+}
