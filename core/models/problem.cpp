@@ -87,6 +87,7 @@ double Problem::test_accuracy(std::span<const double> x) const {
 Problem make_problem(const Scenario& s, const MemoryGuard* guard) {
   const ProblemSpec& p = s.problem;
   Dataset train = load_dataset(p, s.seed, guard);
+  check_data_rows(train.rows, s);  // a file's rows are known only now
   if (!p.model) return Problem(std::move(train), p.objective, p.l2, s.cluster.compute.device);
   std::optional<Dataset> test;
   if (p.test) test = load_data_source(*p.test, p, s.seed, guard);

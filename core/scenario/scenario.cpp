@@ -738,6 +738,7 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
   require_utf8(s.cluster.network.platform_file.string(), "scenario.cluster.network", "the resolved path");
   require_utf8(s.output.dir.string(), "scenario.output.dir", "the directory");
   s.theory = read_theory(obj);
+  if (const auto* d = std::get_if<SyntheticData>(&s.problem.data)) check_data_rows(d->samples, s);
   s.resolved_json = to_json(s).dump(2) + "\n";
   return s;
 }
@@ -784,6 +785,30 @@ bool TheoryOverrides::empty() const {
     if (this->*key.member) return false;
   }
   return true;
+}
+
+void check_data_rows(std::int64_t rows, const Scenario& s) {
+  const auto where = [&] {
+    return std::holds_alternative<SyntheticData>(s.problem.data)
+               ? std::string("synthetic data set")
+               : "data set read from " + data_files(s.problem)[0].second.string();
+  };
+  std::int64_t training = rows;
+  if (s.problem.holdout) {
+    const auto held = static_cast<std::int64_t>(std::llround(*s.problem.holdout * static_cast<double>(rows)));
+    if (held < 1 || held >= rows) {
+      fail("scenario.problem.holdout", "holds out round(" + describe(json(*s.problem.holdout)) + " x " +
+                                           std::to_string(rows) + ") = " + std::to_string(held) + " of the " +
+                                           std::to_string(rows) + " rows of the " + where() +
+                                           ": it must leave at least one test row and one training row");
+    }
+    training -= held;
+  }
+  if (training < s.cluster.workers) {
+    fail("scenario.cluster.workers", "every worker holds a shard of the " + std::to_string(training) +
+                                         " training rows of the " + where() + ": must be at most " +
+                                         std::to_string(training) + ", got " + std::to_string(s.cluster.workers));
+  }
 }
 
 double parse_bandwidth(const std::string& text) { return bandwidth_at(text, "bandwidth"); }

@@ -32,6 +32,14 @@ std::string nested(int depth) {
 
 }  // namespace
 
+TEST_CASE("every worker needs a shard: at most as many workers as synthetic samples") {
+  // Found by fuzzing: the shards' error came at run time without a path, and SimGrid runs of the parameter-server
+  // algorithms crashed on it.
+  CHECK(error_of({"cluster.workers=100"}) == "(no error)");
+  CHECK(error_of({"cluster.workers=101"}) == "scenario.cluster.workers: every worker holds a shard of the 100 training "
+                                             "rows of the synthetic data set: must be at most 100, got 101");
+}
+
 TEST_CASE("values that would overflow the simulated clock or bandwidth are errors naming their path") {
   CHECK(error_of({"cluster.network.bandwidth=1e308TBps"})
             .starts_with("scenario.cluster.network.bandwidth: must be a bandwidth > 0"));

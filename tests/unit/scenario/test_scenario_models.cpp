@@ -90,6 +90,18 @@ TEST_CASE("test sets: holdout is a fraction, test is a file source, not both, mo
         "scenario.problem.holdout: needs problem.model (held-out evaluation is for classifiers)");
 }
 
+TEST_CASE("a holdout of synthetic data must leave a test row and a training row per worker") {
+  // 100 samples: 0.004 holds out round(0.4) = 0 rows; 0.97 leaves 3 training rows for the 4 workers.
+  CHECK(error_of({"problem.holdout=0.004"}) ==
+        "scenario.problem.holdout: holds out round(0.004 x 100) = 0 of the 100 rows of the synthetic data set: it "
+        "must leave at least one test row and one training row");
+  CHECK(error_of({"problem.holdout=0.005"}) == "(no error)");
+  CHECK(error_of({"problem.holdout=0.97"}) ==
+        "scenario.cluster.workers: every worker holds a shard of the 3 training rows of the synthetic data set: must "
+        "be at most 3, got 4");
+  CHECK(error_of({"problem.holdout=0.96"}) == "(no error)");
+}
+
 TEST_CASE("the idx source: images and labels required, limit and scale optional, paths resolved") {
   const std::string idx = R"(problem.data={"idx": {"images": "a.gz", "labels": "b.gz", "limit": 500}})";
   const auto p = problem_of({idx});

@@ -196,6 +196,11 @@ Scenario load_scenario(const std::filesystem::path& file, const std::vector<std:
 // scenario.problem.data.idx.images, ..., and the same under scenario.problem.test).
 std::vector<std::pair<std::string, std::filesystem::path>> data_files(const ProblemSpec& problem);
 
+// The data set's `rows` against problem.holdout (at least one training and one test row) and cluster.workers (one
+// shard per worker, so at least one training row each). Throws ConfigError naming the key. Checked when the
+// scenario is read for synthetic data, and by make_problem once a file's rows are known.
+void check_data_rows(std::int64_t rows, const Scenario& s);
+
 // SimGrid-style quantities: "1Gbps", "100MBps", "10Mbps" -> bytes/s; "50us", "1ms", "0.1s" -> seconds.
 double parse_bandwidth(const std::string& text);
 double parse_duration(const std::string& text);
