@@ -66,6 +66,13 @@ Plan split_plan(const Options& o) {
   }
   if (plan.jobs.empty()) SGDSIM_THROW(ConfigError, "--variant " + o.variant + ": no variant has this label");
   plan.study = o.variant.empty();
+  std::int64_t repetitions = 0;
+  for (const auto& job : plan.jobs) repetitions += job.scenario.repetitions;
+  if (repetitions > MAX_STUDY_REPETITIONS) {
+    SGDSIM_THROW(ConfigError, "scenario.repetitions: the study's " + std::to_string(plan.jobs.size()) + " runs have " +
+                                  std::to_string(repetitions) + " repetitions in all, more than " +
+                                  std::to_string(MAX_STUDY_REPETITIONS) + " (each is a process of its own)");
+  }
   plan.swept_paths = study.swept_paths;
   // One chosen variant is a run of its own: its statistics, if any, go to its run directory.
   if (!plan.study) plan.dir = plan.jobs.front().scenario.output.dir;

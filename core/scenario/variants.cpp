@@ -1,6 +1,8 @@
 // Studies: splitting "variants", "sweep" and "baseline" off the base scenario, and expanding them into labelled runs.
 #include "sgdsim/core/scenario/variants.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -8,6 +10,7 @@
 #include <sstream>
 
 #include "sgdsim/core/scenario/json_text.hpp"
+#include "sgdsim/core/scenario/scenario.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim {
@@ -243,6 +246,15 @@ Study split_variants(const std::string& json_text, const std::string& origin) {
   if (has_sweep) {
     const auto axes = read_sweep(doc["sweep"]);
     for (const auto& a : axes) study.swept_paths.insert(study.swept_paths.end(), a.paths.begin(), a.paths.end());
+    // Counted before the points are made: a product of a few long arrays is more than memory holds.
+    std::int64_t runs = std::max<std::int64_t>(1, static_cast<std::int64_t>(variants.size()));
+    for (const auto& a : axes) {
+      runs *= static_cast<std::int64_t>(a.points.size());
+      if (runs > MAX_STUDY_REPETITIONS) {
+        fail("scenario.sweep", "the study would have more than " + std::to_string(MAX_STUDY_REPETITIONS) +
+                                   " runs (variants x sweep points; each is a process of its own)");
+      }
+    }
     points = expand_sweep(axes);
   }
   study.variants = combine(variants, points);

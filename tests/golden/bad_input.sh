@@ -64,6 +64,10 @@ sed 's/routing="Full"/routing="Dijkstra"/' "$work/noroute.xml" > "$work/dijkstra
 expect 2 "scenario.cluster.network: platform file .*dijkstra.xml: SimGrid aborted while routing" -- \
   "$sgdsim" simulate "$q" "${sync[@]}" --set "cluster.network=\"$work/dijkstra.xml\"" --out "$work/r"
 
+# Repetitions in all (runs x repetitions) are bounded: 2^31 - 1 of them allocated until the machine ran out of memory.
+expect 2 "scenario.repetitions: the study's 3 runs have 120000 repetitions in all, more than 100000" -- \
+  "$sgdsim" check "$q" --set repetitions=40000
+
 # Memory: refused before allocating, naming the setting or file:line responsible; check prints the estimate.
 # (--max-memory: a machine with 8 GB free would otherwise start the 100 000-worker run)
 expect 2 "the largest part is the simulated ranks of cluster.workers = 100000" -- "$sgdsim" simulate "$q" \

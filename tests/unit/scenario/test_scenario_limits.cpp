@@ -32,6 +32,12 @@ std::string nested(int depth) {
 
 }  // namespace
 
+TEST_CASE("repetitions are at most MAX_STUDY_REPETITIONS") {
+  CHECK(error_of({"repetitions=100000"}) == "(no error)");
+  CHECK(error_of({"repetitions=2147483647"}) ==
+        "scenario.repetitions: must be an integer between 1 and 100000, got 2147483647");
+}
+
 TEST_CASE("every worker needs a shard: at most as many workers as synthetic samples") {
   // Found by fuzzing: the shards' error came at run time without a path, and SimGrid runs of the parameter-server
   // algorithms crashed on it.

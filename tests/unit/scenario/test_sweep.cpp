@@ -115,6 +115,25 @@ TEST_CASE("sweep errors name the JSON path") {
             .starts_with("scenario.sweep.grid[\"output.dir\"]: cannot be swept"));
 }
 
+TEST_CASE("a study of more than MAX_STUDY_REPETITIONS runs is refused before its points are made") {
+  const auto values = [](int n) {  // [0,1,...,n-1]
+    std::string list = "[0";
+    for (int i = 1; i < n; ++i) list.append(",").append(std::to_string(i));  // (GCC 12 warns on "," + string)
+    return list.append("]");
+  };
+  const auto grid = [&](int a, int b, int c) {
+    std::string keys = R"(, "sweep": {"grid": {"seed": )";
+    keys.append(values(a)).append(R"(, "problem.l2": )").append(values(b));
+    return keys.append(R"(, "algorithm.tau": )").append(values(c)).append("}}");
+  };
+  // 1000^3 points: made one by one before, until the machine ran out of memory.
+  CHECK(error_of(grid(1000, 1000, 1000)) == "scenario.sweep: the study would have more than 100000 runs (variants x "
+                                            "sweep points; each is a process of its own)");
+  CHECK(split_variants(study(grid(100, 100, 10))).variants.size() == 100000);  // the limit itself
+  CHECK(error_of(R"(, "variants": [{"label": "a", "set": {}}, {"label": "b", "set": {}}])" + grid(100, 100, 10))
+            .starts_with("scenario.sweep: the study would have more than 100000 runs"));
+}
+
 TEST_CASE("variant and baseline errors name the JSON path") {
   CHECK(
       error_of(R"(, "variants": [{"label": "a", "set": {"seed": 2}}], "sweep": {"grid": {"seed": [1]}})") ==

@@ -169,6 +169,11 @@ struct TheoryOverrides {
   bool empty() const;
 };
 
+// Every repetition of a study is a process of its own, with a task and a summary kept for the statistics: the
+// repetitions of a scenario, the runs of a study (variants x sweep points) and all their repetitions together are at
+// most this many (a sweep of 1000^3 points allocated until the machine ran out of memory).
+constexpr int MAX_STUDY_REPETITIONS = 100000;
+
 struct Scenario {
   std::string name;
   std::string description;  // free text (what the scenario shows, how it is scaled); no effect on a run
