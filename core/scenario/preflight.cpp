@@ -200,6 +200,15 @@ MemoryEstimate MemoryGuard::estimate(const DataShape& shape) const {
   // reads), twice: a second order when mini-batches come from the whole data set, or RI-SGD's subsampled rows.
   e.assignment = (placement_ == Placement::ALL_RANKS ? 2.0 : here) * (shape.rows + k + 1) * 8 +
                  (ps ? c * shape.rows * 8 * here / ranks : 0);
+  // Each rank of the model-averaging family draws q·B row indices per step (q chunks for RI-SGD, at most p with
+  // heterogeneous redundancy): batch_size = 2^31 - 1 allocated until the machine ran out of memory.
+  if (const auto* m = s.algorithm.params_if<CooperativeParams>()) {
+    double q = 1;
+    if (const auto& r = m->redundancy) {
+      q = r->replication == Redundancy::Replication::HETEROGENEOUS ? k : 1 + std::ceil(r->mu * k);
+    }
+    e.assignment += std::min(here, k) * q * m->batch_size * 8;
+  }
   if (s.stop.iterations) {
     const double iterations = static_cast<double>(*s.stop.iterations);
     if (placement_ == Placement::ALL_RANKS) {
@@ -238,7 +247,8 @@ void MemoryGuard::check(const DataShape& shape, const std::string& cause) const 
   }
   consider(e.models, "the models: " + std::string(d) + " x the ranks of cluster.workers = " + k +
                          (parameter_server(s) ? " (the parameter server keeps a result per worker)" : ""));
-  consider(e.assignment, "the shards: an order of all samples and cluster.workers = " + k + " offsets");
+  consider(e.assignment, "the shards: an order of all samples and cluster.workers = " + k +
+                             " offsets, and each worker's mini-batch of algorithm.batch_size rows");
   consider(e.traces, placement_ == Placement::ALL_RANKS
                          ? "the traces: the worker records of cluster.workers = " + k + " in the open iterations"
                          : "the traces: stop.iterations x cluster.workers = " + k + " worker records");

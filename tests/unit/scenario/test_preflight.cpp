@@ -49,7 +49,8 @@ TEST_CASE("the estimate of a small simulation, part by part (hand-computed)") {
   const double vector = 11 * 8;  // d + 1 doubles
   CHECK(e.data == 88000);
   CHECK(e.models == 4 * 8 * vector + 256 * vector + 2 * vector);  // 8 vectors per rank, kernel partials and sum
-  CHECK(e.assignment == 2 * (1000 + 4 + 1) * 8);  // one order of all rows and offsets per process, counted twice
+  // One order of all rows and offsets per process, counted twice, and each worker's batch of 32 row indices.
+  CHECK(e.assignment == 2 * (1000 + 4 + 1) * 8 + 4 * 32 * 8);
   CHECK(e.traces_counted);
   // Streamed: sync SGD's workers stay in step, so 3 open iterations of 4 records and 4 arrivals each.
   CHECK(e.traces == 3 * 4 * 2 * sizeof(WorkerRecord));
@@ -89,11 +90,30 @@ TEST_CASE("a run that does not fit is refused, naming the largest part's setting
       error_of<ConfigError>([&] { MemoryGuard(tall, Placement::ALL_RANKS, budget(100e6)).check_planned(); });
   CHECK(d.find("the largest part is the data (scenario.problem.data.synthetic (samples x features))") !=
         std::string::npos);
-  const Scenario many = parse_scenario(BASE, {"cluster.workers=2000", "problem.data.synthetic.features=1"});
+  const Scenario many = parse_scenario(BASE, {"cluster.workers=2000", "problem.data.synthetic.samples=2000",
+                                                    "problem.data.synthetic.features=1"});
   const std::string k =
       error_of<ConfigError>([&] { MemoryGuard(many, Placement::ALL_RANKS, budget(100e6)).check_planned(); });
   CHECK(k.find("the largest part is the simulated ranks of cluster.workers = 2000") != std::string::npos);
   MemoryGuard(parse_scenario(BASE), Placement::ALL_RANKS, budget(100e6)).check_planned();  // fits
+}
+
+TEST_CASE("mini-batches are counted: q x batch_size row indices per worker") {
+  const auto batches = [](std::vector<std::string> sets) {
+    const Scenario s = parse_scenario(BASE, sets);
+    const MemoryGuard guard(s, Placement::ALL_RANKS, budget(0));
+    return guard.estimate(guard.planned_shape()).assignment - 2 * (1000 + 4 + 1) * 8;
+  };
+  CHECK(batches({"algorithm.batch_size=1000"}) == 4 * 1000 * 8);
+  // RI-SGD with mu = 0.5 over 4 workers: q = 3 chunks; heterogeneous redundancy: up to all 4.
+  CHECK(batches({"algorithm.name=ri_sgd", "algorithm.redundancy=0.5"}) == 4 * 3 * 32 * 8);
+  CHECK(batches({"algorithm.name=ri_sgd", "algorithm.redundancy=0.5", "algorithm.replication=heterogeneous",
+                 "algorithm.redundancy_std=0.1"}) == 4 * 4 * 32 * 8);
+  // batch_size = 2^31 - 1 (16 GiB of indices per worker) is refused before a run allocates it.
+  const Scenario huge = parse_scenario(BASE, {"algorithm.batch_size=2147483647"});
+  CHECK(error_of<ConfigError>([&] { MemoryGuard(huge, Placement::ALL_RANKS, budget(1e9)).check_planned(); })
+            .find("the largest part is the shards: an order of all samples and cluster.workers = 4 offsets, and "
+                  "each worker's mini-batch of algorithm.batch_size rows") != std::string::npos);
 }
 
 TEST_CASE("a LIBSVM index that would make the models too large is refused at its line, before allocation") {
