@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "sgdsim/core/data/dataset.hpp"
+#include "sgdsim/core/scenario/config.hpp"
 #include "sgdsim/error.hpp"
 
 namespace sgdsim {
@@ -90,7 +91,14 @@ Problem make_problem(const Scenario& s, const MemoryGuard* guard) {
   check_data_rows(train.rows, s);  // a file's rows are known only now
   if (!p.model) return Problem(std::move(train), p.objective, p.l2, s.cluster.compute.device);
   std::optional<Dataset> test;
-  if (p.test) test = load_data_source(*p.test, p, s.seed, guard);
+  if (p.test) {
+    test = load_data_source(*p.test, p, s.seed, guard);
+    if (test->cols != train.cols) {
+      config::fail("scenario.problem.test", "has " + std::to_string(test->cols) + " features, the training set " +
+                                                std::to_string(train.cols) + ": they must be the same (a LIBSVM "
+                                                "file's count is its largest index unless libsvm.features is given)");
+    }
+  }
   if (p.holdout) test = split_holdout(train, *p.holdout, s.seed);
   const int classes = map_classes(train, test ? &*test : nullptr);
   if (test) test = densify(std::move(*test));

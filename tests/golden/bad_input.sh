@@ -80,6 +80,13 @@ expect 2 "bomb.svm:2: index 2147483647: the run would need" -- \
 expect 2 "allowed by --max-memory 1MiB" -- "$sgdsim" simulate "$q" "${sync[@]}" --max-memory 1MiB
 expect 0 "# memory: simulate needs about" -- "$sgdsim" check "$q" --variant sync
 
+# A test set with other features than the training set names problem.test (a DataError without a path before).
+printf '1 1:1 3:1\n2 2:1\n1 1:0.5\n2 3:1\n' > "$work/train.svm"
+printf '1 1:1\n2 2:1\n' > "$work/test.svm"
+expect 2 "scenario.problem.test: has 2 features, the training set 3" -- "$sgdsim" simulate "$q" "${sync[@]}" \
+  --set cluster.workers=2 --set "problem={\"model\": {\"name\": \"softmax\"}, \"data\": {\"libsvm\": {\"path\":
+  \"$work/train.svm\"}}, \"test\": {\"libsvm\": {\"path\": \"$work/test.svm\"}}}" --out "$work/t"
+
 # LIBSVM indices from 0 (scikit-learn's export) are detected; zero_based false refuses them, naming the setting.
 printf '1 0:1 2:0.5\n-1 1:1\n1 0:0.2\n-1 2:1\n' > "$work/sk.svm"
 expect 0 "completed" -- "$sgdsim" simulate "$q" "${sync[@]}" --set "problem.data={\"libsvm\": {\"path\": \"$work/sk.svm\"}}" \
