@@ -80,6 +80,13 @@ sed 's/routing="Full"/routing="Dijkstra"/' "$work/noroute.xml" > "$work/dijkstra
 expect 2 "scenario.cluster.network: platform file .*dijkstra.xml: SimGrid aborted while routing" -- \
   "$sgdsim" simulate "$q" "${sync[@]}" --set "cluster.network=\"$work/dijkstra.xml\"" --out "$work/r"
 
+# Fewer rows than workers: exit 2 for the parameter-server algorithms too (a worker's error crashed the simulation).
+for algorithm in uncoded egc; do
+  expect 2 "problem has 3 samples, fewer than the 4 workers" -- "$sgdsim" simulate "$q" "${sync[@]}" \
+    --set algorithm='{"name": "'$algorithm'", "step_size": 1}' --set cluster.workers=4 \
+    --set problem.data.synthetic.samples=3 --out "$work/few"
+done
+
 # Memory: refused before allocating, naming the setting or file:line responsible; check prints the estimate.
 # (--max-memory: a machine with 8 GB free would otherwise start the 100 000-worker run)
 expect 2 "the largest part is the simulated ranks of cluster.workers = 100000" -- "$sgdsim" simulate "$q" \
