@@ -141,7 +141,8 @@ int cmd_bounds(const Options& o) {
 std::string algorithms_listing() {
   std::ostringstream out;
   out << "Algorithms (scenario key algorithm.name). Every algorithm takes step_size: a number > 0, or\n"
-         "{\"schedule\": \"inverse\", \"eta0\": e, \"a\": a} for e/(t + a). Its own keys, with their defaults:\n";
+         "{\"schedule\": \"inverse\", \"eta0\": e, \"a\": a} for e/(t + a) (a > 0, default 1). Its own keys, with their "
+         "defaults:\n";
   for (const auto& def : AlgorithmRegistry::instance().all()) {
     out << "\n" << def.name << "  (" << shape_name(def.shape) << ")\n  " << def.description << "\n";
     for (const auto& key : def.keys) {
