@@ -491,8 +491,9 @@ AlgorithmSpec read_algorithm(const Obj& root, const Scenario& scenario) {
 StopSpec read_stop(const Obj& root, const ProblemSpec& problem) {
   StopSpec s;
   const json* v = root.get("stop");
-  const std::string expect = "must have at least one of iterations, time, target_loss, target_accuracy";
-  if (v == nullptr) fail(root.at("stop"), "is required (at least one of iterations, time, target_loss)");
+  const std::string rules = "iterations, time, target_loss, target_accuracy";
+  const std::string expect = "must have at least one of " + rules;
+  if (v == nullptr) fail(root.at("stop"), "is required (at least one of " + rules + ")");
   const Obj obj = as_object(*v, root.at("stop"));
   check_keys(obj, {"iterations", "time", "target_loss", "target_accuracy"});
   if (const json* x = obj.get("iterations")) s.iterations = read_int(*x, obj.at("iterations"), 1, INT64_MAX_V);
@@ -540,7 +541,7 @@ constexpr TheoryKey THEORY_KEYS[] = {
     {"gradient_inner_product", &TheoryOverrides::gradient_inner_product, Bound::NON_NEGATIVE},
     {"g_tilde", &TheoryOverrides::g_tilde, Bound::NON_NEGATIVE},
     {"rho", &TheoryOverrides::rho, Bound::POSITIVE},
-    {"zeta", &TheoryOverrides::zeta, Bound::NON_NEGATIVE},
+    {"zeta", &TheoryOverrides::zeta, Bound::ANY},  // in [0, 1), checked below
     {"epsilon", &TheoryOverrides::epsilon, Bound::POSITIVE},
 };
 
@@ -555,7 +556,7 @@ TheoryOverrides read_theory(const Obj& root) {
   for (const auto& key : THEORY_KEYS) {
     if (const json* x = obj.get(key.name)) t.*key.member = read_number(*x, obj.at(key.name), key.bound);
   }
-  if (t.zeta && *t.zeta >= 1.0) fail_got(obj.at("zeta"), "must be a number in [0, 1)", *obj.get("zeta"));
+  if (t.zeta && !(*t.zeta >= 0.0 && *t.zeta < 1.0)) fail_got(obj.at("zeta"), "must be a number in [0, 1)", *obj.get("zeta"));
   return t;
 }
 

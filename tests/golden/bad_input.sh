@@ -41,6 +41,22 @@ expect 2 "scenario.cluster.network: platform file .*nothere.xml does not exist" 
 expect 2 "scenario.problem.data.idx.images: .*missing.gz does not exist .*dataset-fashion-mnist: run .make data." -- \
   "$sgdsim" check "$src/scenarios/fashion-agc.json" \
   --set 'problem.data.idx.images="/usr/share/datasets/fashion-mnist/missing.gz"'
+# check reads the data as a run does: a model's malformed test set, a test set of other features, one class, a holdout
+# that leaves no test row are refused by check, not first by simulate.
+printf '1 1:0.5\n2 2:1\n3 1:0.2\n' > "$work/three.svm"
+printf '1 1:0.5\n2 1:x\n' > "$work/badtest.svm"
+printf '1 1:0.5 9:1\n' > "$work/wide.svm"
+printf '1 1:0.5\n1 2:1\n' > "$work/oneclass.svm"
+model=("${sync[@]}" --set 'problem.model={"name": "softmax"}' --set problem.objective=null --set cluster.workers=1)
+train="problem.data={\"libsvm\": {\"path\": \"$work/three.svm\"}}"
+expect 2 "badtest.svm:2: bad value" -- "$sgdsim" check "$q" "${model[@]}" --set "$train" \
+  --set "problem.test={\"libsvm\": {\"path\": \"$work/badtest.svm\"}}"
+expect 2 "the test set has 9 features, the training set 2" -- "$sgdsim" check "$q" "${model[@]}" --set "$train" \
+  --set "problem.test={\"libsvm\": {\"path\": \"$work/wide.svm\"}}"
+expect 2 "the data has 1 class(es)" -- "$sgdsim" check "$q" "${model[@]}" \
+  --set "problem.data={\"libsvm\": {\"path\": \"$work/oneclass.svm\"}}"
+expect 2 "holdout 0.1 of 3 rows leaves no training or no test row" -- "$sgdsim" check "$q" "${model[@]}" --set "$train" \
+  --set problem.holdout=0.1
 sed 's/"label": "sync"/"label": ".."/' "$q" > "$work/dots.json"
 expect 2 'scenario.variants\[0\].label' -- "$sgdsim" check "$work/dots.json"
 
@@ -63,6 +79,13 @@ expect 2 "scenario.cluster.network: platform file .*noroute.xml has no route fro
 sed 's/routing="Full"/routing="Dijkstra"/' "$work/noroute.xml" > "$work/dijkstra.xml"
 expect 2 "scenario.cluster.network: platform file .*dijkstra.xml: SimGrid aborted while routing" -- \
   "$sgdsim" simulate "$q" "${sync[@]}" --set "cluster.network=\"$work/dijkstra.xml\"" --out "$work/r"
+
+# Fewer rows than workers: exit 2 for the parameter-server algorithms too (a worker's error crashed the simulation).
+for algorithm in uncoded egc; do
+  expect 2 "problem has 3 samples, fewer than the 4 workers" -- "$sgdsim" simulate "$q" "${sync[@]}" \
+    --set algorithm='{"name": "'$algorithm'", "step_size": 1}' --set cluster.workers=4 \
+    --set problem.data.synthetic.samples=3 --out "$work/few"
+done
 
 # Memory: refused before allocating, naming the setting or file:line responsible; check prints the estimate.
 # (--max-memory: a machine with 8 GB free would otherwise start the 100 000-worker run)

@@ -102,7 +102,8 @@ TEST_CASE("missing required keys are named") {
   CHECK(error_of({"algorithm.name=null"}).starts_with("scenario.algorithm.name: is required"));
   CHECK(error_of({"algorithm.step_size=null"}).starts_with("scenario.algorithm.step_size: is required"));
   CHECK(error_of({"problem.objective=null"}).starts_with("scenario.problem.objective: is required"));
-  CHECK(error_of({"stop=null"}).starts_with("scenario.stop: is required"));
+  CHECK(error_of({"stop=null"}) ==
+        "scenario.stop: is required (at least one of iterations, time, target_loss, target_accuracy)");
   CHECK(error_of({"stop={}"}) == "scenario.stop: must have at least one of iterations, time, target_loss, target_accuracy, got none");
 }
 
