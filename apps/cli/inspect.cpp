@@ -11,7 +11,6 @@
 #include "sgdsim/analysis/run_data.hpp"
 #include "sgdsim/analysis/theory.hpp"
 #include "sgdsim/core/algorithms/registry.hpp"
-#include "sgdsim/core/data/dataset.hpp"
 #include "sgdsim/core/models/problem.hpp"
 #include "sgdsim/error.hpp"
 
@@ -22,13 +21,14 @@ RunResults simulate_one(const Job& job, const Options& o);  // simulate.cpp
 namespace {
 
 // The memory a job needs simulated (all ranks in one process) and per process of a real run; refused (exit 2) when
-// the simulation would not fit. Data files are read (and so checked too) to know their features.
+// the simulation would not fit. Data files are read as a run reads them (and so checked too: their contents, a
+// model's test set, holdout and classes) to know their features; synthetic data of a linear objective is not generated.
 void print_memory(const Options& o, const Job& job) {
   const MemoryGuard simulated = memory_guard(o, job, Placement::ALL_RANKS);
   const MemoryGuard real = memory_guard(o, job, Placement::ONE_RANK);
   DataShape shape = simulated.planned_shape();
-  if (!std::holds_alternative<SyntheticData>(job.scenario.problem.data)) {
-    shape = MemoryGuard::shape_of(load_dataset(job.scenario.problem, job.scenario.seed, &simulated));
+  if (!std::holds_alternative<SyntheticData>(job.scenario.problem.data) || job.scenario.problem.model) {
+    shape = MemoryGuard::shape_of(load_problem_data(job.scenario, &simulated).train);
   }
   std::cout << "# memory: simulate needs about " << simulated.estimate(shape).text() << "\n"
             << "# memory: run needs about " << real.estimate(shape).text() << " per process (rank 0)\n";
@@ -141,7 +141,8 @@ int cmd_bounds(const Options& o) {
 std::string algorithms_listing() {
   std::ostringstream out;
   out << "Algorithms (scenario key algorithm.name). Every algorithm takes step_size: a number > 0, or\n"
-         "{\"schedule\": \"inverse\", \"eta0\": e, \"a\": a} for e/(t + a). Its own keys, with their defaults:\n";
+         "{\"schedule\": \"inverse\", \"eta0\": e, \"a\": a} for e/(t + a) (a > 0, default 1). Its own keys, with their "
+         "defaults:\n";
   for (const auto& def : AlgorithmRegistry::instance().all()) {
     out << "\n" << def.name << "  (" << shape_name(def.shape) << ")\n  " << def.description << "\n";
     for (const auto& key : def.keys) {

@@ -185,8 +185,10 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
   std::vector<double> arrival(static_cast<std::size_t>(k));
   std::vector<char> used(static_cast<std::size_t>(k));
   // l2_term "full": the decoded sum carries l2·x only in the covered groups' share (|rows|/N each); the rest is added.
-  const std::vector<double> loads =
-      a.full_l2 ? group_loads(Shards(c.problem.samples(), k, s.seed, c.repetition), code) : std::vector<double>{};
+  // Made before any message, so that data too small for the workers (fewer rows than k) is an error here, before the
+  // workers start (a worker's error while the PS waits on a receive crashed the simulation).
+  const auto shards = Shards::shared(c.problem.samples(), k, s.seed, c.repetition);
+  const std::vector<double> loads = a.full_l2 ? group_loads(*shards, code) : std::vector<double>{};
   RunBook book(c, x);
   Arrivals arrivals(c.comm, k, 1, !s.cluster.failures.empty());
   std::uint64_t delivered = 0;  // payload bytes of results that reached the PS

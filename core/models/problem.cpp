@@ -26,6 +26,16 @@ double accuracy_of(const std::vector<std::int32_t>& predicted, const Dataset& da
   return data.rows > 0 ? static_cast<double>(correct) / static_cast<double>(data.rows) : 0.0;
 }
 
+// A model's test set is evaluated by the same network: it must have the training set's features.
+// (A held-out test set has them by construction: a mismatch is problem.test's.)
+void check_test_features(const Dataset& train, const Dataset& test) {
+  if (test.cols != train.cols) {
+    config::fail("scenario.problem.test", "has " + std::to_string(test.cols) + " features, the training set " +
+                                              std::to_string(train.cols) + ": they must be the same (a LIBSVM "
+                                              "file's count is its largest index unless libsvm.features is given)");
+  }
+}
+
 }  // namespace
 
 Problem::Problem(Dataset data, kernels::Loss objective, double l2, kernels::Device device)
@@ -37,10 +47,7 @@ Problem::Problem(Dataset train, std::optional<Dataset> test, const ModelChoice& 
                  kernels::Device device)
     : data_(std::move(train)), test_(std::move(test)), has_model_(true), classes_(classes), l2_(l2) {
   if (model.def == nullptr || model.params == nullptr) SGDSIM_THROW(ConfigError, "Problem: no model given");
-  if (test_ && test_->cols != data_.cols) {
-    SGDSIM_THROW(DataError, "the test set has " + std::to_string(test_->cols) + " features, the training set " +
-                                std::to_string(data_.cols));
-  }
+  if (test_) check_test_features(data_, *test_);
   model_ = model.def->make(*model.params, ModelData{data_, classes, l2, device});
   if (test_) test_model_ = model.def->make(*model.params, ModelData{*test_, classes, l2, device});
 }
@@ -85,24 +92,25 @@ double Problem::test_accuracy(std::span<const double> x) const {
   return accuracy_of(predicted_, *test_);
 }
 
+ProblemData load_problem_data(const Scenario& s, const MemoryGuard* guard) {
+  const ProblemSpec& p = s.problem;
+  ProblemData data{load_dataset(p, s.seed, guard), std::nullopt, 0};
+  check_data_rows(data.train.rows, s);  // a file's rows are known only now
+  if (!p.model) return data;
+  if (p.test) data.test = load_data_source(*p.test, p, s.seed, guard);
+  if (p.holdout) data.test = split_holdout(data.train, *p.holdout, s.seed);
+  if (data.test) check_test_features(data.train, *data.test);
+  data.classes = map_classes(data.train, data.test ? &*data.test : nullptr);
+  return data;
+}
+
 Problem make_problem(const Scenario& s, const MemoryGuard* guard) {
   const ProblemSpec& p = s.problem;
-  Dataset train = load_dataset(p, s.seed, guard);
-  check_data_rows(train.rows, s);  // a file's rows are known only now
-  if (!p.model) return Problem(std::move(train), p.objective, p.l2, s.cluster.compute.device);
-  std::optional<Dataset> test;
-  if (p.test) {
-    test = load_data_source(*p.test, p, s.seed, guard);
-    if (test->cols != train.cols) {
-      config::fail("scenario.problem.test", "has " + std::to_string(test->cols) + " features, the training set " +
-                                                std::to_string(train.cols) + ": they must be the same (a LIBSVM "
-                                                "file's count is its largest index unless libsvm.features is given)");
-    }
-  }
-  if (p.holdout) test = split_holdout(train, *p.holdout, s.seed);
-  const int classes = map_classes(train, test ? &*test : nullptr);
-  if (test) test = densify(std::move(*test));
-  return Problem(densify(std::move(train)), std::move(test), *p.model, classes, p.l2, s.cluster.compute.device);
+  ProblemData data = load_problem_data(s, guard);
+  if (!p.model) return Problem(std::move(data.train), p.objective, p.l2, s.cluster.compute.device);
+  if (data.test) data.test = densify(std::move(*data.test));
+  return Problem(densify(std::move(data.train)), std::move(data.test), *p.model, data.classes, p.l2,
+                 s.cluster.compute.device);
 }
 
 }  // namespace sgdsim

@@ -41,6 +41,22 @@ expect 2 "scenario.cluster.network: platform file .*nothere.xml does not exist" 
 expect 2 "scenario.problem.data.idx.images: .*missing.gz does not exist .*dataset-fashion-mnist: run .make data." -- \
   "$sgdsim" check "$src/scenarios/fashion-agc.json" \
   --set 'problem.data.idx.images="/usr/share/datasets/fashion-mnist/missing.gz"'
+# check reads the data as a run does: a model's malformed test set, a test set of other features, one class, a holdout
+# that leaves no test row are refused by check, not first by simulate.
+printf '1 1:0.5\n2 2:1\n3 1:0.2\n' > "$work/three.svm"
+printf '1 1:0.5\n2 1:x\n' > "$work/badtest.svm"
+printf '1 1:0.5 9:1\n' > "$work/wide.svm"
+printf '1 1:0.5\n1 2:1\n' > "$work/oneclass.svm"
+model=("${sync[@]}" --set 'problem.model={"name": "softmax"}' --set problem.objective=null --set cluster.workers=1)
+train="problem.data={\"libsvm\": {\"path\": \"$work/three.svm\"}}"
+expect 2 "badtest.svm:2: bad value" -- "$sgdsim" check "$q" "${model[@]}" --set "$train" \
+  --set "problem.test={\"libsvm\": {\"path\": \"$work/badtest.svm\"}}"
+expect 2 "scenario.problem.test: has 9 features, the training set 2" -- "$sgdsim" check "$q" "${model[@]}" \
+  --set "$train" --set "problem.test={\"libsvm\": {\"path\": \"$work/wide.svm\"}}"
+expect 2 "the data has 1 class(es)" -- "$sgdsim" check "$q" "${model[@]}" \
+  --set "problem.data={\"libsvm\": {\"path\": \"$work/oneclass.svm\"}}"
+expect 2 "scenario.problem.holdout: holds out round(0.1 x 3) = 0 of the 3 rows" -- "$sgdsim" check "$q" \
+  "${model[@]}" --set "$train" --set problem.holdout=0.1
 sed 's/"label": "sync"/"label": ".."/' "$q" > "$work/dots.json"
 expect 2 'scenario.variants\[0\].label' -- "$sgdsim" check "$work/dots.json"
 
@@ -67,6 +83,13 @@ expect 2 "scenario.cluster.network: platform file .*dijkstra.xml: SimGrid aborte
 # Repetitions in all (runs x repetitions) are bounded: 2^31 - 1 of them allocated until the machine ran out of memory.
 expect 2 "scenario.repetitions: the study's 3 runs have 120000 repetitions in all, more than 100000" -- \
   "$sgdsim" check "$q" --set repetitions=40000
+# Fewer rows than workers: exit 2 naming cluster.workers, for the parameter-server algorithms too (a worker's error
+# crashed the simulation).
+for algorithm in uncoded egc; do
+  expect 2 "scenario.cluster.workers: every worker holds a shard of the 3 training rows" -- \
+    "$sgdsim" simulate "$q" "${sync[@]}" --set algorithm='{"name": "'$algorithm'", "step_size": 1}' --set cluster.workers=4 \
+    --set problem.data.synthetic.samples=3 --out "$work/few"
+done
 
 # Memory: refused before allocating, naming the setting or file:line responsible; check prints the estimate.
 # (--max-memory: a machine with 8 GB free would otherwise start the 100 000-worker run)
@@ -79,13 +102,6 @@ expect 2 "bomb.svm:2: index 2147483647: the run would need" -- \
   "$sgdsim" simulate "$q" --variant sync --set "problem.data={\"libsvm\": {\"path\": \"$work/bomb.svm\"}}"
 expect 2 "allowed by --max-memory 1MiB" -- "$sgdsim" simulate "$q" "${sync[@]}" --max-memory 1MiB
 expect 0 "# memory: simulate needs about" -- "$sgdsim" check "$q" --variant sync
-
-# A test set with other features than the training set names problem.test (a DataError without a path before).
-printf '1 1:1 3:1\n2 2:1\n1 1:0.5\n2 3:1\n' > "$work/train.svm"
-printf '1 1:1\n2 2:1\n' > "$work/test.svm"
-expect 2 "scenario.problem.test: has 2 features, the training set 3" -- "$sgdsim" simulate "$q" "${sync[@]}" \
-  --set cluster.workers=2 --set "problem={\"model\": {\"name\": \"softmax\"}, \"data\": {\"libsvm\": {\"path\":
-  \"$work/train.svm\"}}, \"test\": {\"libsvm\": {\"path\": \"$work/test.svm\"}}}" --out "$work/t"
 
 # LIBSVM indices from 0 (scikit-learn's export) are detected; zero_based false refuses them, naming the setting.
 printf '1 0:1 2:0.5\n-1 1:1\n1 0:0.2\n-1 2:1\n' > "$work/sk.svm"

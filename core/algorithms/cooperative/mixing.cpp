@@ -2,6 +2,7 @@
 #include "sgdsim/core/algorithms/cooperative/mixing.hpp"
 
 #include <Eigen/Eigenvalues>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -91,8 +92,27 @@ MixingMatrix MixingMatrix::checked(std::vector<double> w, int workers, const std
   return m;
 }
 
+MixingMatrix MixingMatrix::from_columns(std::vector<std::vector<Entry>> columns, double zeta, std::string description) {
+  MixingMatrix m;
+  m.workers_ = m.nodes_ = static_cast<int>(columns.size());
+  m.average_ = false;
+  m.zeta_ = zeta;
+  m.description_ = std::move(description);
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    for (const Entry& e : columns[i]) m.links_all_ += static_cast<std::size_t>(e.node) != i ? 1 : 0;
+  m.links_workers_ = m.links_all_;
+  m.columns_ = std::move(columns);
+  return m;
+}
+
 double MixingMatrix::at(int i, int j) const {
   if (average_) return 1.0 / workers_;
+  if (w_.empty()) {  // sparse: W_ij = W_ji, found in column i
+    const auto& column = columns_[static_cast<std::size_t>(i)];
+    const auto it = std::lower_bound(column.begin(), column.end(), j,
+                                     [](const Entry& e, int node) { return e.node < node; });
+    return it != column.end() && it->node == j ? it->weight : 0.0;
+  }
   return w_[static_cast<std::size_t>(i) * static_cast<std::size_t>(nodes_) + static_cast<std::size_t>(j)];
 }
 
@@ -109,6 +129,32 @@ double mixing_zeta(std::span<const double> w, int n) {
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(matrix, Eigen::EigenvaluesOnly);
   const Eigen::VectorXd& ascending = solver.eigenvalues();
   return std::max(std::fabs(ascending(n - 2)), std::fabs(ascending(0)));
+}
+
+double product_of_cycles_zeta(std::span<const int> cycles) {
+  // Each cycle's adjacency eigenvalues, and the degree it adds.
+  std::vector<std::vector<double>> eigen(cycles.size());
+  int degree = 0;
+  std::size_t combinations = 1;
+  for (std::size_t f = 0; f < cycles.size(); ++f) {
+    const int n = cycles[f];
+    degree += n == 1 ? 0 : n == 2 ? 1 : 2;
+    for (int k = 0; k < n; ++k)
+      eigen[f].push_back(n == 1 ? 0.0 : n == 2 ? (k == 0 ? 1.0 : -1.0) : 2 * std::cos(2 * M_PI * k / n));
+    combinations *= static_cast<std::size_t>(n);
+  }
+  double zeta = 0;
+  std::vector<int> index(cycles.size(), 0);  // a mixed-radix counter over the cycles' eigenvalues
+  for (std::size_t c = 1; c < combinations; ++c) {
+    for (std::size_t f = 0; f < cycles.size(); ++f) {
+      if (++index[f] < cycles[f]) break;
+      index[f] = 0;
+    }
+    double sum = 1;
+    for (std::size_t f = 0; f < cycles.size(); ++f) sum += eigen[f][static_cast<std::size_t>(index[f])];
+    zeta = std::max(zeta, std::fabs(sum) / (degree + 1));
+  }
+  return zeta;
 }
 
 MixingMatrix elastic_matrix(int workers, double alpha) {

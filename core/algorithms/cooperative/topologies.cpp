@@ -134,14 +134,64 @@ std::vector<std::vector<int>> build_graph(const TopologySpec& spec, int m, const
   return adjacency;
 }
 
+namespace {
+
+// Row i of the graph's W: its neighbours' weights and its own, in node order. Uniform: 1/(deg+1) everywhere; Metropolis:
+// 1/(1 + max(deg_i, deg_j)) on each edge and the rest of the row on the diagonal (summed in neighbour order).
+std::vector<MixingMatrix::Entry> weighted_row(const std::vector<std::vector<int>>& adjacency, Weights weights,
+                                              std::size_t i) {
+  std::vector<MixingMatrix::Entry> row;
+  const std::size_t degree = adjacency[i].size();
+  double off_diagonal = 0;
+  bool own_added = false;
+  const double uniform = 1.0 / static_cast<double>(degree + 1);
+  for (int j : adjacency[i]) {
+    if (!own_added && j > static_cast<int>(i)) {
+      row.push_back({static_cast<int>(i), 0.0});
+      own_added = true;
+    }
+    const double weight =
+        weights == Weights::UNIFORM
+            ? uniform
+            : 1.0 / static_cast<double>(1 + std::max(degree, adjacency[static_cast<std::size_t>(j)].size()));
+    row.push_back({j, weight});
+    off_diagonal += weight;
+  }
+  if (!own_added) row.push_back({static_cast<int>(i), 0.0});
+  for (auto& e : row)
+    if (e.node == static_cast<int>(i)) e.weight = weights == Weights::UNIFORM ? uniform : 1.0 - off_diagonal;
+  return row;
+}
+
+// The cycles whose Cartesian product the graph is: a ring {m}, an r×c torus {r, c}, a hypercube d × {2}.
+std::vector<int> cycles_of(const TopologySpec& spec, int m) {
+  switch (spec.graph) {
+    case Graph::RING: return {m};
+    case Graph::TORUS: {
+      const int rows = spec.rows > 0 ? spec.rows : torus_rows(m);
+      return {rows, m / rows};
+    }
+    case Graph::HYPERCUBE: {
+      std::vector<int> cycles;
+      for (int n = 1; n < m; n <<= 1) cycles.push_back(2);
+      return cycles;
+    }
+    default: return {};
+  }
+}
+
+}  // namespace
+
 MixingMatrix topology_matrix(const TopologySpec& spec, int m, const std::string& path) {
   const std::string described = graph_description(spec, m) + ", " + weights_name(spec.weights) + " weights";
   // A complete graph with either weights is J (1/m everywhere): no need to form it, whatever m.
   if (spec.graph == Graph::COMPLETE) return MixingMatrix::average(m);
-  if (m > MAX_MIXING_NODES)
-    config::fail(path, "a " + std::string(graph_name(spec.graph)) + " over " + std::to_string(m) +
-                           " workers is more than sgdsim handles (" + std::to_string(MAX_MIXING_NODES) +
-                           "): W is kept dense and its eigenvalues are computed when the scenario is read");
+  const bool product_of_cycles = spec.graph != Graph::ERDOS_RENYI;
+  if (!product_of_cycles && m > MAX_MIXING_NODES)
+    config::fail(path, "an erdos_renyi graph over " + std::to_string(m) + " workers is more than sgdsim handles (" +
+                           std::to_string(MAX_MIXING_NODES) +
+                           "): its W is kept dense and its eigenvalues are computed when the scenario is read "
+                           "(rings, tori and hypercubes have no such limit)");
   const auto adjacency = build_graph(spec, m, path);
   std::vector<std::size_t> degree(adjacency.size());
   for (std::size_t i = 0; i < adjacency.size(); ++i) degree[i] = adjacency[i].size();
@@ -152,19 +202,17 @@ MixingMatrix topology_matrix(const TopologySpec& spec, int m, const std::string&
                            std::to_string(*high) + ": use \"weights\": \"metropolis\"");
 
   const auto n = static_cast<std::size_t>(m);
-  std::vector<double> w(n * n, 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    double off_diagonal = 0;
-    for (int j : adjacency[i]) {
-      const auto u = static_cast<std::size_t>(j);
-      const double weight = spec.weights == Weights::UNIFORM
-                                ? 1.0 / static_cast<double>(degree[i] + 1)
-                                : 1.0 / static_cast<double>(1 + std::max(degree[i], degree[u]));
-      w[i * n + u] = weight;
-      off_diagonal += weight;
-    }
-    w[i * n + i] = spec.weights == Weights::UNIFORM ? 1.0 / static_cast<double>(degree[i] + 1) : 1.0 - off_diagonal;
+  std::vector<std::vector<MixingMatrix::Entry>> rows(n);
+  for (std::size_t i = 0; i < n; ++i) rows[i] = weighted_row(adjacency, spec.weights, i);
+  // Rings, tori and hypercubes are regular: both weights give (I + A)/(deg + 1), symmetric, doubly stochastic, with ζ
+  // in closed form; kept sparse at any size. (Only when the graph is complete, m ≤ 3, is W = J: checked() finds it.)
+  if (product_of_cycles && *low + 1 < n) {
+    const std::vector<int> cycles = cycles_of(spec, m);
+    return MixingMatrix::from_columns(std::move(rows), product_of_cycles_zeta(cycles), described);
   }
+  std::vector<double> w(n * n, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (const auto& e : rows[i]) w[i * n + static_cast<std::size_t>(e.node)] = e.weight;
   return MixingMatrix::checked(std::move(w), m, path, described);
 }
 

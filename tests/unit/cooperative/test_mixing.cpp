@@ -147,3 +147,87 @@ TEST_CASE("a column of W lists the nodes a node mixes, in node order, with their
   CHECK(worker[0].weight == doctest::Approx(0.9));
   CHECK(worker[1].node == 3);
 }
+
+namespace {
+
+// The graph's W formed densely by the rule docs/scenario.md states (uniform 1/(deg+1); Metropolis 1/(1 + max deg) on
+// an edge, the rest of the row on the diagonal), checked, with ζ from Eigen's eigensolver.
+MixingMatrix dense_reference(const TopologySpec& spec, int m) {
+  const auto adjacency = build_graph(spec, m, "t");
+  const auto n = static_cast<std::size_t>(m);
+  std::vector<double> w(n * n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    double off = 0;
+    for (int j : adjacency[i]) {
+      const std::size_t deg = std::max(adjacency[i].size(), adjacency[static_cast<std::size_t>(j)].size());
+      const double weight = spec.weights == Weights::UNIFORM ? 1.0 / static_cast<double>(adjacency[i].size() + 1)
+                                                             : 1.0 / static_cast<double>(1 + deg);
+      w[i * n + static_cast<std::size_t>(j)] = weight;
+      off += weight;
+    }
+    w[i * n + i] = spec.weights == Weights::UNIFORM ? 1.0 / static_cast<double>(adjacency[i].size() + 1) : 1.0 - off;
+  }
+  return MixingMatrix::checked(std::move(w), m, "t", "dense");
+}
+
+}  // namespace
+
+TEST_CASE("rings, tori and hypercubes kept sparse: the same entries, bit for bit, and zeta as Eigen finds it densely") {
+  struct Case {
+    Graph graph;
+    int rows;
+    int m;
+  };
+  const Case cases[] = {{Graph::RING, 0, 4},   {Graph::RING, 0, 5},     {Graph::RING, 0, 16},   {Graph::RING, 0, 33},
+                        {Graph::TORUS, 0, 16}, {Graph::TORUS, 2, 8},    {Graph::TORUS, 2, 2 * 9}, {Graph::TORUS, 3, 12},
+                        {Graph::TORUS, 4, 4},  {Graph::TORUS, 1, 7},    {Graph::TORUS, 5, 35},  {Graph::HYPERCUBE, 0, 4},
+                        {Graph::HYPERCUBE, 0, 8}, {Graph::HYPERCUBE, 0, 64}};
+  for (const Case& c : cases) {
+    for (Weights weights : {Weights::UNIFORM, Weights::METROPOLIS}) {
+      TopologySpec spec = graph(c.graph, weights);
+      spec.rows = c.rows;
+      CAPTURE(graph_name(c.graph));
+      CAPTURE(c.rows);
+      CAPTURE(c.m);
+      CAPTURE(weights_name(weights));
+      const MixingMatrix sparse = topology_matrix(spec, c.m, "t");
+      const MixingMatrix dense = dense_reference(spec, c.m);
+      REQUIRE_FALSE(sparse.is_average());
+      CHECK(sparse.zeta() == doctest::Approx(dense.zeta()).epsilon(1e-12));
+      CHECK(sparse.links(c.m) == dense.links(c.m));
+      for (int i = 0; i < c.m; ++i) {
+        const auto a = sparse.column(i), b = dense.column(i);
+        REQUIRE(a.size() == b.size());
+        for (std::size_t k = 0; k < a.size(); ++k) {
+          CHECK(a[k].node == b[k].node);
+          CHECK(a[k].weight == b[k].weight);  // bit for bit: the iterates stay what they were with dense W
+        }
+        for (int j = 0; j < c.m; ++j) CHECK(sparse.at(i, j) == dense.at(i, j));
+      }
+    }
+  }
+}
+
+TEST_CASE("a ring, a torus and a hypercube over 16384 workers: sparse, zeta in closed form") {
+  const int m = 16384;
+  const MixingMatrix ring = topology_matrix(graph(Graph::RING), m, "t");
+  CHECK(ring.zeta() == doctest::Approx(1.0 / 3 + 2.0 / 3 * std::cos(2 * std::numbers::pi / m)).epsilon(1e-15));
+  CHECK(ring.links(m) == 2 * m);
+  CHECK(ring.column(0).size() == 3);
+  CHECK(ring.at(m - 1, 0) == 1.0 / 3);
+  CHECK(ring.at(5, 7) == 0.0);
+  // 128×128 torus: λ2 = (1 + 2 + 2cos(2π/128))/5.
+  const MixingMatrix torus = topology_matrix(graph(Graph::TORUS), m, "t");
+  CHECK(torus.zeta() == doctest::Approx((3 + 2 * std::cos(2 * std::numbers::pi / 128)) / 5).epsilon(1e-15));
+  CHECK(torus.links(m) == 4 * m);
+  // Hypercube of dimension 14: (14 − 1)/(14 + 1).
+  CHECK(topology_matrix(graph(Graph::HYPERCUBE, Weights::METROPOLIS), m, "t").zeta() ==
+        doctest::Approx(13.0 / 15).epsilon(1e-15));
+  // Erdős–Rényi graphs (irregular) are still formed densely, up to MAX_MIXING_NODES.
+  TopologySpec er = graph(Graph::ERDOS_RENYI, Weights::METROPOLIS);
+  er.p = 0.5;
+  CHECK_THROWS_WITH_AS(topology_matrix(er, MAX_MIXING_NODES + 1, "scenario.algorithm.topology"),
+                       doctest::Contains("scenario.algorithm.topology: an erdos_renyi graph over 2049 workers is more "
+                                         "than sgdsim handles (2048)"),
+                       ConfigError);
+}

@@ -102,7 +102,8 @@ TEST_CASE("missing required keys are named") {
   CHECK(error_of({"algorithm.name=null"}).starts_with("scenario.algorithm.name: is required"));
   CHECK(error_of({"algorithm.step_size=null"}).starts_with("scenario.algorithm.step_size: is required"));
   CHECK(error_of({"problem.objective=null"}).starts_with("scenario.problem.objective: is required"));
-  CHECK(error_of({"stop=null"}).starts_with("scenario.stop: is required"));
+  CHECK(error_of({"stop=null"}) ==
+        "scenario.stop: is required (at least one of iterations, time, target_loss, target_accuracy)");
   CHECK(error_of({"stop={}"}) == "scenario.stop: must have at least one of iterations, time, target_loss, target_accuracy, got none");
 }
 
@@ -113,6 +114,10 @@ TEST_CASE("the data source must be exactly one of synthetic, libsvm, csv, idx") 
         "scenario.problem.data: must have exactly one of synthetic, libsvm, csv, idx, got synthetic and csv");
   CHECK(error_of({"problem.objective=least_squares", "problem.data.synthetic.separation=2"}) ==
         "scenario.problem.data.synthetic.separation: unknown key for objective least_squares");
+  // With a model the objective is cross_entropy, not the logistic its synthetic labels come from.
+  CHECK(error_of({"problem.objective=null", "problem.model={\"name\": \"softmax\"}", "problem.data.synthetic.noise=0.1"}) ==
+        "scenario.problem.data.synthetic.noise: unknown key for objective cross_entropy (a model's synthetic data is "
+        "the two-class logistic set, which takes separation)");
   CHECK(error_of({"problem.data={\"csv\": {\"path\": \"x.csv\", \"label_column\": -1}}"}) ==
         "scenario.problem.data.csv.label_column: must be a column name or a column index >= 0, got -1");
 }

@@ -48,6 +48,7 @@ TEST_CASE("theory: given constants are read, resolved only when present, and rou
 TEST_CASE("theory: unknown keys and out-of-range values name their path") {
   CHECK(error_of({"theory.kappa=3"}).starts_with("scenario.theory.kappa: unknown key (expected one of smoothness,"));
   CHECK(error_of({"theory.zeta=1"}) == "scenario.theory.zeta: must be a number in [0, 1), got 1");
+  CHECK(error_of({"theory.zeta=-0.5"}) == "scenario.theory.zeta: must be a number in [0, 1), got -0.5");
   CHECK(error_of({"theory.gradient_bound=-1"}) == "scenario.theory.gradient_bound: must be a number >= 0, got -1");
   CHECK(error_of({"theory.smoothness=0"}) == "scenario.theory.smoothness: must be a number > 0, got 0");
   CHECK(error_of({"theory=3"}).starts_with("scenario.theory: must be an object"));

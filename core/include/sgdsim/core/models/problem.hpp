@@ -71,8 +71,19 @@ class Problem {
   mutable std::vector<std::int32_t> predicted_;  // evaluation buffer
 };
 
-// The scenario's problem: its data (generated from the seed or loaded), test set, model or objective, l2 and device.
-// With a guard, data that would not fit the run's memory budget is refused before it is allocated.
+// The scenario's data as a run holds it: the training set (without its held-out rows) and, for a model, the test set
+// and the number of classes. Every check of the data's contents a run makes before it starts is made here (malformed
+// files, a test set of other features, a holdout that leaves no row, fewer than two classes), so that `sgdsim check`
+// refuses what a run would. With a guard, data that would not fit the run's memory budget is refused before it is
+// allocated.
+struct ProblemData {
+  Dataset train;
+  std::optional<Dataset> test;
+  int classes = 0;  // a model's classes; 0 for a linear objective
+};
+ProblemData load_problem_data(const Scenario& scenario, const MemoryGuard* guard = nullptr);
+
+// The scenario's problem: its data (load_problem_data), model or objective, l2 and device.
 Problem make_problem(const Scenario& scenario, const MemoryGuard* guard = nullptr);
 
 }  // namespace sgdsim

@@ -25,6 +25,9 @@ class MixingMatrix {
   // row or column that fails: a negative entry, an asymmetric pair, a row or column whose sum is not 1 (tolerance
   // 1e-9), with the amount it is off by. `description` says where it came from (for `sgdsim check`).
   static MixingMatrix checked(std::vector<double> w, int workers, const std::string& path, std::string description);
+  // W over `workers` nodes given by its columns (node order, the diagonal included, W symmetric), with its ζ known
+  // (a closed form): kept without its n² entries, so any size. The caller guarantees the checks checked() makes.
+  static MixingMatrix from_columns(std::vector<std::vector<Entry>> columns, double zeta, std::string description);
 
   int nodes() const { return nodes_; }
   int workers() const { return workers_; }
@@ -46,7 +49,7 @@ class MixingMatrix {
   int workers_ = 1;
   int nodes_ = 1;
   bool average_ = true;
-  std::vector<double> w_;                    // row-major nodes_²; empty for J
+  std::vector<double> w_;                    // row-major nodes_²; empty for J and for from_columns
   std::vector<std::vector<Entry>> columns_;  // the non-zero entries of each column; empty for J
   std::int64_t links_workers_ = 0;
   std::int64_t links_all_ = 0;
@@ -57,8 +60,16 @@ class MixingMatrix {
 // ζ of a symmetric n×n matrix (row-major): the largest |eigenvalue| after the first of the decreasing list.
 double mixing_zeta(std::span<const double> w, int n);
 
-// The largest possible matrix a scenario may ask for: W is kept dense and its eigenvalues computed at parse time.
+// The largest matrix kept dense, with its eigenvalues computed at parse time: a mixing matrix given by the scenario,
+// an Erdős–Rényi graph. Rings, tori and hypercubes are kept sparse with ζ in closed form, at any size.
 constexpr int MAX_MIXING_NODES = 2048;
+
+// ζ of the mixing matrix (I + A)/(deg + 1) of the Cartesian product of cycles of the given lengths (a ring: {m}; an
+// r×c torus: {r, c}; a hypercube of dimension d: d cycles of length 2). A cycle of length 1 has no edge, of length 2
+// one (its two ways round are the same neighbour), else two. The eigenvalues of A are the sums of one eigenvalue
+// 2cos(2πk/n) (k < n; for n = 2: ±1, for n = 1: 0) of each cycle; ζ is the largest |1 + Σ|/(deg + 1) over all of them
+// but the first (k = 0 everywhere, eigenvalue 1). Enumerates the m combinations: O(m · cycles).
+double product_of_cycles_zeta(std::span<const int> cycles);
 
 // Graphs over the m workers, for `topology`.
 enum class Graph { COMPLETE, RING, TORUS, HYPERCUBE, ERDOS_RENYI };
