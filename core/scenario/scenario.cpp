@@ -730,7 +730,9 @@ Scenario parse_impl(const std::string& text, const std::vector<std::string>& ove
       s.seed = static_cast<std::uint64_t>(read_int(*v, obj.at("seed"), 0, INT64_MAX_V));
     }
   }
-  if (const json* v = obj.get("repetitions")) s.repetitions = read_int32(*v, obj.at("repetitions"), 1, MAX_STUDY_REPETITIONS);
+  if (const json* v = obj.get("repetitions")) {
+    s.repetitions = read_int32(*v, obj.at("repetitions"), 1, MAX_STUDY_REPETITIONS);
+  }
   s.problem = read_problem(obj, base_dir);
   s.cluster = read_cluster(obj, base_dir);
   s.stop = read_stop(obj, s.problem);

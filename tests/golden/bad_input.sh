@@ -87,8 +87,8 @@ expect 2 "scenario.repetitions: the study's 3 runs have 120000 repetitions in al
 # crashed the simulation).
 for algorithm in uncoded egc; do
   expect 2 "scenario.cluster.workers: every worker holds a shard of the 3 training rows" -- \
-    "$sgdsim" simulate "$q" "${sync[@]}" --set algorithm='{"name": "'$algorithm'", "step_size": 1}' --set cluster.workers=4 \
-    --set problem.data.synthetic.samples=3 --out "$work/few"
+    "$sgdsim" simulate "$q" "${sync[@]}" --set algorithm='{"name": "'$algorithm'", "step_size": 1}' \
+    --set cluster.workers=4 --set problem.data.synthetic.samples=3 --out "$work/few"
 done
 
 # Memory: refused before allocating, naming the setting or file:line responsible; check prints the estimate.
