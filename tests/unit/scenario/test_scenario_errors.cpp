@@ -64,7 +64,7 @@ TEST_CASE("integers must be integral") {
 TEST_CASE("out-of-range values are errors") {
   CHECK(error_of({"cluster.workers=0"}) == "scenario.cluster.workers: must be an integer >= 1, got 0");
   CHECK(error_of({"seed=-1"}) == "scenario.seed: must be an integer >= 0, got -1");
-  CHECK(error_of({"repetitions=0"}) == "scenario.repetitions: must be an integer >= 1, got 0");
+  CHECK(error_of({"repetitions=0"}) == "scenario.repetitions: must be an integer between 1 and 100000, got 0");
   CHECK(error_of({"problem.l2=-1"}) == "scenario.problem.l2: must be a number >= 0, got -1");
   CHECK(error_of({"problem.data.synthetic.density=1.5"}) ==
         "scenario.problem.data.synthetic.density: must be a number in (0, 1], got 1.5");
