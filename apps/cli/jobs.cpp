@@ -30,8 +30,10 @@ Plan split_plan(const Options& o) {
   Plan plan;
   if (study.variants.empty()) {
     if (!o.variant.empty()) SGDSIM_THROW(ConfigError, "--variant " + o.variant + ": the scenario has no variants");
-    Job job{"", load_scenario(file, o.sets), {}};
-    if (!o.out.empty()) job.scenario.output.dir = o.out;
+    // --out is the run's output.dir, in the resolved scenario the run directory records too (as for a variant).
+    std::vector<std::string> sets = o.sets;
+    if (!o.out.empty()) sets.push_back("output.dir=" + nlohmann::json(o.out).dump());
+    Job job{"", load_scenario(file, sets), {}};
     job.label = job.scenario.name;
     plan.name = job.scenario.name;
     plan.dir = job.scenario.output.dir;

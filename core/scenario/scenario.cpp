@@ -199,8 +199,9 @@ std::filesystem::path resolve_path(const std::string& text, const std::filesyste
 }
 
 // One data source: an object with exactly one of synthetic, libsvm, csv, idx. `logistic`: synthetic data takes
-// `separation` (logistic labels, also what a model gets), else `noise`.
-DataSource read_data_source(const Obj& data, bool logistic, const std::filesystem::path& base_dir) {
+// `separation` (logistic labels, also what a model gets), else `noise`. `model`: the problem has a model (objective
+// cross_entropy), for the message naming a key of the other objective.
+DataSource read_data_source(const Obj& data, bool logistic, bool model, const std::filesystem::path& base_dir) {
   static const Names SOURCES = {"synthetic", "libsvm", "csv", "idx"};
   check_keys(data, SOURCES);
   std::string present;
@@ -221,7 +222,9 @@ DataSource read_data_source(const Obj& data, bool logistic, const std::filesyste
       if (it->is_null()) continue;  // absent
       // separation/noise are known keys, but only for their objective.
       if ((it.key() == "separation" && !logistic) || (it.key() == "noise" && logistic)) {
-        fail(s.at(it.key()), std::string("unknown key for objective ") + (logistic ? "logistic" : "least_squares"));
+        fail(s.at(it.key()), model ? std::string("unknown key for objective cross_entropy (a model's synthetic data "
+                                                 "is the two-class logistic set, which takes separation)")
+                                   : std::string("unknown key for objective ") + (logistic ? "logistic" : "least_squares"));
       }
     }
     check_keys(s, {"samples", "features", "separation", "noise", "density"});
@@ -306,7 +309,7 @@ ProblemSpec read_problem(const Obj& root, const std::filesystem::path& base_dir)
   if (const json* v = obj.get("l2")) p.l2 = read_number(*v, obj.at("l2"), Bound::NON_NEGATIVE);
   const bool logistic = p.model || p.objective == kernels::Loss::LOGISTIC;
   p.data = read_data_source(as_object(require(obj, "data", "one of synthetic, libsvm, csv, idx"), obj.at("data")),
-                            logistic, base_dir);
+                            logistic, p.model.has_value(), base_dir);
 
   if (obj.has("test") || obj.has("holdout")) {
     const std::string key = obj.has("test") ? "test" : "holdout";
@@ -318,7 +321,7 @@ ProblemSpec read_problem(const Obj& root, const std::filesystem::path& base_dir)
     if (test.has("synthetic")) {
       fail(test.at("synthetic"), "a test set is read from a file (for synthetic data use problem.holdout)");
     }
-    p.test = read_data_source(test, logistic, base_dir);
+    p.test = read_data_source(test, logistic, p.model.has_value(), base_dir);
   }
   if (const json* v = obj.get("holdout")) {
     const double f = read_number(*v, obj.at("holdout"), Bound::ANY);

@@ -17,6 +17,19 @@ diff -r "$work/first" "$work/run" > /dev/null || fail "a refused rerun changed t
 grep -q '"seed": 2' "$work/run/scenario.json" || fail "--force did not replace scenario.json"
 cmp -s "$work/first/trace.csv" "$work/run/trace.csv" && fail "--force did not replace trace.csv"
 ls -a "$work" | grep -q partial && fail "a temporary directory was left behind: $(ls -a "$work")"
+# The run directory's scenario.json says where it was written (--out), for a scenario without variants too.
+single="$work/single.json"
+cat > "$single" <<'JSON'
+{ "name": "single", "seed": 1,
+  "problem": { "objective": "logistic", "data": { "synthetic": { "samples": 300, "features": 5 } } },
+  "cluster": { "workers": 3, "network": { "topology": "ideal" }, "compute": { "seconds_per_pass": 1 } },
+  "algorithm": { "name": "sync_sgd", "batch_size": 8, "step_size": 0.1 },
+  "stop": { "iterations": 5 }, "output": { "dir": "elsewhere" } }
+JSON
+"$sgdsim" simulate "$single" -q --out "$work/single" > /dev/null ||
+  fail "the scenario without variants failed"
+grep -q "\"dir\": \"$work/single\"" "$work/single/scenario.json" ||
+  fail "scenario.json does not record --out: $(grep '"dir"' "$work/single/scenario.json")"
 
 # The output location is checked first: a run of ten million iterations that could not write fails at once.
 printf 'x' > "$work/file"

@@ -114,6 +114,10 @@ TEST_CASE("the data source must be exactly one of synthetic, libsvm, csv, idx") 
         "scenario.problem.data: must have exactly one of synthetic, libsvm, csv, idx, got synthetic and csv");
   CHECK(error_of({"problem.objective=least_squares", "problem.data.synthetic.separation=2"}) ==
         "scenario.problem.data.synthetic.separation: unknown key for objective least_squares");
+  // With a model the objective is cross_entropy, not the logistic its synthetic labels come from.
+  CHECK(error_of({"problem.objective=null", "problem.model={\"name\": \"softmax\"}", "problem.data.synthetic.noise=0.1"}) ==
+        "scenario.problem.data.synthetic.noise: unknown key for objective cross_entropy (a model's synthetic data is "
+        "the two-class logistic set, which takes separation)");
   CHECK(error_of({"problem.data={\"csv\": {\"path\": \"x.csv\", \"label_column\": -1}}"}) ==
         "scenario.problem.data.csv.label_column: must be a column name or a column index >= 0, got -1");
 }
