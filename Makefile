@@ -1,5 +1,6 @@
 # Thin wrapper over the CMake presets: `make demo` and `make test` work on a fresh Debian 12 machine as root.
 # python3-matplotlib (with python3-numpy, which it draws with) for sgdsim plot / report / calibrate's figures;
+# python3-numpy also for golden:peer (numpy implementations of the algorithms, tests/golden/peer/);
 # libblas-dev (the reference BLAS) for the test that runs the cuBLAS networks on the CPU (cuda_emulated_networks).
 PACKAGES := cmake g++ make pkg-config libsimgrid-dev libeigen3-dev libboost-dev nlohmann-json3-dev doctest-dev libcli11-dev \
             libbenchmark-dev libopenmpi-dev openmpi-bin zlib1g-dev libboost-context-dev \
