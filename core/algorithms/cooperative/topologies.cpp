@@ -140,16 +140,11 @@ namespace {
 // 1/(1 + max(deg_i, deg_j)) on each edge and the rest of the row on the diagonal (summed in neighbour order).
 std::vector<MixingMatrix::Entry> weighted_row(const std::vector<std::vector<int>>& adjacency, Weights weights,
                                               std::size_t i) {
-  std::vector<MixingMatrix::Entry> row;
   const std::size_t degree = adjacency[i].size();
-  double off_diagonal = 0;
-  bool own_added = false;
   const double uniform = 1.0 / static_cast<double>(degree + 1);
+  std::vector<MixingMatrix::Entry> row;
+  double off_diagonal = 0;
   for (int j : adjacency[i]) {
-    if (!own_added && j > static_cast<int>(i)) {
-      row.push_back({static_cast<int>(i), 0.0});
-      own_added = true;
-    }
     const double weight =
         weights == Weights::UNIFORM
             ? uniform
@@ -157,9 +152,9 @@ std::vector<MixingMatrix::Entry> weighted_row(const std::vector<std::vector<int>
     row.push_back({j, weight});
     off_diagonal += weight;
   }
-  if (!own_added) row.push_back({static_cast<int>(i), 0.0});
-  for (auto& e : row)
-    if (e.node == static_cast<int>(i)) e.weight = weights == Weights::UNIFORM ? uniform : 1.0 - off_diagonal;
+  const int own = static_cast<int>(i);
+  const auto at = std::lower_bound(row.begin(), row.end(), own, [](const auto& e, int node) { return e.node < node; });
+  row.insert(at, {own, weights == Weights::UNIFORM ? uniform : 1.0 - off_diagonal});
   return row;
 }
 

@@ -203,7 +203,8 @@ std::vector<std::pair<std::string, std::filesystem::path>> data_files(const Prob
 
 // The data set's `rows` against problem.holdout (at least one training and one test row) and cluster.workers (one
 // shard per worker, so at least one training row each). Throws ConfigError naming the key. Checked when the
-// scenario is read for synthetic data, and by make_problem once a file's rows are known.
+// scenario is read for synthetic data (so `sgdsim check` sees it without generating it), and by load_problem_data
+// once a file's rows are known.
 void check_data_rows(std::int64_t rows, const Scenario& s);
 
 // SimGrid-style quantities: "1Gbps", "100MBps", "10Mbps" -> bytes/s; "50us", "1ms", "0.1s" -> seconds.

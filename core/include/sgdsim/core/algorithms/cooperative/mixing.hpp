@@ -25,8 +25,9 @@ class MixingMatrix {
   // row or column that fails: a negative entry, an asymmetric pair, a row or column whose sum is not 1 (tolerance
   // 1e-9), with the amount it is off by. `description` says where it came from (for `sgdsim check`).
   static MixingMatrix checked(std::vector<double> w, int workers, const std::string& path, std::string description);
-  // W over `workers` nodes given by its columns (node order, the diagonal included, W symmetric), with its ζ known
-  // (a closed form): kept without its n² entries, so any size. The caller guarantees the checks checked() makes.
+  // W over as many workers as columns (no auxiliary nodes), given by its columns (node order, the diagonal included,
+  // W symmetric), with its ζ known (a closed form): kept without its n² entries, so any size. The caller guarantees
+  // what checked() checks.
   static MixingMatrix from_columns(std::vector<std::vector<Entry>> columns, double zeta, std::string description);
 
   int nodes() const { return nodes_; }
