@@ -131,6 +131,14 @@ void Comm::broadcast(int root, std::span<double> data, int tag) {
   for (auto& s : sends) wait(s);
 }
 
+bool Comm::deliver(int dst, int tag, std::span<const double> data, int as) {
+  if (as != rank())
+    SGDSIM_THROW(Error, "Comm::deliver: rank " + std::to_string(rank()) + " cannot send as rank " + std::to_string(as) +
+                            " (no rank leaves on this backend)");
+  send(dst, tag, data);
+  return true;
+}
+
 void Comm::neighbor_exchange(std::span<const int> peers, std::span<const double> out, std::span<double> in, int tag) {
   const std::size_t n = out.size();
   std::vector<Request> requests;

@@ -71,6 +71,7 @@ struct Collective {
 Engine::Engine(const NetworkSpec& network, int ranks) : network_(network, ranks) {
   for (int r = 0; r < ranks; ++r) actors_.push_back(std::make_unique<Actor>());
   live_.assign(static_cast<std::size_t>(ranks), 0);
+  left_in_.assign(static_cast<std::size_t>(ranks), -1);
 }
 
 Engine::~Engine() {
@@ -141,6 +142,30 @@ void Engine::barrier() {
   while (barrier_generation_ == generation) block(&NO_OP);
 }
 
+void Engine::leave(int epoch, int rank) {
+  left_in_[static_cast<std::size_t>(rank)] = epoch;
+  for (auto& [key, channel] : channels_) {
+    if (key.epoch != epoch || key.dst != rank) continue;
+    while (Op* send = channel.sends.head) {
+      channel.sends.remove(send);
+      finish(*send, Op::State::DROPPED);
+    }
+  }
+  if (fence_waiting_) wake(0);
+}
+
+void Engine::fence(int epoch) {
+  const int rank = self();
+  int& arrived = ++at_fence_[epoch];
+  if (rank != 0) {
+    if (fence_waiting_) wake(0);
+    return;
+  }
+  fence_waiting_ = true;
+  while (arrived + static_cast<int>(std::count(left_in_.begin(), left_in_.end(), epoch)) < ranks()) block(&NO_OP);
+  fence_waiting_ = false;
+}
+
 void Channel::Fifo::push(Op* op) {
   op->queued_next = nullptr;
   if (tail == nullptr) {
@@ -199,7 +224,8 @@ void Engine::start(Op& send, Op& recv) {
   send.state = recv.state = Op::State::MOVING;
   send.peer = &recv;
   recv.peer = &send;
-  const auto flow = network_.start(send.key.src, send.key.dst, static_cast<double>(send.out.size() * sizeof(double)));
+  // From the rank that sends it (its owner): a relay taken over from a rank that left carries that rank's key.
+  const auto flow = network_.start(send.owner, send.key.dst, static_cast<double>(send.out.size() * sizeof(double)));
   send.flow = recv.flow = flow;
   if (moving_.size() <= static_cast<std::size_t>(flow)) moving_.resize(static_cast<std::size_t>(flow) + 1);
   moving_[static_cast<std::size_t>(flow)] = &send;
@@ -466,6 +492,10 @@ class AnalyticComm final : public Comm {
   }
   Request send_async(int dst, int tag, std::span<const double> data) override {
     check_peer(dst, "destination");
+    if (engine_.has_left(epoch_, dst)) {
+      count_sent(data.size());  // the sender does not know: it counts what it sent
+      return {};                // dropped: over at once
+    }
     auto impl = std::make_unique<AnalyticRequest>(engine_, Op::Key{epoch_, rank_, dst, tag}, true, rank_);
     impl->op.out = data;
     impl->op.channel = peer_channel(out_, rank_, dst);
@@ -483,6 +513,7 @@ class AnalyticComm final : public Comm {
   }
 
   void wait(Request& request) override {
+    if (!request.pending()) return;
     Op& op = impl_of(request).op;
     while (!op.over()) engine_.block(&op);
     complete(request);
@@ -528,7 +559,7 @@ class AnalyticComm final : public Comm {
   }
 
   bool test(Request& request) override {
-    if (!impl_of(request).op.over()) return false;
+    if (!request.pending() || !impl_of(request).op.over()) return false;
     complete(request);
     return true;
   }
@@ -538,6 +569,40 @@ class AnalyticComm final : public Comm {
     engine_.cancel(impl_of(request).op);
     request.reset();
   }
+
+  // As SimComm's: see Comm::leave and Comm::deliver.
+  bool leave(std::span<Request> outgoing) override {
+    engine_.leave(epoch_, rank_);
+    monitor_.leave(epoch_, rank_);
+    for (Request& r : outgoing) {
+      if (!r.pending()) continue;
+      if (impl_of(r).op.state == Op::State::POSTED) {
+        cancel(r);  // nobody listens any more (the run is ending): it would never be taken
+      } else {
+        wait(r);  // in flight: it lands
+      }
+    }
+    return true;
+  }
+  bool deliver(int dst, int tag, std::span<const double> data, int as) override {
+    check_peer(dst, "destination");
+    check_peer(as, "sender");
+    if (as != rank_ && !engine_.has_left(epoch_, as))
+      SGDSIM_THROW(SimulationError, "analytic Comm: rank " + std::to_string(rank_) + " cannot send as rank " +
+                                        std::to_string(as) + ", which has not left");
+    // A share taken over is the left rank's message, already in the traffic plan of the run: not counted again here.
+    if (as == rank_) count_sent(data.size());
+    if (engine_.has_left(epoch_, dst)) return false;
+    AnalyticRequest impl(engine_, Op::Key{epoch_, as, dst, tag}, true, rank_);
+    impl.op.out = data;
+    impl.op.channel = &engine_.channel(epoch_, as, dst);
+    engine_.submit(impl.op);
+    while (!impl.op.over()) engine_.block(&impl.op);
+    const bool delivered = impl.op.state == Op::State::DONE;
+    engine_.observed(impl.op);
+    return delivered || !engine_.has_left(epoch_, dst);
+  }
+  void monitor_fence(int /*tag*/) override { engine_.fence(epoch_); }
 
   // Monitoring gathers through the engine's shared memory, in zero simulated time (as SimComm's).
   void monitor_contribute(std::int64_t key, std::span<const double> values) override {

@@ -6,6 +6,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
 #include <queue>
 #include <span>
@@ -93,6 +94,12 @@ class Engine {
   // Ops the actor does not wait for end without resuming it.
   void block(const Op* awaited = nullptr);
   void barrier();
+  // Rank `rank` has left in `epoch` (Comm::leave): the sends that wait for it unmatched are dropped (their senders
+  // see them over, as when a receiver withdraws), and so is every later one (has_left: the Comm does not post them).
+  void leave(int epoch, int rank);
+  bool has_left(int epoch, int rank) const { return left_in_[static_cast<std::size_t>(rank)] == epoch; }
+  // Comm::monitor_fence: rank 0 waits until every rank of `epoch` reached it or left; the others go on at once.
+  void fence(int epoch);
 
   Channel& channel(int epoch, int src, int dst);
   void post(Op& op);      // matches it against the opposite queue of its channel, or queues it
@@ -178,6 +185,9 @@ class Engine {
   int current_ = -1;
   int finished_ = 0;
   bool unwinding_ = false;
+  std::vector<int> left_in_;       // rank -> the epoch in which it left, −1: none
+  std::map<int, int> at_fence_;    // epoch -> ranks that reached the fence
+  bool fence_waiting_ = false;     // rank 0 waits at the fence
   int barrier_waiting_ = 0;
   std::uint64_t barrier_generation_ = 0;
   std::exception_ptr error_;

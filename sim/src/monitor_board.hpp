@@ -18,14 +18,19 @@ class MonitorBoard {
   void contribute(int epoch, std::int64_t key, int rank, int size, std::span<const double> values);
   // True, with rank r's values at [r·n, (r+1)·n) of `all`, once all `size` ranks contributed (the key is then gone);
   // false while some have not, or an error naming `backend` if `wait` says every rank should have contributed.
+  // A rank that left (Comm::leave) counts as having contributed zeros under every key of `epoch` it did not reach.
   bool collect(int epoch, std::int64_t key, int size, std::vector<double>& all, bool wait, const std::string& backend);
+  // Rank `rank` has left in `epoch`: it contributes nothing more.
+  void leave(int epoch, int rank);
 
  private:
   struct Slot {
     std::vector<double> values;
+    std::vector<char> from;  // per rank: contributed
     int contributed = 0;
   };
   std::map<std::pair<int, std::int64_t>, Slot> slots_;  // (epoch, key) -> gather in progress
+  std::map<int, std::vector<int>> left_;                // epoch -> the ranks that left in it
 };
 
 }  // namespace sgdsim::sim

@@ -110,6 +110,7 @@ ActorsResult run_actors(const NetworkSpec& network, int ranks, const RankBody& b
   auto world = std::make_shared<SimWorld>();
   world->hosts = build_platform(engine, network, ranks);
   world->barrier = s4u::Barrier::create(static_cast<unsigned>(ranks));
+  world->left_in.assign(static_cast<std::size_t>(ranks), -1);
 
   for (int r = 0; r < ranks; ++r) {
     s4u::Actor::create("rank-" + std::to_string(r), world->hosts[static_cast<std::size_t>(r)], [world, r, &body]() {

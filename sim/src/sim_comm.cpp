@@ -56,6 +56,18 @@ void MailboxTable::release(const MailboxKey& key) noexcept {
   }
 }
 
+std::vector<MailboxKey> MailboxTable::held_to(int epoch, int dst) const {
+  std::vector<MailboxKey> keys;
+  for (const auto& [key, slot] : slots_)
+    if (key.epoch == epoch && key.dst == dst) keys.push_back(key);
+  return keys;
+}
+
+int MailboxTable::users(const MailboxKey& key) const {
+  auto it = slots_.find(key);
+  return it == slots_.end() ? 0 : it->second.users;
+}
+
 namespace {
 
 // The payload handed from sender to receiver. It points at the sender's buffer until the sender sees the transfer
@@ -125,6 +137,9 @@ class SimRequest final : public Request::Impl {
   }
 
   const s4u::CommPtr& comm() const { return comm_; }
+  // A send not matched to a receive yet: it still waits in its mailbox. (A mailbox is never empty while a send of its
+  // key waits unmatched; callers ask this of keys that hold one operation, such as a failure notice's.)
+  bool unmatched() const { return mailbox_ != nullptr && !mailbox_->empty(); }
 
   // Asks SimGrid (without blocking) whether the transfer finished, was withdrawn, or is still going. A comm that
   // already failed must not be tested again (SimGrid asserts on it).
@@ -289,6 +304,10 @@ void SimComm::check_peer(int peer, const char* what) const {
 
 Request SimComm::send_async(int dst, int tag, std::span<const double> data) {
   check_peer(dst, "destination");
+  if (has_left(dst)) {
+    count_sent(data.size());  // the sender does not know: it counts what it sent
+    return {};                // dropped: over at once
+  }
   auto impl = std::make_unique<SimRequest>(world_.mailboxes, MailboxKey{epoch_, rank_, dst, tag}, true);
   impl->post_send(data);
   count_sent(data.size());
@@ -312,7 +331,10 @@ void SimComm::recv(int src, int tag, std::span<double> data) {
   wait(request);
 }
 
-void SimComm::wait(Request& request) {
+void SimComm::wait(Request& request) { wait_delivered(request); }
+
+bool SimComm::wait_delivered(Request& request) {
+  if (!request.pending()) return true;
   SimRequest& impl = impl_of(request);
   for (;;) {
     Status status = Status::DONE;
@@ -325,11 +347,52 @@ void SimComm::wait(Request& request) {
     // A send whose receiver cancelled is over too: the message was dropped.
     impl.finish(status);
     request.reset();
-    return;
+    return status == Status::DONE;
   }
 }
 
+bool SimComm::deliver(int dst, int tag, std::span<const double> data, int as) {
+  check_peer(dst, "destination");
+  check_peer(as, "sender");
+  if (as != rank_ && !has_left(as))
+    SGDSIM_THROW(SimulationError, "SimComm: rank " + std::to_string(rank_) + " cannot send as rank " +
+                                      std::to_string(as) + ", which has not left");
+  // A share taken over is the left rank's message, already in the traffic plan of the run: not counted again here.
+  if (as == rank_) count_sent(data.size());
+  if (has_left(dst)) return false;
+  auto impl = std::make_unique<SimRequest>(world_.mailboxes, MailboxKey{epoch_, as, dst, tag}, true);
+  impl->post_send(data);
+  Request request(std::move(impl));
+  return wait_delivered(request) || !has_left(dst);
+}
+
+bool SimComm::leave(std::span<Request> outgoing) {
+  world_.left_in[static_cast<std::size_t>(rank_)] = epoch_;
+  world_.monitor.leave(epoch_, rank_);
+  world_.fenced->notify_all();  // rank 0 may be at the fence, waiting for this rank
+  // Sends to this rank that wait unmatched: each is matched by a receive withdrawn at once, which drops it at its
+  // sender. One such receive per operation holding a key addressed here (the caller's own receives among them: the
+  // extra ones then wait behind those and are withdrawn unmatched). Later sends are dropped by send_async.
+  for (const MailboxKey& key : world_.mailboxes.held_to(epoch_, rank_)) {
+    for (int n = world_.mailboxes.users(key); n > 0; --n) {
+      double sink = 0;
+      Request drop = recv_async(key.src, key.tag, std::span<double>(&sink, 0));
+      cancel(drop);
+    }
+  }
+  for (Request& r : outgoing) {
+    if (!r.pending()) continue;
+    if (impl_of(r).unmatched()) {
+      cancel(r);  // nobody listens any more (the run is ending): it would never be taken
+    } else {
+      wait(r);  // in flight: it lands
+    }
+  }
+  return true;
+}
+
 bool SimComm::test(Request& request) {
+  if (!request.pending()) return false;
   SimRequest& impl = impl_of(request);
   Status status = impl.probe();
   if (status == Status::PENDING) return false;
@@ -397,6 +460,16 @@ void SimComm::cancel(Request& request) {
 void SimComm::monitor_contribute(std::int64_t key, std::span<const double> values) {
   world_.monitor.contribute(epoch_, key, rank_, size(), values);
 }
+
+void SimComm::monitor_fence(int /*tag*/) {
+  std::unique_lock lock(*world_.fence_mutex);
+  ++world_.at_fence[epoch_];
+  world_.fenced->notify_all();
+  if (rank_ != 0) return;
+  while (world_.at_fence[epoch_] + world_.left(epoch_) < size()) world_.fenced->wait(lock);
+}
+
+int SimWorld::left(int epoch) const { return static_cast<int>(std::count(left_in.begin(), left_in.end(), epoch)); }
 
 bool SimComm::monitor_collect(std::int64_t key, std::vector<double>& all, bool wait) {
   return world_.monitor.collect(epoch_, key, size(), all, wait, "SimComm");

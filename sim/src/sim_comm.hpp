@@ -4,7 +4,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <map>
 #include <simgrid/s4u/Barrier.hpp>
+#include <simgrid/s4u/ConditionVariable.hpp>
+#include <simgrid/s4u/Mutex.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Mailbox.hpp>
 #include <unordered_map>
@@ -40,6 +43,9 @@ class MailboxTable {
   simgrid::s4u::Mailbox* acquire(const MailboxKey& key);
   void release(const MailboxKey& key) noexcept;
   std::size_t created() const { return created_; }
+  // The keys of `epoch` addressed to `dst` that some posted operation still holds.
+  std::vector<MailboxKey> held_to(int epoch, int dst) const;
+  int users(const MailboxKey& key) const;
   std::size_t in_use() const { return slots_.size(); }
 
  private:
@@ -59,6 +65,13 @@ class SimWorld {
   MailboxTable mailboxes;
   MonitorBoard monitor;  // monitoring gathers in progress
   simgrid::s4u::BarrierPtr barrier;  // all rank actors (RankContext::sync)
+  std::vector<int> left_in;          // rank -> the epoch in which it left (Comm::leave), −1: none
+  // Comm::monitor_fence: per epoch, the ranks that reached it; rank 0 waits on `fenced` until they and those that
+  // left make up every rank.
+  std::map<int, int> at_fence;
+  simgrid::s4u::MutexPtr fence_mutex = simgrid::s4u::Mutex::create();
+  simgrid::s4u::ConditionVariablePtr fenced = simgrid::s4u::ConditionVariable::create();
+  int left(int epoch) const;
   std::exception_ptr error;          // the first exception an actor threw
   int finished = 0;                  // rank actors that returned (normally or by an exception)
 };
@@ -81,10 +94,14 @@ class SimComm final : public Comm {
   std::size_t wait_any(std::span<Request> requests) override;
   bool test(Request& request) override;
   void cancel(Request& request) override;
+  // The rank's actor is about to end (a failed worker): see Comm::leave.
+  bool leave(std::span<Request> outgoing) override;
+  bool deliver(int dst, int tag, std::span<const double> data, int as) override;
 
   // Monitoring gathers through the simulation's shared memory: a plain copy, in zero simulated time.
   void monitor_contribute(std::int64_t key, std::span<const double> values) override;
   bool monitor_collect(std::int64_t key, std::vector<double>& all, bool wait) override;
+  void monitor_fence(int tag) override;
 
   // Waits at most `timeout` simulated seconds for `request`; true (and the request emptied) if it completed.
   // A timeout ≤ 0 only tests.
@@ -92,6 +109,9 @@ class SimComm final : public Comm {
 
  private:
   void check_peer(int peer, const char* what) const;
+  bool has_left(int rank) const { return world_.left_in[static_cast<std::size_t>(rank)] == epoch_; }
+  // wait() for a pending request; false if it was a send dropped by its receiver (which withdrew or left).
+  bool wait_delivered(Request& request);
 
   SimWorld& world_;
   int rank_;

@@ -49,6 +49,8 @@ class Comm {
   virtual Request send_async(int dst, int tag, std::span<const double> data) = 0;
   virtual Request recv_async(int src, int tag, std::span<double> data) = 0;
 
+  // Waiting on an empty request returns at once (a send to a rank that has left, below, is handed back empty: over);
+  // testing one returns false, as there is nothing to complete.
   virtual void wait(Request& request) = 0;
   // Blocks until one of the pending requests completes; returns its index and empties it. Empty (non-pending)
   // entries are skipped; at least one must be pending.
@@ -58,6 +60,22 @@ class Comm {
   // Withdraws a pending operation: its buffer is released and the message is never delivered to anyone.
   // A recv whose message already arrived is drained and discarded. Empties the request.
   virtual void cancel(Request& request) = 0;
+
+  // A failed rank's end (cluster.failures), on backends where it can end: a simulation ends the rank's actor, as a
+  // crashed host would end. `outgoing` are the rank's own sends still pending (its failure notice): those already
+  // matched to a receive are in flight and are waited for, the others withdrawn. From then on every message addressed
+  // to this rank is dropped at its sender, in no time and without a word to the sender (its request ends as if
+  // delivered; only deliver() below reports it), and the rank counts in monitoring gathers as having contributed zeros.
+  // The caller then returns at once: its receives still posted are withdrawn as their requests go (their messages
+  // dropped like the rest). Returns false and does nothing on backends
+  // where a failed rank stays alive (mpirun: a rank cannot die without aborting the job), whose caller then goes on
+  // silently, taking what is sent to it.
+  virtual bool leave(std::span<Request> /*outgoing*/) { return false; }
+  // send(), and whether the message reached `dst`: false only when it was dropped because `dst` had left. A relay (a
+  // tree broadcast) uses it to take over the share of a relay that has left, as a network routes around a dead host:
+  // `as` is then that rank, which the receiver expects the message from (matching is by source); it travels from this
+  // rank. Only backends whose ranks leave take `as` ≠ rank().
+  virtual bool deliver(int dst, int tag, std::span<const double> data, int as);
 
   // Collectives. Defaults are built from point-to-point messages (so a simulation models their time); a backend
   // may override them (MPI_Allreduce, MPI_Bcast). Every rank calls them with the same tag.
@@ -104,6 +122,10 @@ class Comm {
   // after a gather): MpiComm then completes the gather, SimComm throws if it is incomplete (it could only wait in
   // simulated time). A collected key is gone.
   virtual bool monitor_collect(std::int64_t key, std::vector<double>& all, bool wait);
+  // Every rank, past the last row of a run: rank 0 returns once every rank has contributed all it will (the others
+  // may return at once), so that its monitor_collect(wait = true) is complete. Not part of the modelled run. Default:
+  // barrier(tag); a simulation waits in shared memory, in no simulated time, and counts ranks that left as arrived.
+  virtual void monitor_fence(int tag) { barrier(tag); }
 
   // Bytes this rank has sent so far (payload only), and point-to-point messages sent.
   std::uint64_t bytes_sent() const { return bytes_sent_; }
