@@ -107,6 +107,7 @@ std::vector<TimelineBar> worker_timeline(const std::vector<WorkerRecord>& worker
     for (std::size_t i = 0; i < list.size(); ++i) {
       const WorkerRecord& w = *list[i];
       if (w.iteration > last) break;
+      if (std::isnan(w.start)) continue;  // never started: a failed worker's later rows, or one given up on
       const WorkerRecord* next =
           i + 1 < list.size() && list[i + 1]->iteration == w.iteration + 1 ? list[i + 1] : nullptr;
       double end = w.start + w.compute;

@@ -29,6 +29,9 @@ class FailureNotice {
   void send(Comm& comm, int to, double time);
   bool sent() const { return sent_; }
   void withdraw(Comm& comm);
+  // After send(): ends the rank where the backend can (Comm::leave; the notice lands first if it is in flight). True:
+  // the caller returns now. False (mpirun): the rank stays, silent.
+  bool leave(Comm& comm) { return comm.leave(std::span<Request>(&request_, 1)); }
 
  private:
   double time_ = 0;  // the payload: valid until the send is over

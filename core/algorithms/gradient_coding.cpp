@@ -167,6 +167,15 @@ ModelRoute model_route(int rank, int n, Broadcast broadcast) {
   return route;
 }
 
+// Sends the model message on to the `children` of rank `from` in a tree broadcast over n ranks. A child that has left
+// (a failed worker whose actor ended) is routed around: this rank takes over its share, sending to its children as it
+// would have, as a network routes around a dead host. Each rank is still sent the message once: the plan's bytes.
+void relay(Comm& comm, int from, std::span<const int> children, int n, int tag, std::span<const double> message) {
+  for (int child : children)
+    if (!comm.deliver(child, tag, message, from))
+      relay(comm, child, model_route(child, n, Broadcast::TREE).children, n, tag, message);
+}
+
 // Rank 0 (the PS): per iteration, sends [x, control] to every worker, waits for results until the rule of the
 // algorithm is met, withdraws the rest (late results are dropped and never reach a later iteration), decodes, steps.
 RunOutcome run_server(const RunContext& c, const CodingParams& a) {
@@ -203,7 +212,7 @@ RunOutcome run_server(const RunContext& c, const CodingParams& a) {
     message[d] = stop ? 1.0 : 0.0;
     const int tag = message_tag(iteration, MessageKind::MODEL);
     if (broadcast == Broadcast::TREE) {
-      for (int child : route.children) c.comm.send(child, tag, message);
+      relay(c.comm, 0, route.children, k + 1, tag, message);
       return;
     }
     for (int w = 0; w < k; ++w) sends[w] = c.comm.send_async(w + 1, tag, message);
@@ -287,16 +296,21 @@ RunOutcome run_worker(const RunContext& c, const CodingParams& a) {
   c.comm.wait(next);
   for (std::int64_t t = 1;; ++t) {
     // In a tree the model (or the stop) goes on to this rank's subtree before anything else.
-    for (int child : route.children) c.comm.send(child, message_tag(t, MessageKind::MODEL), message);
+    relay(c.comm, c.comm.rank(), route.children, k + 1, message_tag(t, MessageKind::MODEL), message);
     if (message[d] != 0.0) break;
     std::copy(message.begin(), message.begin() + static_cast<std::ptrdiff_t>(d), x.begin());
     next = c.comm.recv_async(route.parent, message_tag(t + 1, MessageKind::MODEL), message);
     if (!failed.sent() && failure.before_start(c.clock.now(), t))
       failed.send(c.comm, 0, failure.reported(c.clock.now()));
     if (failed.sent()) {
-      // Silent: it takes the models the PS still sends (and, in a tree, still relays them to its subtree, whose
-      // workers would otherwise never hear of the stop), until the end of the run (its rows: nothing computed).
-      c.trace.worker({c.repetition, t, worker, c.clock.now(), 0, NOT_EVALUATED, false, false, true});
+      // A simulation ends the worker here; the trace writes its rows from t on (nothing computed).
+      if (failed.leave(c.comm)) {
+        c.trace.worker_gone(c.repetition, worker, t);
+        return {};
+      }
+      // Under mpirun the rank stays, silent: it takes the models the PS still sends (and, in a tree, relays them to
+      // its subtree, whose workers would otherwise never hear of the stop) until the end of the run.
+      c.trace.worker(gone_row(c.repetition, t, worker));
       c.comm.wait(next);
       continue;
     }

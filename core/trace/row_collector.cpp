@@ -34,6 +34,8 @@ RowCollector::Open& RowCollector::open(int run, std::int64_t iteration) {
     o.has_arrival.assign(k, 0);
     o.records_in = 0;
     o.arrivals_in = 0;
+    o.run = run;
+    o.iteration = iteration;
   }
   return o;
 }
@@ -71,13 +73,29 @@ void RowCollector::arrival(const ArrivalRecord& record) {
   pass_on_complete();
 }
 
+void RowCollector::worker_gone(int run, int worker, std::int64_t iteration) {
+  slot_of(worker, workers_, iteration);
+  gone_from_[{run, worker}] = iteration;
+  pass_on_complete();
+}
+
+bool RowCollector::gone(int run, std::int64_t iteration, std::size_t w) const {
+  if (gone_from_.empty()) return false;
+  auto it = gone_from_.find({run, static_cast<int>(w)});
+  return it != gone_from_.end() && iteration >= it->second;
+}
+
 bool RowCollector::complete(const Open& o) const {
-  return o.records_in == workers_ && (!with_arrivals_ || o.arrivals_in == workers_);
+  if (with_arrivals_ && o.arrivals_in != workers_) return false;
+  if (o.records_in == workers_) return true;
+  for (std::size_t w = 0; w < o.has_record.size(); ++w)
+    if (o.has_record[w] == 0 && !gone(o.run, o.iteration, w)) return false;
+  return true;
 }
 
 void RowCollector::pass_on(Open& o) {
   for (std::size_t w = 0; w < o.records.size(); ++w) {
-    WorkerRecord r = o.records[w];
+    WorkerRecord r = o.has_record[w] != 0 ? o.records[w] : gone_row(o.run, o.iteration, static_cast<int>(w));
     if (with_arrivals_) {
       r.arrival = o.arrivals[w].arrival;
       r.used = o.arrivals[w].used;
@@ -104,13 +122,14 @@ void RowCollector::flush(std::span<const int> silent) {
       if (with_arrivals_ && o.has_arrival[w] == 0)
         SGDSIM_THROW(Error, "the aggregator reported no arrival of worker " + std::to_string(worker) +
                                 " at iteration " + std::to_string(key.second));
-      if (o.has_record[w] != 0) continue;
+      if (o.has_record[w] != 0 || gone(key.first, key.second, w)) continue;
       if (std::find(silent.begin(), silent.end(), worker) == silent.end())
         SGDSIM_THROW(Error, "worker " + std::to_string(worker) + " reported nothing for iteration " +
                                 std::to_string(key.second) + " of run " + std::to_string(key.first));
       WorkerRecord& r = o.records[w];
       r = WorkerRecord{key.first, key.second, worker, NOT_EVALUATED, NOT_EVALUATED, NOT_EVALUATED, false, false, false};
       if (with_arrivals_) r.computed = !std::isnan(o.arrivals[w].arrival);  // a result arrived: it was computed
+      o.has_record[w] = 1;
     }
     pass_on(o);
   }

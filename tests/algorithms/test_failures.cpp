@@ -3,6 +3,9 @@
 // the reason, never hanging (ctest's timeout would catch a hang).
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "sim_fixture.hpp"
 
 using namespace sgdsim;
@@ -50,8 +53,9 @@ TEST_CASE("AGC continues with the survivors of a failure at a known iteration") 
   }
 }
 
-TEST_CASE("in a tree broadcast a failed worker still relays the model: its subtree keeps computing") {
-  // 7 ranks: rank 4 (worker 3) gets the model from the PS and forwards it to ranks 6 and 5 (workers 5 and 4).
+TEST_CASE("in a tree broadcast a failed relay is routed around: its subtree keeps computing") {
+  // 7 ranks: rank 4 (worker 3) gets the model from the PS and forwards it to ranks 6 and 5 (workers 5 and 4). Once it
+  // has failed (its actor ended), the PS sends to ranks 6 and 5 itself.
   const RunResults r = run(R"({"name": "agc", "tasks_per_worker": 2, "wait_for": 4, "step_size": 1})",
                            R"([{"worker": 3, "at": {"iteration": 10}}])", 30, "tree");
   REQUIRE(r.summaries[0].status == RunStatus::COMPLETED);
@@ -59,6 +63,61 @@ TEST_CASE("in a tree broadcast a failed worker still relays the model: its subtr
   CHECK(last_started(r, 3) == 9);
   CHECK(last_started(r, 4) == 30);
   CHECK(last_started(r, 5) == 30);
+  // Its rows from the failure on are written for it: nothing started.
+  for (const auto& x : r.workers)
+    if (x.worker == 3 && x.iteration >= 10) CHECK((std::isnan(x.start) && x.compute == 0 && !x.computed));
+}
+
+TEST_CASE("a failed worker's actor ends: the PS's models to it no longer cross the PS's link") {
+  // ignore_stragglers waits for 3 of 4; no straggling, so every iteration is the same closed form on the star: the
+  // models go out as k flows sharing the PS's link, then the results come in as k flows: 4 latencies + k (S_model +
+  // S_result)/B + the task ℓ·s. Worker 1 fails at the start of iteration 5; from iteration 6 on k = 3 flows each way
+  // (a message to a worker still taking them would keep the models at 4 flows).
+  const std::string cluster = R"({"workers": 4, "network": {"topology": "star", "bandwidth": "1Gbps", "latency": "50us"},
+      "compute": {"seconds_per_pass": 0.01}, "failures": [{"worker": 1, "at": {"iteration": 5}}]})";
+  const Scenario s = parse_scenario(scenario_text(cluster, R"({"name": "ignore_stragglers", "wait_for": 3,
+      "step_size": 0.1})", R"({"iterations": 12})", 400, 20000));
+  const double d = static_cast<double>(make_problem(s).dimension());
+  const double bandwidth = 1e9 / 8, latency = 50e-6, task = 0.01 / 4;
+  auto iteration_time = [&](int flows) { return 4 * latency + flows * ((d + 1) * 8 + d * 8) / bandwidth + task; };
+  for (const sim::SimEngine engine : {sim::SimEngine::SIMGRID, sim::SimEngine::ANALYTIC}) {
+    CAPTURE(static_cast<int>(engine));
+    sim::SimulationOptions options;
+    options.engine = engine;
+    const RunResults r = sim::simulate(s, make_problem(s), options);
+    REQUIRE(r.summaries[0].status == RunStatus::COMPLETED);
+    std::vector<double> time;
+    for (const auto& row : r.iterations) time.push_back(row.time);
+    REQUIRE(time.size() == 13);
+    for (int t = 2; t <= 4; ++t) CHECK(time[t] - time[t - 1] == doctest::Approx(iteration_time(4)).epsilon(1e-7));
+    for (int t = 7; t <= 12; ++t) CHECK(time[t] - time[t - 1] == doctest::Approx(iteration_time(3)).epsilon(1e-7));
+    for (const auto& x : r.workers)
+      if (x.worker == 1) CHECK((x.iteration >= 5) == std::isnan(x.start));
+  }
+}
+
+TEST_CASE("a worker that failed in one repetition takes part in the next from its start") {
+  const std::string cluster = R"({"workers": 6, "network": {"topology": "star", "bandwidth": "1Gbps", "latency": "50us"},
+      "compute": {"seconds_per_pass": 1.0, "straggling": {"rate": 2.0}},
+      "failures": [{"worker": 2, "at": {"iteration": 10}}]})";
+  std::string text = scenario_text(cluster, R"({"name": "agc", "tasks_per_worker": 2, "wait_for": 4, "step_size": 1})",
+                                   R"({"iterations": 20})", 600, 4);
+  text.insert(1, R"("repetitions": 2, )");
+  const Scenario s = parse_scenario(text);
+  const RunResults r = sim::simulate(s, make_problem(s));
+  REQUIRE(r.summaries.size() == 2);
+  for (int run = 0; run < 2; ++run) {
+    CHECK(r.summaries[run].status == RunStatus::COMPLETED);
+    CHECK(r.summaries[run].iterations == 20);
+    std::int64_t last = 0, rows = 0;
+    for (const auto& x : r.workers) {
+      if (x.run != run || x.worker != 2) continue;
+      ++rows;
+      if (x.compute > 0) last = std::max(last, x.iteration);
+    }
+    CHECK(last == 9);
+    CHECK(rows == 20);
+  }
 }
 
 TEST_CASE("uncoded stalls at its first failure, with the reason") {

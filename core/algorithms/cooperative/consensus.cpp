@@ -7,27 +7,47 @@
 namespace sgdsim::cooperative {
 
 double consensus_distance(std::span<const double> models, int workers, std::size_t d) {
+  const std::size_t n = contribution_size(d);
+  auto model = [&](int r) { return models.subspan(static_cast<std::size_t>(r) * n, d); };
+  auto present = [&](int r) { return models[static_cast<std::size_t>(r) * n + d] != 0.0; };
   std::vector<double> mean(d, 0.0);
-  for (int r = 0; r < workers; ++r)
-    for (std::size_t i = 0; i < d; ++i) mean[i] += models[static_cast<std::size_t>(r) * d + i];
-  for (double& v : mean) v /= workers;
+  int count = 0;
+  for (int r = 0; r < workers; ++r) {
+    if (!present(r)) continue;
+    ++count;
+    const auto x = model(r);
+    for (std::size_t i = 0; i < d; ++i) mean[i] += x[i];
+  }
+  if (count == 0) return NOT_EVALUATED;
+  for (double& v : mean) v /= count;
   double sum = 0;
-  for (int r = 0; r < workers; ++r)
+  for (int r = 0; r < workers; ++r) {
+    if (!present(r)) continue;
+    const auto x = model(r);
     for (std::size_t i = 0; i < d; ++i) {
-      const double diff = models[static_cast<std::size_t>(r) * d + i] - mean[i];
+      const double diff = x[i] - mean[i];
       sum += diff * diff;
     }
-  return sum / workers;
+  }
+  return sum / count;
 }
 
 std::vector<double> average_of_all(std::span<const double> models, int node_ranks,
                                    std::span<const double> auxiliary_sum, int nodes, std::size_t d) {
+  const std::size_t n = contribution_size(d);
   std::vector<double> u(d, 0.0);
   for (int r = 0; r < node_ranks; ++r)
-    for (std::size_t i = 0; i < d; ++i) u[i] += models[static_cast<std::size_t>(r) * d + i];
+    for (std::size_t i = 0; i < d; ++i) u[i] += models[static_cast<std::size_t>(r) * n + i];
   for (std::size_t i = 0; i < auxiliary_sum.size(); ++i) u[i] += auxiliary_sum[i];
   for (double& v : u) v /= nodes;
   return u;
+}
+
+void ConsensusRows::contribute(Comm& comm, std::int64_t t, std::span<const double> model, bool present) {
+  std::vector<double> values(contribution_size(model.size()), 0.0);
+  if (present) std::copy(model.begin(), model.end(), values.begin());
+  values.back() = present ? 1.0 : 0.0;
+  comm.monitor_contribute(t, values);
 }
 
 void ConsensusRows::expect(std::int64_t t, const std::vector<std::vector<double>>& replicas) {

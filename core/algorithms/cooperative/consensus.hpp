@@ -15,11 +15,16 @@
 
 namespace sgdsim::cooperative {
 
-// (1/m) Σ_i ‖x_i − x̄‖² over the first m of the models laid end to end in `models` (each of size d), x̄ their mean.
+// The gathered contributions: each rank's model (d values) and a presence flag after it (1: a live worker's, or the
+// server's; 0: a failed worker's, which is no longer part of the system), laid end to end in rank order.
+inline std::size_t contribution_size(std::size_t d) { return d + 1; }
+
+// (1/m') Σ_i ‖x_i − x̄‖² over the present ones (m' of them) among the first m contributions of `models`, x̄ their mean;
+// NaN if none is present.
 double consensus_distance(std::span<const double> models, int workers, std::size_t d);
 
-// u = X·1/(m + v), the average Cooperative SGD's main result is about: the first `node_ranks` models laid end to end in
-// `models` (the workers', in rank order, and a server's auxiliary model after them) plus `auxiliary_sum`, the sum of
+// u = X·1/(m + v), the average Cooperative SGD's main result is about: the models of the first `node_ranks`
+// contributions in `models` (the workers', in rank order, and a server's auxiliary model after them) plus `auxiliary_sum`, the sum of
 // the auxiliary models kept as replicas (empty: none), divided by `nodes` = m + v.
 std::vector<double> average_of_all(std::span<const double> models, int node_ranks,
                                    std::span<const double> auxiliary_sum, int nodes, std::size_t d);
@@ -39,8 +44,8 @@ class ConsensusRows final : public TraceSink {
       : out_(out), workers_(workers), d_(d), average_(average) {}
 
   // Every rank, at an evaluated round t, before mixing: its model (the server's is not part of the distance, but is
-  // of the average u).
-  static void contribute(Comm& comm, std::int64_t t, std::span<const double> model) { comm.monitor_contribute(t, model); }
+  // of the average u), or, from a failed worker, `present` = false. A rank that left (Comm::leave) counts as absent.
+  static void contribute(Comm& comm, std::int64_t t, std::span<const double> model, bool present = true);
   // Rank 0: the row of iteration t waits for the figures of round t. `replicas`: the auxiliary models rank 0 keeps a
   // copy of, entering the round (every worker's copy is the same: each applies the same all-reduced sum to an
   // identical copy, so rank 0's stands for all).
@@ -51,6 +56,7 @@ class ConsensusRows final : public TraceSink {
 
   void iteration(const IterationRecord& record) override;
   void worker(const WorkerRecord& record) override { out_.worker(record); }
+  void worker_gone(int run, int worker, std::int64_t iteration) override { out_.worker_gone(run, worker, iteration); }
 
  private:
   struct Awaited {

@@ -162,6 +162,7 @@ class FirstRAverage final : public MixingStep {
     silent_ = true;
     notice_.send(comm, server_, time);
   }
+  bool leave(Comm& comm) override { return notice_.leave(comm); }
   void finish(Comm& comm) override {
     if (arrivals_) arrivals_->finish();
     notice_.withdraw(comm);

@@ -36,8 +36,11 @@ class MixingStep {
   virtual Request* round_started(std::int64_t /*end*/, Comm& /*comm*/) { return nullptr; }
   // After a mix(): whether the run has stalled (the aggregator's rule can no longer be met), on every rank.
   virtual bool stalled() const { return false; }
-  // A failed worker calls it instead of offering its model: it stays silent and only takes the average.
+  // A failed worker calls it instead of offering its model: it sends its failure notice and offers nothing more.
   virtual void fail(std::int64_t /*t*/, double /*time*/, Comm& /*comm*/) {}
+  // Then, where the backend ends a failed rank (Comm::leave), true: the caller returns now. Otherwise it stays silent
+  // and only takes the averages.
+  virtual bool leave(Comm& /*comm*/) { return false; }
   // Every rank, after its last round: withdraws what it still has posted (failure notices and their receives).
   virtual void finish(Comm& /*comm*/) {}
   // The models the last mix() used (its r; the workers for W = J); the workers known to be alive (−1: not watched).

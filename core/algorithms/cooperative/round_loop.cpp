@@ -167,21 +167,35 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
         mixing->fail(t, failure.reported(c.clock.now()), c.comm);
         stepping = false;
         failed = true;
+        // A simulation ends the failed worker here (rank 0 stays: it keeps the trace); its rows from t on are
+        // written for it.
+        if (rank != 0 && mixing->leave(c.comm)) {
+          c.trace.worker_gone(c.repetition, worker, t);
+          return {};
+        }
       }
       if (stepping) {
         const double start = c.clock.now();
         const double load = gradient->compute(own, grad);
         bool done = c.compute.spend(load, t, start, left_behind);
-        if (done && failure.during_task(c.clock.now())) {  // the failure cut this step short: nothing more is sent
+        const bool cut = done && failure.during_task(c.clock.now());  // the failure cut this step short
+        if (cut) {
           mixing->fail(t, failure.time, c.comm);
           done = false;
           failed = true;
         }
         w = {c.repetition, t, worker, start, c.compute.last_modelled(), NOT_EVALUATED, done, done, !done};
+        if (cut && rank != 0 && mixing->leave(c.comm)) {
+          c.trace.worker(w);  // its last row: the step it started (nothing sent: not used)
+          c.trace.worker_gone(c.repetition, worker, t + 1);
+          return {};
+        }
         if (done && !p.average_gradients) kernels::axpy(-s.algorithm.step.at(t - 1), grad, own);
         stepping = done;
+      } else if (failed) {
+        w = gone_row(c.repetition, t, worker);
       } else if (worker >= 0) {
-        // Left behind (the round ended without it) or failed: no step.
+        // Left behind (the round ended without it): no step.
         w = {c.repetition, t, worker, c.clock.now(), 0, NOT_EVALUATED, false, false, true};
       }
       if (t == end) break;
@@ -197,7 +211,7 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
     // keeps one model everywhere, so it is 0 there.
     const bool evaluate = book.evaluate_at(t);
     if (evaluate && !p.average_gradients) {
-      ConsensusRows::contribute(c.comm, t, own);
+      ConsensusRows::contribute(c.comm, t, own, /*present=*/!failed);
       if (rank == 0) rows.expect(t, replicas);
     }
     // Rank 0 tells the others of a divergence only it has seen by mixing in NaN: every rank's averaged model is then
@@ -280,9 +294,9 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
   RunOutcome outcome;
   const std::vector<double>& result = diverged_model.empty() ? own : diverged_model;
   // Every rank's last contribution to the consensus distance is in once all have left the loop: rank 0 collects after
-  // a barrier (past the last row, so it is not part of the run's time or bytes).
+  // a fence (past the last row, so it is not part of the run's time or bytes).
   mixing->finish(c.comm);
-  c.comm.barrier(message_tag(0, MessageKind::GATHER));
+  c.comm.monitor_fence(message_tag(0, MessageKind::GATHER));
   if (rank == 0) {
     rows.collect(c.comm, /*wait=*/true);
     outcome.summary = book.finish(result);

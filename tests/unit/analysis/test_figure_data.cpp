@@ -106,3 +106,16 @@ TEST_CASE("worker timeline: used, late and interrupted tasks with the waits betw
   CHECK(bars[6].state == TimelineState::WAITING);
   CHECK(std::string(timeline_state_name(TimelineState::INTERRUPTED)) == "interrupted");
 }
+
+TEST_CASE("worker timeline: rows without a start (a failed worker's after its failure) get no bar") {
+  WorkerRecord cut;  // the step the failure cut short, then two rows written for the failed worker
+  cut.iteration = 1;
+  cut.start = 0.5;
+  cut.compute = 0.25;
+  std::vector<WorkerRecord> w{cut, gone_row(0, 2, 0), gone_row(0, 3, 0)};
+  const auto bars = worker_timeline(w, 0, 1, 3);
+  REQUIRE(bars.size() == 1);
+  CHECK(bars[0].state == TimelineState::INTERRUPTED);
+  CHECK(bars[0].begin == 0.5);
+  CHECK(bars[0].end == 0.75);
+}

@@ -94,3 +94,38 @@ TEST_CASE("an iteration row passes on, then an interrupt received earlier unwind
   interrupt::received = 0;
   CHECK(out.iterations.size() == 2);  // the row that was complete is kept
 }
+
+TEST_CASE("a worker gone from an iteration on: its rows are written for it, per run, merged with the PS's arrivals") {
+  RunResults out;
+  RowCollector rows(2, out);
+  rows.expect_arrivals();
+  // Run 0: worker 1 reports iteration 1 and is gone from iteration 2; run 1: it reports both.
+  rows.worker(record(1, 1, 0.25));
+  rows.worker_gone(0, 1, 2);
+  for (std::int64_t t = 1; t <= 2; ++t) {
+    rows.worker(record(t, 0, 0.5 * static_cast<double>(t)));
+    rows.arrival({0, t, 0, 1.0 * static_cast<double>(t), true});
+    rows.arrival({0, t, 1, t == 1 ? 0.75 : NOT_EVALUATED, false});
+  }
+  REQUIRE(out.workers.size() == 4);
+  CHECK(out.workers[1].start == 0.25);  // its own row
+  const WorkerRecord& gone = out.workers[3];
+  CHECK((gone.run == 0 && gone.iteration == 2 && gone.worker == 1));
+  CHECK(std::isnan(gone.start));
+  CHECK(gone.compute == 0);
+  CHECK_FALSE(gone.computed);
+  CHECK(std::isnan(gone.arrival));
+  CHECK_FALSE(gone.used);
+  CHECK(gone.dropped);
+  // Run 1: not gone there, so its iteration 2 waits for worker 1's own record.
+  WorkerRecord first = record(2, 0, 1.0), second = record(2, 1, 3.0);
+  first.run = second.run = 1;
+  rows.worker(first);
+  rows.arrival({1, 2, 0, 1.5, true});
+  rows.arrival({1, 2, 1, 1.6, true});
+  CHECK(out.workers.size() == 4);
+  rows.worker(second);
+  REQUIRE(out.workers.size() == 6);
+  CHECK(out.workers[5].start == 3.0);
+  CHECK(out.workers[5].used);
+}

@@ -29,6 +29,8 @@ class RowCollector final : public TraceSink {
   // used and dropped (= not used).
   void expect_arrivals() override { with_arrivals_ = true; }
   void arrival(const ArrivalRecord& record) override;
+  // The worker's rows from `iteration` on are gone_row()s (merged with arrivals like any other).
+  void worker_gone(int run, int worker, std::int64_t iteration) override;
 
   // Passes on every iteration still held (the end of a repetition). A record missing from a worker in `silent` (a
   // worker given up on) becomes a row with what the aggregator knows: arrival and used from its ArrivalRecord, computed
@@ -45,6 +47,8 @@ class RowCollector final : public TraceSink {
     std::vector<char> has_arrival;
     int records_in = 0;
     int arrivals_in = 0;
+    int run = 0;
+    std::int64_t iteration = 0;
   };
   using Key = std::pair<int, std::int64_t>;  // (run, iteration)
 
@@ -53,8 +57,12 @@ class RowCollector final : public TraceSink {
   void pass_on(Open& o);
   void pass_on_complete();
 
+  // Whether worker w's record of (run, iteration) is one it no longer reports (it left).
+  bool gone(int run, std::int64_t iteration, std::size_t w) const;
+
   int workers_;
   bool with_arrivals_ = false;
+  std::map<std::pair<int, int>, std::int64_t> gone_from_;  // (run, worker) -> the first iteration it did not report
   RunSink& out_;
   TraceSink* observer_;
   std::map<Key, Open> open_;

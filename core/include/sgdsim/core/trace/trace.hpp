@@ -100,7 +100,15 @@ class TraceSink {
   // reports one per worker per iteration. Sinks that keep no worker rows ignore both.
   virtual void expect_arrivals() {}
   virtual void arrival(const ArrivalRecord& /*record*/) {}
+  // A failed worker whose rank left (Comm::leave) reports no rows from `iteration` on of run `run`: the sink writes
+  // them itself, as the rows of a worker that computed nothing (gone_row). Sinks that keep no worker rows ignore it.
+  virtual void worker_gone(int /*run*/, int /*worker*/, std::int64_t /*iteration*/) {}
 };
+
+// The row of a failed worker at an iteration it no longer took part in: nothing started, computed or sent.
+inline WorkerRecord gone_row(int run, std::int64_t iteration, int worker) {
+  return {run, iteration, worker, NOT_EVALUATED, 0, NOT_EVALUATED, false, false, true};
+}
 
 // Where a run's results go on the aggregating rank: iteration rows as they come, worker rows in (iteration, worker)
 // order with arrivals merged (see RowCollector), and each repetition's summary and final model when it ends.
