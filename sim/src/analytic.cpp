@@ -440,6 +440,7 @@ void Engine::run(const std::function<void(int)>& body) {
       collective_ended(*e.collective, e.a, e.b, e.step);
     }
   }
+  orphans_.clear();
   if (error_) std::rethrow_exception(error_);
   if (finished_ != ranks()) {
     SGDSIM_THROW(SimulationError, "simulation deadlocked: " + std::to_string(ranks() - finished_) + " of " +
@@ -577,7 +578,7 @@ class AnalyticComm final : public Comm {
     for (Request& r : outgoing) {
       if (!r.pending()) continue;
       if (impl_of(r).op.state == Op::State::POSTED) {
-        cancel(r);  // nobody listens any more (the run is ending): it would never be taken
+        engine_.adopt(std::move(r));  // nobody listens yet, or any more: it stays posted for whoever will
       } else {
         wait(r);  // in flight: it lands
       }

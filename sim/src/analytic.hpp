@@ -100,6 +100,9 @@ class Engine {
   bool has_left(int epoch, int rank) const { return left_in_[static_cast<std::size_t>(rank)] == epoch; }
   // Comm::monitor_fence: rank 0 waits until every rank of `epoch` reached it or left; the others go on at once.
   void fence(int epoch);
+  // A send a leaving rank left unmatched (Comm::leave): it stays posted, to be matched if its receiver posts, and is
+  // withdrawn when the run ends.
+  void adopt(Request orphan) { orphans_.push_back(std::move(orphan)); }
 
   Channel& channel(int epoch, int src, int dst);
   void post(Op& op);      // matches it against the opposite queue of its channel, or queues it
@@ -191,6 +194,7 @@ class Engine {
   int barrier_waiting_ = 0;
   std::uint64_t barrier_generation_ = 0;
   std::exception_ptr error_;
+  std::vector<Request> orphans_;  // withdrawn at the end of run(), while the engine is whole
   std::vector<std::unique_ptr<Actor>> actors_;  // last: destroyed first, unwinding fibers while the rest is alive
 };
 

@@ -111,12 +111,25 @@ ActorsResult run_actors(const NetworkSpec& network, int ranks, const RankBody& b
   world->hosts = build_platform(engine, network, ranks);
   world->barrier = s4u::Barrier::create(static_cast<unsigned>(ranks));
   world->left_in.assign(static_cast<std::size_t>(ranks), -1);
+  world->orphans.resize(static_cast<std::size_t>(ranks));
 
   for (int r = 0; r < ranks; ++r) {
-    s4u::Actor::create("rank-" + std::to_string(r), world->hosts[static_cast<std::size_t>(r)], [world, r, &body]() {
+    s4u::Host* host = world->hosts[static_cast<std::size_t>(r)];
+    s4u::Actor::create("rank-" + std::to_string(r), host, [world, r, ranks, &body]() {
       RankContext context(*world, r);
       try {
         body(context);
+        auto& orphans = world->orphans[static_cast<std::size_t>(r)];
+        if (!orphans.empty()) {
+          // Sends this rank left behind (Comm::leave) may still be matched by another rank's later receive: they are
+          // withdrawn once every other actor is done or waiting here. (SimGrid cancels an actor's pending transfers
+          // when it ends, so this one waits.)
+          std::unique_lock lock(*world->fence_mutex);
+          ++world->holding;
+          while (world->finished + world->holding < ranks) world->fenced->wait(lock);
+          lock.unlock();
+          orphans.clear();
+        }
       } catch (const simgrid::ForcefulKillException&) {
         throw;  // SimGrid unwinding a killed actor: not ours to swallow
       } catch (...) {
@@ -128,6 +141,7 @@ ActorsResult run_actors(const NetworkSpec& network, int ranks, const RankBody& b
         return;
       }
       ++world->finished;
+      if (world->holding > 0) world->fenced->notify_all();
     });
   }
   engine.run();

@@ -249,9 +249,11 @@ void SimRequest::release_message() noexcept {
 
 void SimRequest::withdraw() noexcept {
   if (released_) return;
-  if (!comm_) {
-    // Killed (the run ending on another actor's error) inside the post's simcalls, before the comm existed: nothing
-    // to cancel, and the mailbox is ours to give back only if acquire() returned it.
+  if (!comm_ || s4u::Actor::self() == nullptr) {
+    // No comm: killed (the run ending on another actor's error) inside the post's simcalls, before the comm existed:
+    // nothing to cancel, and the mailbox is ours to give back only if acquire() returned it. Outside any actor: an
+    // orphan of Comm::leave destroyed with the simulation after an error (no simcall can run there; SimGrid drops
+    // its pending transfers with the engine).
     release_message();
     released_ = true;
     if (mailbox_ != nullptr) table_->release(key_);
@@ -383,7 +385,9 @@ bool SimComm::leave(std::span<Request> outgoing) {
   for (Request& r : outgoing) {
     if (!r.pending()) continue;
     if (impl_of(r).unmatched()) {
-      cancel(r);  // nobody listens any more (the run is ending): it would never be taken
+      // Nobody listens yet (a failure at time 0, before the aggregator posted its receives) or any more (the run
+      // ended): it stays posted for whoever posts its receive, held by the simulation past this rank's run.
+      world_.orphans[static_cast<std::size_t>(rank_)].push_back(std::move(r));
     } else {
       wait(r);  // in flight: it lands
     }

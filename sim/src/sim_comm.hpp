@@ -66,6 +66,10 @@ class SimWorld {
   MonitorBoard monitor;  // monitoring gathers in progress
   simgrid::s4u::BarrierPtr barrier;  // all rank actors (RankContext::sync)
   std::vector<int> left_in;          // rank -> the epoch in which it left (Comm::leave), −1: none
+  // Per rank: its sends still unmatched when it left (a failure notice posted before the aggregator listens). They
+  // stay posted, to be matched if their receiver posts, until the rank's actor ends (run_actors withdraws them once
+  // every actor is done, so that a late receiver still finds them).
+  std::vector<std::vector<Request>> orphans;
   // Comm::monitor_fence: per epoch, the ranks that reached it; rank 0 waits on `fenced` until they and those that
   // left make up every rank.
   std::map<int, int> at_fence;
@@ -74,6 +78,7 @@ class SimWorld {
   int left(int epoch) const;
   std::exception_ptr error;          // the first exception an actor threw
   int finished = 0;                  // rank actors that returned (normally or by an exception)
+  int holding = 0;                   // rank actors done but waiting to withdraw their orphans
 };
 
 // Comm over SimGrid mailboxes. Payloads are not copied at send time: the receiver copies straight from the sender's

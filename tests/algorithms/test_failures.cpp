@@ -73,7 +73,8 @@ TEST_CASE("a failed worker's actor ends: the PS's models to it no longer cross t
   // models go out as k flows sharing the PS's link, then the results come in as k flows: 4 latencies + k (S_model +
   // S_result)/B + the task ℓ·s. Worker 1 fails at the start of iteration 5; from iteration 6 on k = 3 flows each way
   // (a message to a worker still taking them would keep the models at 4 flows).
-  const std::string cluster = R"({"workers": 4, "network": {"topology": "star", "bandwidth": "1Gbps", "latency": "50us"},
+  const std::string cluster =
+      R"({"workers": 4, "network": {"topology": "star", "bandwidth": "1Gbps", "latency": "50us"},
       "compute": {"seconds_per_pass": 0.01}, "failures": [{"worker": 1, "at": {"iteration": 5}}]})";
   const Scenario s = parse_scenario(scenario_text(cluster, R"({"name": "ignore_stragglers", "wait_for": 3,
       "step_size": 0.1})", R"({"iterations": 12})", 400, 20000));
@@ -97,7 +98,8 @@ TEST_CASE("a failed worker's actor ends: the PS's models to it no longer cross t
 }
 
 TEST_CASE("a worker that failed in one repetition takes part in the next from its start") {
-  const std::string cluster = R"({"workers": 6, "network": {"topology": "star", "bandwidth": "1Gbps", "latency": "50us"},
+  const std::string cluster =
+      R"({"workers": 6, "network": {"topology": "star", "bandwidth": "1Gbps", "latency": "50us"},
       "compute": {"seconds_per_pass": 1.0, "straggling": {"rate": 2.0}},
       "failures": [{"worker": 2, "at": {"iteration": 10}}]})";
   std::string text = scenario_text(cluster, R"({"name": "agc", "tasks_per_worker": 2, "wait_for": 4, "step_size": 1})",
@@ -164,4 +166,24 @@ TEST_CASE("local SGD and RI-SGD with wait_for continue while r workers live, and
   CHECK(s.reason.ends_with("; the round waits for 4 of 6 workers' models, 3 are alive"));
   // The rounds ending at 2, 4, 6, 8 complete; the local step 9 is reported, the round ending at 10 cannot complete.
   CHECK(s.iterations == 9);
+}
+
+TEST_CASE("a failure at time 0, before the aggregator listens, still reaches it: the run stalls, never hangs") {
+  // local_sgd with failures averages through the aggregator, waiting for all 6: worker 5 fails before its first step,
+  // at the instant the aggregator posts its receives. Its notice must outlive its rank for the stall to be seen.
+  const std::string local = R"({"name": "local_sgd", "batch_size": 8, "tau": 2, "step_size": 0.3})";
+  for (const sim::SimEngine engine : {sim::SimEngine::SIMGRID, sim::SimEngine::ANALYTIC}) {
+    CAPTURE(static_cast<int>(engine));
+    const std::string cluster =
+        R"({"workers": 6, "network": {"topology": "star", "bandwidth": "1Gbps", "latency": "50us"},
+        "compute": {"seconds_per_pass": 1.0}, "failures": [{"worker": 5, "at": {"iteration": 1}}]})";
+    const Scenario s = parse_scenario(scenario_text(cluster, local, R"({"iterations": 10})", 600, 4));
+    sim::SimulationOptions options;
+    options.engine = engine;
+    const RunResults r = sim::simulate(s, make_problem(s), options);
+    const RunSummary& summary = r.summaries[0];
+    CHECK(summary.status == RunStatus::STALLED);
+    CHECK(summary.reason == "worker 5 failed at 0 s; the round waits for 6 of 6 workers' models, 5 are alive");
+    CHECK(summary.iterations == 1);
+  }
 }

@@ -24,8 +24,8 @@ inline std::size_t contribution_size(std::size_t d) { return d + 1; }
 double consensus_distance(std::span<const double> models, int workers, std::size_t d);
 
 // u = X·1/(m + v), the average Cooperative SGD's main result is about: the models of the first `node_ranks`
-// contributions in `models` (the workers', in rank order, and a server's auxiliary model after them) plus `auxiliary_sum`, the sum of
-// the auxiliary models kept as replicas (empty: none), divided by `nodes` = m + v.
+// contributions in `models` (the workers', in rank order, and a server's auxiliary model after them) plus
+// `auxiliary_sum`, the sum of the auxiliary models kept as replicas (empty: none), divided by `nodes` = m + v.
 std::vector<double> average_of_all(std::span<const double> models, int node_ranks,
                                    std::span<const double> auxiliary_sum, int nodes, std::size_t d);
 

@@ -63,13 +63,14 @@ class Comm {
 
   // A failed rank's end (cluster.failures), on backends where it can end: a simulation ends the rank's actor, as a
   // crashed host would end. `outgoing` are the rank's own sends still pending (its failure notice): those already
-  // matched to a receive are in flight and are waited for, the others withdrawn. From then on every message addressed
-  // to this rank is dropped at its sender, in no time and without a word to the sender (its request ends as if
-  // delivered; only deliver() below reports it), and the rank counts in monitoring gathers as having contributed zeros.
-  // The caller then returns at once: its receives still posted are withdrawn as their requests go (their messages
-  // dropped like the rest). Returns false and does nothing on backends
-  // where a failed rank stays alive (mpirun: a rank cannot die without aborting the job), whose caller then goes on
-  // silently, taking what is sent to it.
+  // matched to a receive are in flight and are waited for; the others stay posted, held by the simulation, for a
+  // receive posted later (a failure at time 0, before the aggregator listens), until the simulation ends. From then
+  // on every message addressed to this rank is dropped at its sender, in no time and without a word to the sender
+  // (its request ends as if delivered; only deliver() below reports it), and the rank counts in monitoring gathers as
+  // having contributed zeros. The caller then returns at once: its receives still posted are withdrawn as their
+  // requests go (their messages dropped like the rest). Returns false and does nothing on backends where a failed
+  // rank stays alive (mpirun: a rank cannot die without aborting the job), whose caller then goes on silently,
+  // taking what is sent to it.
   virtual bool leave(std::span<Request> /*outgoing*/) { return false; }
   // send(), and whether the message reached `dst`: false only when it was dropped because `dst` had left. A relay (a
   // tree broadcast) uses it to take over the share of a relay that has left, as a network routes around a dead host:
