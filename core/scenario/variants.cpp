@@ -23,6 +23,9 @@ using json = nlohmann::ordered_json;
   SGDSIM_THROW(ConfigError, path + ": " + message);
 }
 
+// Labels name run directories and files (timeline-<label>.csv): well under the usual 255-byte file name limit.
+constexpr std::size_t MAX_LABEL_LENGTH = 200;
+
 bool label_char(char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-'; }
 
 // Labels become directory names: "." and ".." would name the study's directory or its parent.
@@ -63,6 +66,10 @@ std::vector<Variant> read_variants(const json& list) {
     if (!v.contains("label") || !v["label"].is_string() || !valid_label(v["label"].get<std::string>()))
       fail(at + ".label", "must be a non-empty string of letters, digits, '.', '_', '-' (not \".\" or \"..\")");
     Variant variant{v["label"].get<std::string>(), {}, {}};
+    if (variant.label.size() > MAX_LABEL_LENGTH) {
+      fail(at + ".label", "must be at most " + std::to_string(MAX_LABEL_LENGTH) + " characters (it names the run's " +
+                              "directory and files), got " + std::to_string(variant.label.size()));
+    }
     if (!seen.insert(variant.label).second)
       fail(at + ".label", "\"" + variant.label + "\" is used by an earlier variant");
     if (!v.contains("set") || !v["set"].is_object())
@@ -259,6 +266,13 @@ Study split_variants(const std::string& json_text, const std::string& origin) {
   }
   study.variants = combine(variants, points);
   make_unique(study.variants);
+  for (const auto& v : study.variants) {
+    if (v.label.size() <= MAX_LABEL_LENGTH) continue;
+    fail(has_sweep ? "scenario.sweep" : "scenario.variants",
+         "makes the run label \"" + v.label.substr(0, 40) + "...\" (" + std::to_string(v.label.size()) +
+             " characters); a label names the run's directory and files and may have at most " +
+             std::to_string(MAX_LABEL_LENGTH) + ": shorten the variant labels or the swept values");
+  }
   if (doc.contains("baseline")) {
     const json& b = doc["baseline"];
     if (study.variants.empty()) fail("scenario.baseline", "only a study (variants or sweep) has a baseline");

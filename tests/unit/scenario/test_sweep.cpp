@@ -134,6 +134,21 @@ TEST_CASE("a study of more than MAX_STUDY_REPETITIONS runs is refused before its
             .starts_with("scenario.sweep: the study would have more than 100000 runs"));
 }
 
+TEST_CASE("a run label longer than a file name may be is an error naming where it comes from") {
+  const std::string long_label(201, 'v');
+  CHECK(error_of(R"(, "variants": [{"label": ")" + long_label + R"(", "set": {}}])") ==
+        "scenario.variants[0].label: must be at most 200 characters (it names the run's directory and files), got 201");
+  CHECK(labels(split_variants(study(R"(, "variants": [{"label": ")" + std::string(200, 'v') + R"(", "set": {}}])")))
+            .front()
+            .size() == 200);
+  // 150 + ",seed=" + 50 digits: the sweep makes it too long.
+  const std::string keys = R"(, "variants": [{"label": ")" + std::string(150, 'a') + R"(", "set": {}}], )" +
+                           R"("sweep": {"grid": {"problem.data.csv.path": [")" + std::string(50, 'p') + R"("]}})";
+  CHECK(error_of(keys).starts_with("scenario.sweep: makes the run label \"aaaa"));
+  CHECK(error_of(keys).ends_with(" characters); a label names the run's directory and files and may have at most 200: "
+                                 "shorten the variant labels or the swept values"));
+}
+
 TEST_CASE("variant and baseline errors name the JSON path") {
   CHECK(
       error_of(R"(, "variants": [{"label": "a", "set": {"seed": 2}}], "sweep": {"grid": {"seed": [1]}})") ==
