@@ -266,9 +266,10 @@ Study split_variants(const std::string& json_text, const std::string& origin) {
   }
   study.variants = combine(variants, points);
   make_unique(study.variants);
+  // Given labels were checked as they were read; only a sweep makes them longer.
   for (const auto& v : study.variants) {
     if (v.label.size() <= MAX_LABEL_LENGTH) continue;
-    fail(has_sweep ? "scenario.sweep" : "scenario.variants",
+    fail("scenario.sweep",
          "makes the run label \"" + v.label.substr(0, 40) + "...\" (" + std::to_string(v.label.size()) +
              " characters); a label names the run's directory and files and may have at most " +
              std::to_string(MAX_LABEL_LENGTH) + ": shorten the variant labels or the swept values");

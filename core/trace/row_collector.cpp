@@ -87,10 +87,10 @@ bool RowCollector::gone(int run, std::int64_t iteration, std::size_t w) const {
 
 bool RowCollector::complete(const Open& o) const {
   if (with_arrivals_ && o.arrivals_in != workers_) return false;
-  if (o.records_in == workers_) return true;
-  for (std::size_t w = 0; w < o.has_record.size(); ++w)
-    if (o.has_record[w] == 0 && !gone(o.run, o.iteration, w)) return false;
-  return true;
+  // A worker gone at this iteration reports nothing for it (a second record would have been refused).
+  int gone_here = 0;
+  for (const auto& [key, from] : gone_from_) gone_here += key.first == o.run && o.iteration >= from ? 1 : 0;
+  return o.records_in + gone_here == workers_;
 }
 
 void RowCollector::pass_on(Open& o) {

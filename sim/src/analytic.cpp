@@ -491,19 +491,7 @@ class AnalyticComm final : public Comm {
     Request r = recv_async(src, tag, data);
     wait(r);
   }
-  Request send_async(int dst, int tag, std::span<const double> data) override {
-    check_peer(dst, "destination");
-    if (engine_.has_left(epoch_, dst)) {
-      count_sent(data.size());  // the sender does not know: it counts what it sent
-      return {};                // dropped: over at once
-    }
-    auto impl = std::make_unique<AnalyticRequest>(engine_, Op::Key{epoch_, rank_, dst, tag}, true, rank_);
-    impl->op.out = data;
-    impl->op.channel = peer_channel(out_, rank_, dst);
-    engine_.submit(impl->op);
-    count_sent(data.size());
-    return Request(std::move(impl));
-  }
+  Request send_async(int dst, int tag, std::span<const double> data) override { return send_as(rank_, dst, tag, data); }
   Request recv_async(int src, int tag, std::span<double> data) override {
     check_peer(src, "source");
     auto impl = std::make_unique<AnalyticRequest>(engine_, Op::Key{epoch_, src, rank_, tag}, false, rank_);
@@ -586,21 +574,16 @@ class AnalyticComm final : public Comm {
     return true;
   }
   bool deliver(int dst, int tag, std::span<const double> data, int as) override {
-    check_peer(dst, "destination");
     check_peer(as, "sender");
     if (as != rank_ && !engine_.has_left(epoch_, as))
       SGDSIM_THROW(SimulationError, "analytic Comm: rank " + std::to_string(rank_) + " cannot send as rank " +
                                         std::to_string(as) + ", which has not left");
-    // A share taken over is the left rank's message, already in the traffic plan of the run: not counted again here.
-    if (as == rank_) count_sent(data.size());
-    if (engine_.has_left(epoch_, dst)) return false;
-    AnalyticRequest impl(engine_, Op::Key{epoch_, as, dst, tag}, true, rank_);
-    impl.op.out = data;
-    impl.op.channel = &engine_.channel(epoch_, as, dst);
-    engine_.submit(impl.op);
-    while (!impl.op.over()) engine_.block(&impl.op);
-    const bool delivered = impl.op.state == Op::State::DONE;
-    engine_.observed(impl.op);
+    Request request = send_as(as, dst, tag, data);
+    if (!request.pending()) return false;  // dst had left
+    const Op& op = impl_of(request).op;
+    while (!op.over()) engine_.block(&op);
+    const bool delivered = op.state == Op::State::DONE;
+    complete(request);
     return delivered || !engine_.has_left(epoch_, dst);
   }
   void monitor_fence(int /*tag*/) override { engine_.fence(epoch_); }
@@ -621,6 +604,19 @@ class AnalyticComm final : public Comm {
   }
 
  private:
+  // send_async under rank `as`'s key (this rank's, or that of a rank that left whose relay it takes over).
+  Request send_as(int as, int dst, int tag, std::span<const double> data) {
+    check_peer(dst, "destination");
+    // The sender does not know whether dst has left: it counts what it sends. A share taken over (as ≠ this rank) is
+    // the left rank's message, already in the run's traffic plan: not counted again.
+    if (as == rank_) count_sent(data.size());
+    if (engine_.has_left(epoch_, dst)) return {};  // dropped: over at once
+    auto impl = std::make_unique<AnalyticRequest>(engine_, Op::Key{epoch_, as, dst, tag}, true, rank_);
+    impl->op.out = data;
+    impl->op.channel = as == rank_ ? peer_channel(out_, rank_, dst) : &engine_.channel(epoch_, as, dst);
+    engine_.submit(impl->op);
+    return Request(std::move(impl));
+  }
   void check_peer(int peer, const char* what) const {
     if (peer < 0 || peer >= size()) {
       SGDSIM_THROW(SimulationError, std::string("analytic Comm: ") + what + " " + std::to_string(peer) +

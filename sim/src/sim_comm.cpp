@@ -304,15 +304,16 @@ void SimComm::check_peer(int peer, const char* what) const {
   }
 }
 
-Request SimComm::send_async(int dst, int tag, std::span<const double> data) {
+Request SimComm::send_async(int dst, int tag, std::span<const double> data) { return send_as(rank_, dst, tag, data); }
+
+Request SimComm::send_as(int as, int dst, int tag, std::span<const double> data) {
   check_peer(dst, "destination");
-  if (has_left(dst)) {
-    count_sent(data.size());  // the sender does not know: it counts what it sent
-    return {};                // dropped: over at once
-  }
-  auto impl = std::make_unique<SimRequest>(world_.mailboxes, MailboxKey{epoch_, rank_, dst, tag}, true);
+  // The sender does not know whether dst has left: it counts what it sends. A share taken over (as ≠ this rank) is
+  // the left rank's message, already in the run's traffic plan: not counted again.
+  if (as == rank_) count_sent(data.size());
+  if (has_left(dst)) return {};  // dropped: over at once
+  auto impl = std::make_unique<SimRequest>(world_.mailboxes, MailboxKey{epoch_, as, dst, tag}, true);
   impl->post_send(data);
-  count_sent(data.size());
   return Request(std::move(impl));
 }
 
@@ -354,17 +355,12 @@ bool SimComm::wait_delivered(Request& request) {
 }
 
 bool SimComm::deliver(int dst, int tag, std::span<const double> data, int as) {
-  check_peer(dst, "destination");
   check_peer(as, "sender");
   if (as != rank_ && !has_left(as))
     SGDSIM_THROW(SimulationError, "SimComm: rank " + std::to_string(rank_) + " cannot send as rank " +
                                       std::to_string(as) + ", which has not left");
-  // A share taken over is the left rank's message, already in the traffic plan of the run: not counted again here.
-  if (as == rank_) count_sent(data.size());
-  if (has_left(dst)) return false;
-  auto impl = std::make_unique<SimRequest>(world_.mailboxes, MailboxKey{epoch_, as, dst, tag}, true);
-  impl->post_send(data);
-  Request request(std::move(impl));
+  Request request = send_as(as, dst, tag, data);
+  if (!request.pending()) return false;  // dst had left
   return wait_delivered(request) || !has_left(dst);
 }
 

@@ -115,6 +115,8 @@ class SimComm final : public Comm {
  private:
   void check_peer(int peer, const char* what) const;
   bool has_left(int rank) const { return world_.left_in[static_cast<std::size_t>(rank)] == epoch_; }
+  // send_async under rank `as`'s key (this rank's, or that of a rank that left whose relay it takes over).
+  Request send_as(int as, int dst, int tag, std::span<const double> data);
   // wait() for a pending request; false if it was a send dropped by its receiver (which withdrew or left).
   bool wait_delivered(Request& request);
 

@@ -43,11 +43,12 @@ std::vector<double> average_of_all(std::span<const double> models, int node_rank
   return u;
 }
 
-void ConsensusRows::contribute(Comm& comm, std::int64_t t, std::span<const double> model, bool present) {
-  std::vector<double> values(contribution_size(model.size()), 0.0);
-  if (present) std::copy(model.begin(), model.end(), values.begin());
-  values.back() = present ? 1.0 : 0.0;
-  comm.monitor_contribute(t, values);
+void ConsensusRows::contribute(Comm& comm, std::int64_t t, std::span<const double> model, bool present,
+                               std::vector<double>& buffer) {
+  buffer.assign(contribution_size(model.size()), 0.0);
+  if (present) std::copy(model.begin(), model.end(), buffer.begin());
+  buffer.back() = present ? 1.0 : 0.0;
+  comm.monitor_contribute(t, buffer);
 }
 
 void ConsensusRows::expect(std::int64_t t, const std::vector<std::vector<double>>& replicas) {

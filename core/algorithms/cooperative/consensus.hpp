@@ -45,7 +45,9 @@ class ConsensusRows final : public TraceSink {
 
   // Every rank, at an evaluated round t, before mixing: its model (the server's is not part of the distance, but is
   // of the average u), or, from a failed worker, `present` = false. A rank that left (Comm::leave) counts as absent.
-  static void contribute(Comm& comm, std::int64_t t, std::span<const double> model, bool present = true);
+  // `buffer` (the caller's, reused across rounds) holds the contribution while it is handed over.
+  static void contribute(Comm& comm, std::int64_t t, std::span<const double> model, bool present,
+                         std::vector<double>& buffer);
   // Rank 0: the row of iteration t waits for the figures of round t. `replicas`: the auxiliary models rank 0 keeps a
   // copy of, entering the round (every worker's copy is the same: each applies the same all-reduced sum to an
   // identical copy, so rank 0's stands for all).

@@ -133,6 +133,7 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
   AverageOf average;
   if (p.reports_average() && !p.aggregated) average = {&c.problem, ranks, p.mixing.nodes()};
   ConsensusRows rows(c.trace, m, d, average);
+  std::vector<double> contribution;  // this rank's consensus contribution, reused
   const RunContext book_context{c.scenario, c.problem, c.repetition, c.comm, c.compute, c.clock, rows};
   RunBook book(book_context, own);  // rank 0 reports the start as iteration 0
   DistributedLoss loss(c, gradient.get(), mixing->consensus());
@@ -163,33 +164,22 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
     Request* left_behind = worker >= 0 ? mixing->round_started(end, c.comm) : nullptr;
     bool stepping = worker >= 0 && !failed;
     for (t = begin + 1;; ++t) {
+      bool failing = false;  // the worker fails at this step: before it, or cutting it short
       if (stepping && failure.before_start(c.clock.now(), t)) {
         mixing->fail(t, failure.reported(c.clock.now()), c.comm);
         stepping = false;
-        failed = true;
-        // A simulation ends the failed worker here (rank 0 stays: it keeps the trace); its rows from t on are
-        // written for it.
-        if (rank != 0 && mixing->leave(c.comm)) {
-          c.trace.worker_gone(c.repetition, worker, t);
-          return {};
-        }
+        failed = failing = true;
       }
       if (stepping) {
         const double start = c.clock.now();
         const double load = gradient->compute(own, grad);
         bool done = c.compute.spend(load, t, start, left_behind);
-        const bool cut = done && failure.during_task(c.clock.now());  // the failure cut this step short
-        if (cut) {
+        if (done && failure.during_task(c.clock.now())) {  // the failure cut this step short: nothing more is sent
           mixing->fail(t, failure.time, c.comm);
           done = false;
-          failed = true;
+          failed = failing = true;
         }
         w = {c.repetition, t, worker, start, c.compute.last_modelled(), NOT_EVALUATED, done, done, !done};
-        if (cut && rank != 0 && mixing->leave(c.comm)) {
-          c.trace.worker(w);  // its last row: the step it started (nothing sent: not used)
-          c.trace.worker_gone(c.repetition, worker, t + 1);
-          return {};
-        }
         if (done && !p.average_gradients) kernels::axpy(-s.algorithm.step.at(t - 1), grad, own);
         stepping = done;
       } else if (failed) {
@@ -197,6 +187,13 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
       } else if (worker >= 0) {
         // Left behind (the round ended without it): no step.
         w = {c.repetition, t, worker, c.clock.now(), 0, NOT_EVALUATED, false, false, true};
+      }
+      // A simulation ends the failed worker here (rank 0 stays: it keeps the trace): its row of this step is its last,
+      // the later ones are written for it.
+      if (failing && rank != 0 && mixing->leave(c.comm)) {
+        c.trace.worker(w);
+        c.trace.worker_gone(c.repetition, worker, t + 1);
+        return {};
       }
       if (t == end) break;
       if (worker >= 0) c.trace.worker(w);
@@ -211,7 +208,7 @@ RunOutcome run_cooperative(const RunContext& c, const CooperativeParams& p) {
     // keeps one model everywhere, so it is 0 there.
     const bool evaluate = book.evaluate_at(t);
     if (evaluate && !p.average_gradients) {
-      ConsensusRows::contribute(c.comm, t, own, /*present=*/!failed);
+      ConsensusRows::contribute(c.comm, t, own, /*present=*/!failed, contribution);
       if (rank == 0) rows.expect(t, replicas);
     }
     // Rank 0 tells the others of a divergence only it has seen by mixing in NaN: every rank's averaged model is then
